@@ -1,0 +1,84 @@
+#!/bin/bash
+# Provision the two bench kernels, cached outside the repo (idempotent).
+#
+#   provision-kernels.sh [6.1|6.12|all]
+#
+# Cache layout, under ${VS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/verity-scrub}:
+#   debian-<pkgversion>/          Debian 6.1: vmlinuz, modules, KDIR link
+#   k612-<pkgversion>-<cfghash>/  6.12 test kernel: source+build tree, bzImage
+# Each directory has a .done stamp; a half-built directory is rebuilt.
+# Prints "NAME KDIR VMLINUZ MODDIR" lines for the kernels asked for.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+cache=${VS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/verity-scrub}
+mkdir -p "$cache"
+log() { echo "provision: $*" >&2; }
+
+kver=$("$here/install-deps.sh")
+
+provision_61() {
+	local pkg="linux-image-$kver-unsigned" ver dir
+	ver=$(apt-cache policy "$pkg" | sed -n 's/^ *Candidate: //p')
+	[ -n "$ver" ] && [ "$ver" != "(none)" ] || { log "no candidate for $pkg"; exit 1; }
+	dir="$cache/debian-$kver-$ver"
+	if [ ! -e "$dir/.done" ]; then
+		log "fetching $pkg $ver"
+		rm -rf "$dir" && mkdir -p "$dir/dl"
+		(cd "$dir/dl" && apt-get download -qq "$pkg=$ver" >/dev/null 2>&1)
+		dpkg-deb -x "$dir"/dl/*.deb "$dir/root"
+		rm -rf "$dir/dl"
+		touch "$dir/.done"
+	fi
+	echo "6.1 /lib/modules/$kver/build $dir/root/boot/vmlinuz-$kver $dir/root/lib/modules/$kver"
+}
+
+provision_612() {
+	local ver hash dir src jobs
+	ver=$(apt-cache policy linux-source-6.12 | sed -n 's/^ *Candidate: //p')
+	[ -n "$ver" ] && [ "$ver" != "(none)" ] || { log "no candidate for linux-source-6.12"; exit 1; }
+	hash=$(cat "$here/kernel-6.12.config" "$0" | sha256sum | cut -c1-12)
+	dir="$cache/k612-$ver-$hash"
+	src="$dir/src"
+	if [ ! -e "$dir/.done" ]; then
+		log "building 6.12 test kernel ($ver, config $hash) in $dir"
+		rm -rf "$dir" && mkdir -p "$dir/dl"
+		(cd "$dir/dl" && apt-get download -qq "linux-source-6.12=$ver" >/dev/null 2>&1)
+		dpkg-deb -x "$dir"/dl/*.deb "$dir/dl/x"
+		mkdir -p "$src"
+		tar -xf "$dir"/dl/x/usr/src/linux-source-6.12.tar.xz -C "$src" --strip-components=1
+		rm -rf "$dir/dl"
+		jobs=$(( $(nproc) + 1 ))
+		make -C "$src" -s x86_64_defconfig kvm_guest.config
+		"$src/scripts/kconfig/merge_config.sh" -m -O "$src" "$src/.config" \
+			"$here/kernel-6.12.config" >/dev/null
+		make -C "$src" -s olddefconfig
+		check_config "$src/.config"
+		make -C "$src" -s -j"$jobs" bzImage modules
+		touch "$dir/.done"
+	fi
+	echo "6.12 $src $src/arch/x86/boot/bzImage -"
+}
+
+# Every option of the fragment must have survived olddefconfig.
+check_config() {
+	local cfg=$1 bad=0 line
+	while IFS= read -r line; do
+		case "$line" in
+		CONFIG_*=*)
+			grep -qx "$line" "$cfg" || { log "config: $line did not stick"; bad=1; } ;;
+		"# CONFIG_"*" is not set")
+			if grep -q "^${line:2:-11}=" "$cfg"; then
+				log "config: ${line:2:-11} still set"; bad=1
+			fi ;;
+		esac
+	done < "$here/kernel-6.12.config"
+	return $bad
+}
+
+case "${1:-all}" in
+6.1) provision_61 ;;
+6.12) provision_612 ;;
+all) provision_61; provision_612 ;;
+*) echo "usage: $0 [6.1|6.12|all]" >&2; exit 2 ;;
+esac
