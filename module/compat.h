@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * compat.h - every kernel version difference verity-scrub depends on
+ *
+ * This is the only place allowed to test LINUX_VERSION_CODE.  Supported:
+ * Linux 6.1 (Debian) and 6.12; later changes are noted where known.
+ */
+#ifndef VS_COMPAT_H
+#define VS_COMPAT_H
+
+#include <linux/blk_types.h>
+#include <linux/fs.h>
+#include <linux/fsverity.h>
+#include <linux/pagemap.h>
+#include <linux/version.h>
+
+#if !IS_ENABLED(CONFIG_FS_VERITY)
+#error "verity-scrub needs a kernel with CONFIG_FS_VERITY"
+#endif
+
+/*
+ * ->read_merkle_tree_page() lost its num_ra_pages argument in 7.0.  The
+ * scrubber asks for no readahead: it reads one tree block at a time.
+ */
+static inline struct page *vs_read_merkle_tree_page(struct inode *inode,
+						    pgoff_t index)
+{
+	const struct fsverity_operations *vop = inode->i_sb->s_vop;
+
+#if KERNEL_VERSION(7, 0, 0) <= LINUX_VERSION_CODE
+	return vop->read_merkle_tree_page(inode, index);
+#else
+	return vop->read_merkle_tree_page(inode, index, 0);
+#endif
+}
+
+/*
+ * fsverity_get_digest() is not exported on 6.1; since 6.5 it is exported
+ * with a new signature returning the digest size (0: not a verity file).
+ * Return: digest size, or 0 when the kernel-held digest is unavailable.
+ */
+static inline int vs_kernel_digest(struct inode *inode, u8 *digest)
+{
+#if KERNEL_VERSION(6, 5, 0) <= LINUX_VERSION_CODE
+	return fsverity_get_digest(inode, digest, NULL, NULL);
+#else
+	return 0;
+#endif
+}
+
+/*
+ * filemap_get_folio() returns NULL before 6.3 and ERR_PTR(-ENOENT) from
+ * 6.3 on when nothing is cached at @index.
+ */
+static inline struct folio *vs_get_folio(struct address_space *mapping,
+					 pgoff_t index)
+{
+	struct folio *folio = filemap_get_folio(mapping, index);
+
+	return IS_ERR_OR_NULL(folio) ? NULL : folio;
+}
+
+/* BLK_STS_NEXUS was renamed BLK_STS_RESV_CONFLICT in 6.5. */
+#ifdef BLK_STS_RESV_CONFLICT
+#define VS_BLK_STS_RESV	BLK_STS_RESV_CONFLICT
+#else
+#define VS_BLK_STS_RESV	BLK_STS_NEXUS
+#endif
+
+/*
+ * Pure functions are exported to the KUnit module in the namespace VS_NS:
+ * an identifier before 6.13, a string literal from 6.13 on.
+ */
+#if KERNEL_VERSION(6, 13, 0) <= LINUX_VERSION_CODE
+#define VS_NS	"VERITY_SCRUB"
+#else
+#define VS_NS	VERITY_SCRUB
+#endif
+
+#endif /* VS_COMPAT_H */

@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hash.c - salted block hashing and the file digest, computed exactly as
+ * fs-verity does (fs/verity/hash_algs.c, fs/verity/open.c)
+ */
+#include <crypto/hash.h>
+#include <linux/err.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+
+#include "vs_private.h"
+
+static const char *alg_name(unsigned int alg)
+{
+	switch (alg) {
+	case FS_VERITY_HASH_ALG_SHA256:
+		return "sha256";
+	case FS_VERITY_HASH_ALG_SHA512:
+		return "sha512";
+	}
+	return NULL;
+}
+
+/**
+ * vs_alg_digest_size() - digest size of an FS_VERITY_HASH_ALG_*
+ * @alg: algorithm number
+ *
+ * Return: bytes, or 0 for an unknown algorithm.
+ */
+unsigned int vs_alg_digest_size(unsigned int alg)
+{
+	switch (alg) {
+	case FS_VERITY_HASH_ALG_SHA256:
+		return 32;
+	case FS_VERITY_HASH_ALG_SHA512:
+		return 64;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(vs_alg_digest_size, VS_NS);
+
+/**
+ * vs_hasher_init() - prepare salted hashing
+ * @h: filled in
+ * @alg: FS_VERITY_HASH_ALG_*
+ * @salt: salt bytes
+ * @salt_size: 0..32
+ *
+ * The salt is zero-padded to the hash's block size and prepended to every
+ * block, only if it is not empty.
+ *
+ * Return: 0 or -errno (-EINVAL for an unknown algorithm).
+ */
+int vs_hasher_init(struct vs_hasher *h, unsigned int alg, const u8 *salt,
+		   unsigned int salt_size)
+{
+	const char *name = alg_name(alg);
+	struct crypto_shash *tfm;
+
+	memset(h, 0, sizeof(*h));
+	if (!name)
+		return -EINVAL;
+	tfm = crypto_alloc_shash(name, 0, 0);
+	if (IS_ERR(tfm))
+		return PTR_ERR(tfm);
+	h->tfm = tfm;
+	h->digest_size = crypto_shash_digestsize(tfm);
+	if (salt_size == 0)
+		return 0;
+
+	h->padded_salt_size = round_up(salt_size, crypto_shash_blocksize(tfm));
+	h->padded_salt = kzalloc(h->padded_salt_size, GFP_KERNEL);
+	if (!h->padded_salt) {
+		vs_hasher_destroy(h);
+		return -ENOMEM;
+	}
+	memcpy(h->padded_salt, salt, salt_size);
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(vs_hasher_init, VS_NS);
+
+/**
+ * vs_hasher_destroy() - free what vs_hasher_init() allocated
+ * @h: hasher; may be zeroed
+ */
+void vs_hasher_destroy(struct vs_hasher *h)
+{
+	kfree(h->padded_salt);
+	if (h->tfm)
+		crypto_free_shash(h->tfm);
+	memset(h, 0, sizeof(*h));
+}
+EXPORT_SYMBOL_NS_GPL(vs_hasher_destroy, VS_NS);
+
+/**
+ * vs_hash_block() - salted hash of one data or tree block
+ * @h: hasher
+ * @block: the block
+ * @len: the Merkle block size
+ * @out: digest_size bytes
+ *
+ * Return: 0 or -errno from the crypto API.
+ */
+int vs_hash_block(const struct vs_hasher *h, const void *block,
+		  unsigned int len, u8 *out)
+{
+	SHASH_DESC_ON_STACK(desc, h->tfm);
+	int err;
+
+	desc->tfm = h->tfm;
+	if (!h->padded_salt)
+		return crypto_shash_digest(desc, block, len, out);
+	err = crypto_shash_init(desc);
+	if (!err)
+		err = crypto_shash_update(desc, h->padded_salt,
+					  h->padded_salt_size);
+	if (!err)
+		err = crypto_shash_finup(desc, block, len, out);
+	shash_desc_zero(desc);
+	return err;
+}
+EXPORT_SYMBOL_NS_GPL(vs_hash_block, VS_NS);
+
+/**
+ * vs_hash_plain() - unsalted hash of a buffer
+ * @h: hasher
+ * @buf: data
+ * @len: bytes
+ * @out: digest_size bytes
+ *
+ * Return: 0 or -errno.
+ */
+int vs_hash_plain(const struct vs_hasher *h, const void *buf,
+		  unsigned int len, u8 *out)
+{
+	SHASH_DESC_ON_STACK(desc, h->tfm);
+
+	desc->tfm = h->tfm;
+	return crypto_shash_digest(desc, buf, len, out);
+}
+EXPORT_SYMBOL_NS_GPL(vs_hash_plain, VS_NS);
+
+/**
+ * vs_file_digest() - fs-verity file digest of a descriptor
+ * @h: hasher of the descriptor's algorithm
+ * @desc: the descriptor (at least its first 256 bytes)
+ * @out: digest_size bytes
+ *
+ * The digest covers the 256-byte descriptor with sig_size zeroed, as
+ * FS_IOC_MEASURE_VERITY reports it.
+ *
+ * Return: 0 or -errno.
+ */
+int vs_file_digest(const struct vs_hasher *h,
+		   const struct fsverity_descriptor *desc, u8 *out)
+{
+	struct fsverity_descriptor *copy;
+	int err;
+
+	copy = kmemdup(desc, VS_DESC_HASHED_SIZE, GFP_KERNEL);
+	if (!copy)
+		return -ENOMEM;
+	copy->sig_size = 0;
+	err = vs_hash_plain(h, copy, VS_DESC_HASHED_SIZE, out);
+	kfree(copy);
+	return err;
+}
+EXPORT_SYMBOL_NS_GPL(vs_file_digest, VS_NS);

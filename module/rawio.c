@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rawio.c - reading one block of a verity file straight from the
+ * filesystem's block device: bmap() + a bio of our own, keeping the block
+ * layer status.  Tree blocks are read through ->read_merkle_tree_page()
+ * first and raw only if that fails.  Nothing read here reaches userspace.
+ */
+#include <linux/bio.h>
+#include <linux/blkdev.h>
+#include <linux/fs.h>
+#include <linux/fscrypt.h>
+#include <linux/highmem.h>
+#include <linux/jiffies.h>
+
+#include "vs_private.h"
+
+/* Map byte @pos of the mapping to a device block; -EOPNOTSUPP if unmapped. */
+static int map_block(struct inode *inode, u64 pos, sector_t *phys)
+{
+	struct block_device *bdev = inode->i_sb->s_bdev;
+	unsigned int blkbits = inode->i_blkbits;
+	sector_t blk = pos >> blkbits;
+
+	if (!bdev || blkbits > PAGE_SHIFT || IS_ENCRYPTED(inode))
+		return -EOPNOTSUPP;
+	if (bmap(inode, &blk) || blk == 0)
+		return -EOPNOTSUPP;	/* no ->bmap (btrfs), hole, inline */
+	if (blk >= bdev_nr_sectors(bdev) >> (blkbits - SECTOR_SHIFT))
+		return -EOPNOTSUPP;	/* not on s_bdev: multi-device */
+	*phys = blk;
+	return 0;
+}
+
+/* One read of filesystem block @phys into s->raw_page. */
+static blk_status_t read_fs_block(struct vs_scrub *s, sector_t phys)
+{
+	unsigned int blkbits = s->inode->i_blkbits;
+	blk_status_t status;
+	struct bio *bio;
+
+	bio = bio_alloc(s->inode->i_sb->s_bdev, 1, REQ_OP_READ, GFP_KERNEL);
+	bio->bi_iter.bi_sector = phys << (blkbits - SECTOR_SHIFT);
+	if (bio_add_page(bio, s->raw_page, 1U << blkbits, 0) != 1U << blkbits) {
+		bio_put(bio);
+		return BLK_STS_RESOURCE;
+	}
+	submit_bio_wait(bio);
+	status = bio->bi_status;
+	bio_put(bio);
+	if (!status)
+		s->args->bytes_read += 1U << blkbits;
+	return status;
+}
+
+/*
+ * Read @len bytes at byte @pos of the mapping (data or, past EOF, tree).
+ * A failed read is retried while the window's retry budget lasts.
+ */
+static int raw_read(struct vs_scrub *s, u64 pos, u8 *buf, unsigned int len,
+		    u32 *detail)
+{
+	unsigned int off = pos & (i_blocksize(s->inode) - 1);
+	unsigned int attempt = 0;
+	blk_status_t status;
+	sector_t phys;
+	void *kaddr;
+	int err;
+
+	err = map_block(s->inode, pos, &phys);
+	if (err)
+		return err;
+	for (;;) {
+		status = read_fs_block(s, phys);
+		if (!status)
+			break;
+		if (++attempt > s->args->retries ||
+		    time_after(jiffies, s->deadline) ||
+		    fatal_signal_pending(current)) {
+			*detail = vs_blk_status_detail(status);
+			return -EIO;
+		}
+	}
+	kaddr = kmap_local_page(s->raw_page);
+	memcpy(buf, kaddr + off, len);
+	kunmap_local(kaddr);
+	return 0;
+}
+
+static int read_data(void *priv, u64 blk, u8 *buf, u32 *detail)
+{
+	struct vs_scrub *s = priv;
+	u64 pos = blk << s->geom.log_blocksize;
+	int err;
+
+	err = raw_read(s, pos, buf, s->geom.block_size, detail);
+	if (err)
+		return err;
+	if (pos + s->geom.block_size > s->geom.data_size)	/* EOF: zeros */
+		memset(buf + (s->geom.data_size - pos), 0,
+		       pos + s->geom.block_size - s->geom.data_size);
+	return 0;
+}
+
+static int read_tree(void *priv, u64 blk, u8 *buf, u32 *detail)
+{
+	struct vs_scrub *s = priv;
+	u64 pos = blk << s->geom.log_blocksize;
+	struct page *page;
+	void *kaddr;
+
+	page = vs_read_merkle_tree_page(s->inode, pos >> PAGE_SHIFT);
+	if (IS_ERR(page))
+		return raw_read(s, s->tree_pos + pos, buf, s->geom.block_size,
+				detail);
+	kaddr = kmap_local_page(page);
+	memcpy(buf, kaddr + offset_in_page(pos), s->geom.block_size);
+	kunmap_local(kaddr);
+	put_page(page);
+	return 0;
+}
+
+const struct vs_io_ops vs_raw_ops = {
+	.read_data = read_data,
+	.read_tree = read_tree,
+};

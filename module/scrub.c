@@ -1,0 +1,431 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * scrub.c - the page-cache walk: evict a window, read it ahead in one
+ * large request while the previous window is checked, wait for each folio,
+ * send failed folios to classification, report ranges, drop the window.
+ *
+ * Three ranges are involved, all in bytes of the file:
+ *   [s->first, s->end)  the blocks to scrub (block aligned, clamped to EOF)
+ *   [w, w + nr) pages    the window being checked; the next one is in flight
+ *   s->cursor            everything before it has been checked and reported
+ */
+#include <linux/fs.h>
+#include <linux/jiffies.h>
+#include <linux/mm.h>
+#include <linux/pagemap.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "vs_private.h"
+
+#define VS_RETRY_BUDGET		(2 * HZ)	/* retry time per window */
+#define VS_BACKOFF_MS		10		/* x attempt number */
+#define VS_LOOKUP_TRIES		3
+
+static bool keep_cache(const struct vs_scrub *s)
+{
+	return s->args->flags & VERITY_SCRUB_FLAG_KEEP_CACHE;
+}
+
+/* Copy one merged range to userspace.  -ENOSPC when the array is full. */
+static int emit(struct vs_scrub *s, const struct verity_scrub_range *r)
+{
+	struct verity_scrub_args *a = s->args;
+
+	if (a->ranges_count >= a->ranges_cap) {
+		s->full = true;
+		s->cursor = r->offset;
+		return -ENOSPC;
+	}
+	if (copy_to_user(&s->uranges[a->ranges_count], r, sizeof(*r)))
+		return -EFAULT;
+	a->ranges_count++;
+	a->kind_blocks[r->kind] += DIV_ROUND_UP(r->length, s->geom.block_size);
+	return 0;
+}
+
+/* Report bytes [from, to) as @v; merged with the previous report. */
+static int report(struct vs_scrub *s, u64 from, u64 to,
+		  const struct vs_verdict *v)
+{
+	struct verity_scrub_range r = {
+		.offset = from, .length = to - from, .kind = v->kind,
+		.detail = v->detail, .tree_level = v->level,
+	};
+	struct verity_scrub_range done;
+
+	if (vs_acc_add(&s->acc, &r, &done))
+		return emit(s, &done);
+	return 0;
+}
+
+static int report_kind(struct vs_scrub *s, u64 from, u64 to, u32 kind)
+{
+	struct vs_verdict v = { .kind = kind };
+
+	return report(s, from, to, &v);
+}
+
+/*
+ * Read folio @idx again, bypassing nothing but what failed: 1 if it is now
+ * uptodate (verified by fs-verity), 0 if not, -EINTR on a fatal signal.
+ */
+static int reread_folio(struct vs_scrub *s, pgoff_t idx)
+{
+	struct folio *folio = vs_get_folio(s->mapping, idx);
+	int err, ok;
+
+	if (!folio) {
+		folio = read_mapping_folio(s->mapping, idx, s->file);
+		if (IS_ERR(folio))
+			return 0;
+		folio_put(folio);
+		return 1;
+	}
+	if (folio_lock_killable(folio)) {
+		folio_put(folio);
+		return -EINTR;
+	}
+	if (folio->mapping != s->mapping || folio_test_uptodate(folio)) {
+		ok = folio->mapping == s->mapping;
+		folio_unlock(folio);
+		folio_put(folio);
+		return ok;
+	}
+	err = s->mapping->a_ops->read_folio(s->file, folio);
+	if (!err)
+		err = folio_wait_locked_killable(folio);
+	ok = !err && folio_test_uptodate(folio);
+	folio_put(folio);
+	return err == -EINTR ? -EINTR : ok;
+}
+
+/* Retry a failed folio with a short killable backoff.  As reread_folio(). */
+static int retry_folio(struct vs_scrub *s, pgoff_t idx)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 1; i <= s->args->retries; i++) {
+		if (time_after(jiffies, s->deadline))
+			return 0;
+		schedule_timeout_killable(msecs_to_jiffies(VS_BACKOFF_MS * i));
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		ret = reread_folio(s, idx);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * Classify blocks [from, to) one by one from their raw copies.  Good
+ * blocks count as verified.  With @cached (a folio that could not be
+ * evicted) raw-impossible blocks count as skipped; otherwise, if nothing
+ * is found wrong with a folio that failed, its blocks are UNKNOWN.
+ */
+static int classify_raw(struct vs_scrub *s, u64 from, u64 to, bool cached)
+{
+	u32 bs = s->geom.block_size;
+	bool any_bad = false;
+	struct vs_verdict v;
+	u64 pos, next;
+	int err;
+
+	for (pos = from; pos < to; pos = next) {
+		next = min(pos + bs, to);
+		err = vs_classify_block(&s->walk, pos >> s->geom.log_blocksize,
+					&v);
+		if (err)
+			return err;
+		if (v.kind == VS_KIND_GOOD) {
+			s->args->bytes_verified += next - pos;
+			continue;
+		}
+		if (cached && v.kind == VERITY_SCRUB_KIND_UNKNOWN) {
+			s->args->bytes_skipped += next - pos;
+			continue;
+		}
+		any_bad = true;
+		err = report(s, pos, next, &v);
+		if (err)
+			return err;
+	}
+	if (any_bad || cached)
+		return 0;
+	s->args->bytes_verified -= to - from;
+	return report_kind(s, from, to, VERITY_SCRUB_KIND_UNKNOWN);
+}
+
+/* Folio @idx covering bytes [from, to) failed its page-cache read. */
+static int classify_failed(struct vs_scrub *s, pgoff_t idx, u64 from, u64 to)
+{
+	int ret;
+
+	if (s->args->flags & VERITY_SCRUB_FLAG_NO_CLASSIFY)
+		return report_kind(s, from, to, VERITY_SCRUB_KIND_UNKNOWN);
+	if (!vs_walk_known_bad(&s->walk, from >> s->geom.log_blocksize)) {
+		s->args->blocks_retried += DIV_ROUND_UP(to - from,
+							s->geom.block_size);
+		ret = retry_folio(s, idx);
+		if (ret < 0)
+			return ret;
+		if (ret) {
+			s->args->bytes_verified += to - from;
+			return report_kind(s, from, to,
+					   VERITY_SCRUB_KIND_TRANSIENT);
+		}
+	}
+	return classify_raw(s, from, to, false);
+}
+
+/*
+ * Wait for folio @idx to be read.  Return: 1 uptodate, 0 failed,
+ * -EINTR.  *@folio_out is set to the folio, with a reference, or NULL if it
+ * could not even be created (then it failed as one page).
+ */
+static int wait_folio(struct vs_scrub *s, pgoff_t idx, struct folio **out)
+{
+	struct folio *folio;
+	int tries, ok;
+
+	for (tries = 0; tries < VS_LOOKUP_TRIES; tries++) {
+		folio = vs_get_folio(s->mapping, idx);
+		if (!folio)
+			break;
+		if (folio_test_uptodate(folio))
+			goto done;
+		if (folio_lock_killable(folio)) {
+			folio_put(folio);
+			return -EINTR;
+		}
+		if (folio->mapping == s->mapping) {
+			ok = folio_test_uptodate(folio);
+			folio_unlock(folio);
+			*out = folio;
+			return ok;
+		}
+		folio_unlock(folio);	/* evicted by a racing scrub */
+		folio_put(folio);
+	}
+	folio = read_mapping_folio(s->mapping, idx, s->file);
+	if (IS_ERR(folio)) {
+		*out = NULL;
+		return 0;
+	}
+done:
+	*out = folio;
+	return 1;
+}
+
+static bool was_cached(const struct vs_scrub *s, unsigned int slot,
+		       pgoff_t w, pgoff_t idx)
+{
+	return s->has_cached[slot] && test_bit(idx - w, s->cached[slot]);
+}
+
+/* Check the folio at *@idx and advance *@idx past it. */
+static int check_folio(struct vs_scrub *s, unsigned int slot, pgoff_t w,
+		       pgoff_t *idx)
+{
+	bool cached = was_cached(s, slot, w, *idx);
+	struct folio *folio;
+	u64 from, to;
+	int ok, err;
+
+	ok = wait_folio(s, *idx, &folio);
+	if (ok < 0)
+		return ok;
+	from = (u64)*idx << PAGE_SHIFT;
+	to = from + PAGE_SIZE;
+	if (folio) {
+		from = folio_pos(folio);
+		to = from + folio_size(folio);
+		folio_put(folio);
+	}
+	*idx = to >> PAGE_SHIFT;
+	from = max(from, s->first);
+	to = min(to, s->end);
+	if (from >= to)
+		return 0;
+	s->args->bytes_read += cached ? 0 : to - from;
+	if (!ok) {
+		err = classify_failed(s, from >> PAGE_SHIFT, from, to);
+	} else if (cached && !keep_cache(s)) {
+		err = classify_raw(s, from, to, true);
+	} else {
+		s->args->bytes_verified += to - from;
+		err = 0;
+	}
+	if (!err)
+		s->cursor = to;
+	return err;
+}
+
+/* Note which pages of a window are cached before it is read ahead. */
+static void note_cached(struct vs_scrub *s, unsigned int slot, pgoff_t w,
+			unsigned long nr)
+{
+	unsigned long i;
+	struct folio *folio;
+
+	bitmap_zero(s->cached[slot], VS_WINDOW_PAGES);
+	s->has_cached[slot] = false;
+	for (i = 0; i < nr; i++) {
+		folio = vs_get_folio(s->mapping, w + i);
+		if (!folio)
+			continue;
+		if (folio_test_uptodate(folio)) {
+			set_bit(i, s->cached[slot]);
+			s->has_cached[slot] = true;
+		}
+		folio_put(folio);
+	}
+}
+
+/* Evict window [w, w + nr) and start reading it ahead as one request. */
+static void start_window(struct vs_scrub *s, unsigned int slot, pgoff_t w,
+			 unsigned long nr)
+{
+	DEFINE_READAHEAD(ractl, s->file, &s->ra, s->mapping, w);
+	bool stuck = false;
+
+	if (!keep_cache(s))
+		stuck = invalidate_inode_pages2_range(s->mapping, w,
+						      w + nr - 1) != 0;
+	if (stuck || keep_cache(s))
+		note_cached(s, slot, w, nr);
+	else
+		s->has_cached[slot] = false;
+	s->ra.ra_pages = nr;
+	s->ra.prev_pos = (loff_t)w << PAGE_SHIFT;
+	page_cache_sync_ra(&ractl, nr);
+}
+
+/* Drop the window's pages that were not cached before the scrub. */
+static void drop_window(struct vs_scrub *s, unsigned int slot, pgoff_t w,
+			unsigned long nr)
+{
+	unsigned long i = 0, j;
+
+	if (!s->has_cached[slot]) {
+		invalidate_mapping_pages(s->mapping, w, w + nr - 1);
+		return;
+	}
+	while (i < nr) {
+		i = find_next_zero_bit(s->cached[slot], nr, i);
+		if (i >= nr)
+			break;
+		j = find_next_bit(s->cached[slot], nr, i);
+		invalidate_mapping_pages(s->mapping, w + i, w + j - 1);
+		i = j;
+	}
+}
+
+static int check_window(struct vs_scrub *s, unsigned int slot, pgoff_t w,
+			unsigned long nr)
+{
+	pgoff_t idx = w;
+	int err;
+
+	s->deadline = jiffies + VS_RETRY_BUDGET;
+	while (idx < w + nr) {
+		err = check_folio(s, slot, w, &idx);
+		if (err)
+			return err;
+		cond_resched();
+	}
+	return 0;
+}
+
+static unsigned long window_len(const struct vs_scrub *s, pgoff_t w)
+{
+	pgoff_t last = (s->end - 1) >> PAGE_SHIFT;
+
+	return w > last ? 0 : min_t(u64, VS_WINDOW_PAGES, last - w + 1);
+}
+
+/* Walk all windows; the next one is read ahead while one is checked. */
+static int scrub_windows(struct vs_scrub *s)
+{
+	pgoff_t w = s->first >> PAGE_SHIFT;
+	unsigned long nr = window_len(s, w), next_nr;
+	unsigned int slot = 0;
+	int err = 0;
+
+	if (nr)
+		start_window(s, slot, w, nr);
+	while (nr) {
+		next_nr = window_len(s, w + nr);
+		if (next_nr)
+			start_window(s, !slot, w + nr, next_nr);
+		err = check_window(s, slot, w, nr);
+		drop_window(s, slot, w, nr);
+		if (!err && signal_pending(current))
+			err = -EINTR;
+		if (err) {
+			if (next_nr)
+				drop_window(s, !slot, w + nr, next_nr);
+			break;
+		}
+		w += nr;
+		nr = next_nr;
+		slot = !slot;
+	}
+	return err;
+}
+
+/* Report the open range; the cursor moves back to it if it does not fit. */
+static int finish(struct vs_scrub *s, int err)
+{
+	struct verity_scrub_range r;
+	int ret = 0;
+
+	if (!s->full && err != -EFAULT && vs_acc_flush(&s->acc, &r))
+		ret = emit(s, &r);
+	if (ret == -EFAULT)
+		err = ret;
+	if (s->full) {
+		s->args->out_flags |= VERITY_SCRUB_OUT_RANGES_FULL;
+		if (err == -ENOSPC)
+			err = 0;
+	}
+	s->args->start = s->cursor;
+	if (!keep_cache(s))
+		invalidate_mapping_pages(s->mapping, s->tree_pos >> PAGE_SHIFT,
+					 (pgoff_t)-1);
+	return err;
+}
+
+/**
+ * vs_scrub_file() - scrub a verity file and report its bad ranges
+ * @file: the file, open for reading, verity enabled
+ * @args: ioctl arguments; out fields are written
+ * @uranges: user array of @args->ranges_cap ranges
+ *
+ * Return: 0 (also when the range array filled: see OUT_RANGES_FULL),
+ * -EINTR on a signal (args->start says where to resume), -EFAULT,
+ * -ENOMEM, -EIO or -EUCLEAN when the descriptor cannot be read or used.
+ */
+int vs_scrub_file(struct file *file, struct verity_scrub_args *args,
+		  struct verity_scrub_range __user *uranges)
+{
+	struct vs_scrub *s;
+	int err;
+
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	s->uranges = uranges;
+	err = vs_scrub_setup(s, file, args);
+	if (!err) {
+		if (s->first < s->end)
+			err = scrub_windows(s);
+		err = finish(s, err);
+	}
+	vs_scrub_teardown(s);
+	kfree(s);
+	return err;
+}

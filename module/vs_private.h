@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vs_private.h - declarations shared by the files of verity_scrub.ko,
+ * indexed by the file that defines them
+ */
+#ifndef VS_PRIVATE_H
+#define VS_PRIVATE_H
+
+#include <linux/sizes.h>
+#include <linux/types.h>
+#include <linux/blk_types.h>
+#include <uapi/linux/fsverity.h>
+#include <linux/verity_scrub.h>
+
+#include "compat.h"
+
+#define VS_MAX_LEVELS		8	/* as FS_VERITY_MAX_LEVELS */
+#define VS_MAX_DIGEST_SIZE	64
+#define VS_MAX_DESC_SIZE	16384	/* FS_VERITY_MAX_DESCRIPTOR_SIZE */
+#define VS_DESC_HASHED_SIZE	256	/* sizeof(struct fsverity_descriptor) */
+#define VS_TREE_ALIGN		65536	/* ext4/f2fs: tree starts here past EOF */
+#define VS_WINDOW_PAGES		(SZ_4M >> PAGE_SHIFT)	/* readahead window */
+
+/* geometry.c */
+
+/**
+ * struct vs_geom - layout of a Merkle tree (see fs/verity/open.c)
+ * @data_size: file size in bytes
+ * @data_blocks: number of data blocks (last one may be partial)
+ * @tree_blocks: number of tree blocks, all levels
+ * @block_size: Merkle tree block size
+ * @log_blocksize: log2(@block_size)
+ * @log_arity: log2(hashes per tree block)
+ * @digest_size: hash size in bytes
+ * @num_levels: tree levels; 0 when the file has at most one block
+ * @level_start: first tree block of each level; level 0 (the leaves) is
+ *	stored last, the top level first
+ * @level_blocks: number of blocks in each level
+ */
+struct vs_geom {
+	u64 data_size;
+	u64 data_blocks;
+	u64 tree_blocks;
+	u32 block_size;
+	u8 log_blocksize;
+	u8 log_arity;
+	u8 digest_size;
+	u8 num_levels;
+	u64 level_start[VS_MAX_LEVELS];
+	u64 level_blocks[VS_MAX_LEVELS];
+};
+
+int vs_geom_init(struct vs_geom *g, u64 data_size, unsigned int log_blocksize,
+		 unsigned int digest_size);
+u64 vs_geom_tree_block(const struct vs_geom *g, unsigned int level,
+		       u64 data_block);
+unsigned int vs_geom_hash_offset(const struct vs_geom *g, unsigned int level,
+				 u64 data_block);
+void vs_geom_covered(const struct vs_geom *g, unsigned int level,
+		     u64 data_block, u64 *first, u64 *count);
+
+/* hash.c */
+
+/**
+ * struct vs_hasher - salted block hashing exactly as fs-verity does it
+ * @tfm: "sha256" or "sha512"
+ * @padded_salt: salt zero-padded to the hash block size, or NULL
+ * @padded_salt_size: bytes in @padded_salt
+ * @digest_size: bytes of output
+ */
+struct vs_hasher {
+	struct crypto_shash *tfm;
+	u8 *padded_salt;
+	unsigned int padded_salt_size;
+	unsigned int digest_size;
+};
+
+int vs_hasher_init(struct vs_hasher *h, unsigned int alg, const u8 *salt,
+		   unsigned int salt_size);
+void vs_hasher_destroy(struct vs_hasher *h);
+int vs_hash_block(const struct vs_hasher *h, const void *block,
+		  unsigned int len, u8 *out);
+int vs_hash_plain(const struct vs_hasher *h, const void *buf,
+		  unsigned int len, u8 *out);
+int vs_file_digest(const struct vs_hasher *h,
+		   const struct fsverity_descriptor *desc, u8 *out);
+unsigned int vs_alg_digest_size(unsigned int alg);
+
+/* desc.c */
+int vs_desc_validate(const struct fsverity_descriptor *desc, size_t size,
+		     u64 i_size, unsigned int max_log_blocksize);
+
+/* ranges.c */
+
+/**
+ * struct vs_range_acc - merges adjacent bad blocks into ranges
+ * @cur: the open range
+ * @open: whether @cur holds a range
+ */
+struct vs_range_acc {
+	struct verity_scrub_range cur;
+	bool open;
+};
+
+void vs_acc_init(struct vs_range_acc *acc);
+bool vs_acc_add(struct vs_range_acc *acc, const struct verity_scrub_range *r,
+		struct verity_scrub_range *out);
+bool vs_acc_flush(struct vs_range_acc *acc, struct verity_scrub_range *out);
+
+/* decide.c */
+
+/* Result of one data block classification; VS_KIND_GOOD is not reported. */
+#define VS_KIND_GOOD	0
+
+/**
+ * struct vs_evidence - what classification found out about a data block
+ * @retry_ok: a page-cache re-read succeeded and verified
+ * @no_raw: the block cannot be read raw (no bmap, hole, inline, ...)
+ * @data_err: the raw read of the data block failed
+ * @data_detail: VERITY_SCRUB_DETAIL_* of that failure
+ * @tree_no_raw: a needed tree block could not be read at all, raw
+ *	impossible
+ * @tree_err: reading a needed tree block failed
+ * @tree_detail: VERITY_SCRUB_DETAIL_* of that failure
+ * @bad_level: level of the first tree block not matching its parent, or
+ *	-1
+ * @leaf_match: the data block's hash matches its leaf entry (or root)
+ */
+struct vs_evidence {
+	bool retry_ok;
+	bool no_raw;
+	bool data_err;
+	u32 data_detail;
+	bool tree_no_raw;
+	bool tree_err;
+	u32 tree_detail;
+	int bad_level;
+	bool leaf_match;
+};
+
+/**
+ * struct vs_verdict - classification of a data block
+ * @kind: VERITY_SCRUB_KIND_* or VS_KIND_GOOD
+ * @detail: VERITY_SCRUB_DETAIL_*
+ * @level: tree level for TREE_CORRUPT
+ */
+struct vs_verdict {
+	u32 kind;
+	u32 detail;
+	u32 level;
+};
+
+void vs_evidence_init(struct vs_evidence *ev);
+void vs_decide(const struct vs_evidence *ev, struct vs_verdict *v);
+u32 vs_blk_status_detail(blk_status_t status);
+
+/* classify.c */
+
+/**
+ * struct vs_io_ops - how the walk reads blocks; faked by the KUnit tests
+ * @read_data: read data block @blk into @buf (block_size bytes, zeroed
+ *	past EOF).  0, -EOPNOTSUPP when raw access is impossible, or another
+ *	-errno with *@detail set.
+ * @read_tree: read tree block @blk (index in the tree) into @buf; same
+ *	return convention.
+ */
+struct vs_io_ops {
+	int (*read_data)(void *priv, u64 blk, u8 *buf, u32 *detail);
+	int (*read_tree)(void *priv, u64 blk, u8 *buf, u32 *detail);
+};
+
+/**
+ * struct vs_walk - state of the Merkle path walk of one scrub
+ * @geom: tree layout
+ * @hasher: salted hashing
+ * @root_hash: root hash from the descriptor on disk
+ * @ops: block reads
+ * @priv: argument of @ops
+ * @buf: block_size bytes for data
+ * @tbuf: block_size bytes for tree blocks
+ * @bad_level: memo: level of the last tree block found corrupt, or -1
+ * @bad_block: memo: index of that block within its level
+ */
+struct vs_walk {
+	const struct vs_geom *geom;
+	const struct vs_hasher *hasher;
+	const u8 *root_hash;
+	const struct vs_io_ops *ops;
+	void *priv;
+	u8 *buf;
+	u8 *tbuf;
+	int bad_level;
+	u64 bad_block;
+};
+
+void vs_walk_init(struct vs_walk *w, const struct vs_geom *geom,
+		  const struct vs_hasher *hasher, const u8 *root_hash,
+		  const struct vs_io_ops *ops, void *priv);
+int vs_walk_block(struct vs_walk *w, u64 blk, struct vs_evidence *ev);
+bool vs_walk_known_bad(const struct vs_walk *w, u64 blk);
+int vs_classify_block(struct vs_walk *w, u64 blk, struct vs_verdict *v);
+
+/* setup.c */
+
+/**
+ * struct vs_scrub - state of one scrub call
+ * @file: the verity file (reference held by the ioctl)
+ * @inode: its inode
+ * @mapping: its page cache
+ * @args: the ioctl arguments; out fields are filled as the scrub goes
+ * @uranges: user array of ranges
+ * @desc: descriptor read from disk
+ * @desc_size: its size
+ * @geom: tree layout
+ * @hasher: salted hashing
+ * @walk: Merkle path walk used by classification
+ * @acc: range merging
+ * @tree_pos: byte offset of the tree in @mapping (ext4/f2fs layout)
+ * @raw_page: bounce page for raw reads
+ * @first: first data byte of the scrub (block aligned)
+ * @end: end of the scrub, exclusive, clamped to the file size
+ * @cursor: first byte not yet reported; becomes args->start
+ * @deadline: jiffies after which retries in this window are skipped
+ * @full: the range array is full
+ * @ra: private readahead state
+ * @cached: per window slot, pages that were cached before its readahead
+ *	(kept, not dropped; verified raw unless KEEP_CACHE)
+ * @has_cached: whether @cached of the slot has any bit set
+ */
+struct vs_scrub {
+	struct file *file;
+	struct inode *inode;
+	struct address_space *mapping;
+	struct verity_scrub_args *args;
+	struct verity_scrub_range __user *uranges;
+	struct fsverity_descriptor *desc;
+	size_t desc_size;
+	struct vs_geom geom;
+	struct vs_hasher hasher;
+	struct vs_walk walk;
+	struct vs_range_acc acc;
+	u64 tree_pos;
+	struct page *raw_page;
+	u64 first;
+	u64 end;
+	u64 cursor;
+	unsigned long deadline;
+	bool full;
+	struct file_ra_state ra;
+	DECLARE_BITMAP(cached[2], VS_WINDOW_PAGES);
+	bool has_cached[2];
+};
+
+int vs_scrub_setup(struct vs_scrub *s, struct file *file,
+		   struct verity_scrub_args *args);
+void vs_scrub_teardown(struct vs_scrub *s);
+
+/* rawio.c */
+extern const struct vs_io_ops vs_raw_ops;
+
+/* scrub.c */
+int vs_scrub_file(struct file *file, struct verity_scrub_args *args,
+		  struct verity_scrub_range __user *uranges);
+
+/* ioctl.c */
+long vs_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
+
+#endif /* VS_PRIVATE_H */
