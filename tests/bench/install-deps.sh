@@ -4,7 +4,7 @@ set -euo pipefail
 
 pkgs=(
 	build-essential bc flex bison libelf-dev libssl-dev dwarves cpio xz-utils
-	kmod sparse python3 qemu-system-x86 busybox-static
+	kmod sparse python3 rsync qemu-system-x86 busybox-static
 	e2fsprogs f2fs-tools btrfs-progs dmsetup fsverity libfsverity-dev
 	libjson-c-dev pkg-config
 )
@@ -33,7 +33,7 @@ dpkg-query -W -f='${Status}' "linux-headers-$kver" 2>/dev/null | grep -q 'instal
 
 if [ ${#missing[@]} -gt 0 ]; then
 	[ $updated = 1 ] || apt-get update -qq
-	echo "install-deps: installing ${missing[*]}"
+	echo "install-deps: installing ${missing[*]}" >&2
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 echo "$kver"

@@ -28,6 +28,7 @@ provision_61() {
 		(cd "$dir/dl" && apt-get download -qq "$pkg=$ver" >/dev/null 2>&1)
 		dpkg-deb -x "$dir"/dl/*.deb "$dir/root"
 		rm -rf "$dir/dl"
+		depmod -b "$dir/root" "$kver"
 		touch "$dir/.done"
 	fi
 	echo "6.1 /lib/modules/$kver/build $dir/root/boot/vmlinuz-$kver $dir/root/lib/modules/$kver"

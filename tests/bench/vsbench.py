@@ -1,0 +1,549 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""vsbench - the verity-scrub test bench.
+
+Builds the module against the bench kernels, builds the userspace tools,
+boots qemu guests (TCG) with a busybox initramfs, runs the KUnit suites and
+the guest scenarios in tests/scenarios/, and decides pass/fail from explicit
+result lines.  A kernel oops, KASAN report, lockdep splat, hung task or
+"BUG:" anywhere in a guest's console log fails the scenario it happened in.
+
+    vsbench.py check [--kernels 6.1,6.12] [--only REGEX] [--no-host] [--no-lint]
+    vsbench.py run --kernel 6.12 SCENARIO[:FS]...    (development)
+
+Every check counts as one test; the run ends with "N passed, N failed".
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+BENCH = os.path.join(TOP, 'tests', 'bench')
+SCEN_DIR = os.path.join(TOP, 'tests', 'scenarios')
+BUILD = os.environ.get('VS_BUILD', os.path.join(TOP, 'build'))
+KERNELS = ('6.1', '6.12')
+ALL_FS = ('ext4', 'f2fs', 'btrfs')
+
+# Kernel log lines that fail whatever scenario they appear in.
+SPLAT = re.compile(
+    r'BUG:|Oops|general protection fault|kernel BUG at|KASAN|UBSAN:|'
+    r'WARNING: CPU:|WARNING: possible|WARNING: suspicious RCU|'
+    r'inconsistent lock state|possible recursive locking|'
+    r'circular locking dependency|blocked for more than|'
+    r'soft lockup|hard LOCKUP|Kernel panic|list_add corruption|'
+    r'list_del corruption|refcount_t:|Unable to handle kernel|'
+    r'sleeping function called from invalid context|kfence:|KFENCE:')
+
+
+class Results:
+    """Counts every check; prints one line per check."""
+
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+        self.skipped = 0
+        self.failures = []
+
+    def add(self, ok, name, why=''):
+        if ok:
+            self.passed += 1
+            print(f'PASS {name}', flush=True)
+        else:
+            self.failed += 1
+            self.failures.append(f'{name} -- {why}')
+            print(f'FAIL {name} -- {why}', flush=True)
+
+    def skip(self, name, why):
+        self.skipped += 1
+        print(f'SKIP {name} -- {why}', flush=True)
+
+    def summary(self):
+        if self.failures:
+            print('\nFailures:')
+            for f in self.failures:
+                print(f'  {f}')
+        line = f'{self.passed} passed, {self.failed} failed'
+        if self.skipped:
+            line += f', {self.skipped} skipped'
+        print(line, flush=True)
+
+
+def log(msg):
+    print(f'vsbench: {msg}', file=sys.stderr, flush=True)
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, **kw)
+
+
+# ---- kernels and builds ----------------------------------------------------
+
+def provision(kernel):
+    """Return dict(kdir, vmlinuz, moddir) for a bench kernel."""
+    out = run([os.path.join(BENCH, 'provision-kernels.sh'), kernel],
+              stdout=subprocess.PIPE, text=True, check=True).stdout
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) == 4 and f[0] == kernel:
+            return {'kdir': f[1], 'vmlinuz': f[2], 'moddir': f[3]}
+    raise RuntimeError(f'provision-kernels.sh printed nothing for {kernel}')
+
+
+def kernel_has(kdir, option):
+    try:
+        with open(os.path.join(kdir, '.config')) as f:
+            return any(line.startswith(option + '=') for line in f)
+    except OSError:
+        return False
+
+
+def build_module(kernel, kdir, extra=()):
+    """Build module + KUnit module in a private copy of the tree.
+
+    Returns (ok, output, dir)."""
+    d = os.path.join(BUILD, f'mod-{kernel}')
+    os.makedirs(d, exist_ok=True)
+    run(['rsync', '-a', '--delete', '--exclude', '*.o', '--exclude', '*.ko',
+         '--exclude', '.*.cmd',
+         os.path.join(TOP, 'module'), os.path.join(TOP, 'kunit'),
+         os.path.join(TOP, 'uapi'), os.path.join(TOP, 'Kbuild'), d + '/'],
+        check=True)
+    cmd = ['make', '-C', kdir, f'M={d}', 'W=1', 'KCFLAGS=-Werror',
+           f'-j{os.cpu_count() or 2}', 'modules'] + list(extra)
+    p = run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    out = p.stdout
+    # W=1 warnings must fail the build even where -Werror does not reach
+    # (modpost, sparse with C=1).
+    warn = [line for line in out.splitlines()
+            if re.search(r'warning:|WARNING:|error:', line)]
+    ok = p.returncode == 0 and not warn
+    return ok, out if not ok else '', d
+
+
+def build_userspace():
+    """make -C userspace.  Returns (ok, why)."""
+    p = run(['make', '-C', os.path.join(TOP, 'userspace')],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return p.returncode == 0, p.stdout[-3000:]
+
+
+def build_tools():
+    """Static test helpers + whatever userspace built.  (ok, why, files)."""
+    tdir = os.path.join(BUILD, 'tools')
+    os.makedirs(tdir, exist_ok=True)
+    files = []
+    srcs = []
+    for sub in ('tests/tools', 'tests/scenarios/helpers'):
+        d = os.path.join(TOP, sub)
+        if os.path.isdir(d):
+            srcs += [os.path.join(d, f) for f in sorted(os.listdir(d))
+                     if f.endswith('.c')]
+    for src in srcs:
+        exe = os.path.join(tdir, os.path.basename(src)[:-2])
+        p = run(['gcc', '-std=gnu11', '-O2', '-Wall', '-Wextra', '-Werror',
+                 '-static', '-I', os.path.join(TOP, 'uapi'), '-o', exe, src,
+                 '-lpthread'],
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if p.returncode != 0:
+            return False, p.stdout[-3000:], []
+        files.append(f'{exe}=/opt/bin/{os.path.basename(exe)}')
+    udir = os.path.join(TOP, 'userspace')
+    for name in sorted(os.listdir(udir)) if os.path.isdir(udir) else []:
+        path = os.path.join(udir, name)
+        if os.path.isfile(path) and os.access(path, os.X_OK) and \
+                not name.endswith(('.sh', '.py')):
+            files.append(f'{path}=/opt/bin/{name}')
+    ex = os.path.join(udir, 'examples')
+    if os.path.isdir(ex):
+        for name in sorted(os.listdir(ex)):
+            path = os.path.join(ex, name)
+            if os.path.isfile(path) and os.access(path, os.X_OK) and '.' not in name:
+                files.append(f'{path}=/opt/bin/{name}')
+    return True, '', files
+
+
+# ---- scenarios ---------------------------------------------------------------
+
+class Scenario:
+    """A tests/scenarios/*.sh file and its '# vs-...:' header."""
+
+    def __init__(self, path):
+        self.path = path
+        self.name = os.path.basename(path)[:-3]
+        self.kernels = list(KERNELS)
+        self.fs = ['ext4']
+        self.timeout = 120
+        self.mem = 1536
+        self.disk = 1024
+        self.disk2 = 0
+        with open(path) as f:
+            for line in f:
+                m = re.match(r'#\s*vs-([a-z0-9]+):\s*(.*?)\s*$', line)
+                if not m:
+                    continue
+                key, val = m.group(1), m.group(2)
+                if key == 'kernels':
+                    self.kernels = val.split()
+                elif key == 'fs':
+                    self.fs = val.split()
+                elif key == 'timeout':
+                    self.timeout = int(val)
+                elif key == 'mem':
+                    self.mem = int(val)
+                elif key == 'disk':
+                    self.disk = int(val)
+                elif key == 'disk2':
+                    self.disk2 = int(val)
+
+    def boot_key(self):
+        return (self.mem, self.disk, self.disk2)
+
+
+def load_scenarios(only=None):
+    out = []
+    for f in sorted(os.listdir(SCEN_DIR)):
+        if f.endswith('.sh'):
+            s = Scenario(os.path.join(SCEN_DIR, f))
+            if only and not re.search(only, s.name):
+                continue
+            out.append(s)
+    return out
+
+
+# ---- guests --------------------------------------------------------------------
+
+def make_initramfs(kernel, kinfo, moddir_build, tools, out):
+    files = list(tools)
+    files.append(f'{SCEN_DIR}=/tests/scenarios')
+    for ko in ('verity_scrub.ko', 'verity_scrub_test.ko'):
+        p = os.path.join(moddir_build, ko)
+        if os.path.exists(p):
+            files.append(f'{p}=/lib/vs/{ko}')
+    moddir = kinfo['moddir'] if kernel == '6.1' else '-'
+    run([os.path.join(BENCH, 'mkinitramfs.sh'), kernel, moddir, out] + files,
+        check=True)
+
+
+def boot(kernel, kinfo, initramfs, plan, mem, disk, disk2, logpath):
+    """Boot one guest running the plan [(name, fs, timeout)]; return log text."""
+    tmp = tempfile.mkdtemp(prefix='vs-guest-')
+    try:
+        # The plan travels in the initramfs as a second, appended cpio.
+        pdir = os.path.join(tmp, 'plan')
+        os.makedirs(os.path.join(pdir, 'etc'))
+        with open(os.path.join(pdir, 'etc', 'vs-plan'), 'w') as f:
+            for name, fs, tmo in plan:
+                f.write(f'{name} {fs} {tmo}\n')
+        initrd = os.path.join(tmp, 'initrd')
+        shutil.copyfile(initramfs, initrd)
+        with open(initrd, 'ab') as f:
+            f.write(run('cd %s && find etc | cpio -o -H newc --quiet' % pdir,
+                        shell=True, stdout=subprocess.PIPE, check=True).stdout)
+        drives = []
+        for i, size in enumerate((disk, disk2)):
+            if not size:
+                continue
+            img = os.path.join(tmp, f'disk{i}.img')
+            with open(img, 'wb') as f:
+                f.truncate(size << 20)
+            drives += ['-drive',
+                       f'file={img},if=virtio,format=raw,cache=unsafe']
+        append = 'console=ttyS0 loglevel=5 panic=-1 rdinit=/init'
+        if kernel == '6.12':
+            append += ' scsi_debug.dev_size_mb=64'
+        accel = os.environ.get('VM_ACCEL', 'tcg')
+        cmd = ['qemu-system-x86_64', '-accel', accel, '-cpu', 'max',
+               '-smp', '2', '-m', str(mem), '-display', 'none', '-vga', 'none',
+               '-no-reboot', '-monitor', 'none', '-serial', f'file:{logpath}',
+               '-kernel', kinfo['vmlinuz'], '-initrd', initrd,
+               '-append', append] + drives
+        total = 90 + sum(t + 30 for _, _, t in plan)
+        t0 = time.time()
+        p = run(['timeout', '-k', '5', str(total)] + cmd,
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT, text=True)
+        log(f'guest {kernel} ran {time.time() - t0:.0f}s (exit {p.returncode})')
+        with open(logpath, errors='replace') as f:
+            text = f.read()
+        if p.returncode == 124:
+            text += '\nVS-HOST guest timed out\n'
+        elif p.returncode != 0:
+            text += f'\nVS-HOST qemu exited {p.returncode}: {p.stdout[-500:]}\n'
+        return text
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def parse_units(text):
+    """Split a console log into {(name, fs): dict(lines, ended, rc)}."""
+    units = {}
+    cur = None
+    for line in text.splitlines():
+        m = re.search(r'VS-BEGIN (\S+) (\S+)', line)
+        if m:
+            cur = (m.group(1), m.group(2))
+            units[cur] = {'lines': [], 'ended': False, 'rc': None}
+            continue
+        m = re.search(r'VS-END (\S+) (\S+) rc=(\d+)', line)
+        if m and cur == (m.group(1), m.group(2)):
+            units[cur]['ended'] = True
+            units[cur]['rc'] = int(m.group(3))
+            cur = None
+            continue
+        if cur:
+            units[cur]['lines'].append(line)
+    return units
+
+
+def splats(lines):
+    return [ln for ln in lines if SPLAT.search(ln) and 'VS-RESULT' not in ln]
+
+
+def kunit_results(kernel, kdir, lines, res, logdir):
+    """Hand the KTAP block to the kernel's own parser; count every case."""
+    try:
+        a = lines.index('VS-KTAP-BEGIN')
+        b = lines.index('VS-KTAP-END')
+        ktap = lines[a + 1:b]
+    except ValueError:
+        res.add(False, f'{kernel}/kunit', 'no KTAP block in the log')
+        return
+    kfile = os.path.join(logdir, f'kunit-{kernel}.ktap')
+    jfile = os.path.join(logdir, f'kunit-{kernel}.json')
+    with open(kfile, 'w') as f:
+        f.write('\n'.join(ktap) + '\n')
+    kpy = os.path.join(kdir, 'tools', 'testing', 'kunit', 'kunit.py')
+    p = run([sys.executable, kpy, 'parse', f'--json={jfile}', kfile],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    print(p.stdout, flush=True)
+    try:
+        with open(jfile) as f:
+            tree = json.load(f)
+    except (OSError, ValueError) as e:
+        res.add(False, f'{kernel}/kunit', f'kunit.py parse gave no JSON: {e}')
+        return
+    cases = []
+
+    def walk(group, prefix):
+        for c in group.get('test_cases', []):
+            cases.append((f'{prefix}.{c["name"]}', c['status']))
+        for g in group.get('sub_groups', []):
+            walk(g, f'{prefix}.{g["name"]}' if prefix else g['name'])
+    walk(tree, '')
+    if not cases:
+        res.add(False, f'{kernel}/kunit', 'KTAP block had no test cases')
+    for name, status in cases:
+        if status == 'SKIP':
+            res.skip(f'{kernel}/kunit{name}', 'skipped')
+        else:
+            res.add(status == 'PASS', f'{kernel}/kunit{name}', status)
+    if p.returncode != 0 and all(s in ('PASS', 'SKIP') for _, s in cases):
+        res.add(False, f'{kernel}/kunit-parse', f'kunit.py exited {p.returncode}')
+
+
+def run_guests(kernel, kinfo, initramfs, units, res, logdir, kunit=False):
+    """Run [(Scenario, fs)] (+ KUnit) in as few guest boots as possible."""
+    groups = {}
+    for sc, fs in units:
+        groups.setdefault(sc.boot_key(), []).append((sc, fs))
+    if kunit:
+        groups.setdefault((1536, 1024, 0), []).insert(0, (None, 'none'))
+    boot_no = 0
+    for (mem, disk, disk2), todo in groups.items():
+        retried = set()
+        while todo:
+            boot_no += 1
+            plan = [('kunit', 'none', 300) if sc is None else
+                    (sc.name, fs, sc.timeout) for sc, fs in todo]
+            logpath = os.path.join(logdir, f'guest-{kernel}-{boot_no}.log')
+            text = boot(kernel, kinfo, initramfs, plan, mem, disk, disk2,
+                        logpath)
+            if 'VS-BOOTED' not in text:
+                res.add(False, f'{kernel}/boot', f'guest did not boot, see {logpath}')
+                return
+            boot_lines = text.split('VS-BOOTED', 1)[0].splitlines()
+            for s in splats(boot_lines):
+                res.add(False, f'{kernel}/boot', f'kernel: {s.strip()}')
+            parsed = parse_units(text)
+            rest = []
+            for sc, fs in todo:
+                name = 'kunit' if sc is None else sc.name
+                u = parsed.get((name, fs))
+                if u is None:
+                    rest.append((sc, fs))
+                    continue
+                judge_unit(kernel, kinfo, sc, name, fs, u, res, logdir, logpath)
+            if rest and tuple(rest) in retried:
+                for sc, fs in rest:
+                    res.add(False, f'{kernel}/{sc.name if sc else "kunit"}[{fs}]',
+                            f'never started (guest died), see {logpath}')
+                break
+            retried.add(tuple(rest))
+            todo = rest
+
+
+def judge_unit(kernel, kinfo, sc, name, fs, u, res, logdir, logpath):
+    tag = f'{kernel}/{name}[{fs}]'
+    if sc is None:
+        kunit_results(kernel, kinfo['kdir'], u['lines'], res, logdir)
+    else:
+        n = 0
+        for line in u['lines']:
+            m = re.search(r'VS-RESULT (PASS|FAIL) (\S+) (.*)$', line)
+            if m:
+                n += 1
+                check = m.group(3)
+                why = ''
+                if ' -- ' in check:
+                    check, why = check.split(' -- ', 1)
+                res.add(m.group(1) == 'PASS', f'{kernel}/{m.group(2)} {check}', why)
+        if n == 0:
+            res.add(False, tag, f'no result lines, see {logpath}')
+    if not u['ended']:
+        res.add(False, tag, f'did not finish (timeout, hang or crash), see {logpath}')
+    elif u['rc'] != 0:
+        res.add(False, tag, f'exited {u["rc"]} (a command failed under set -e), see {logpath}')
+    for s in splats(u['lines']):
+        res.add(False, tag, f'kernel: {s.strip()}')
+        break
+
+
+# ---- the whole check -------------------------------------------------------------
+
+def host_tests(res):
+    p = run(['make', '-C', os.path.join(TOP, 'userspace'), 'check'],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    print(p.stdout[-6000:], flush=True)
+    m = None
+    for line in p.stdout.splitlines():
+        mm = re.match(r'^\s*(?:\w+:\s*)?(\d+) passed, (\d+) failed', line)
+        if mm:
+            m = mm
+    if not m:
+        res.add(False, 'host/userspace', f'no "N passed, N failed" line (exit {p.returncode})')
+        return
+    # Fold the host tests' own counts into the totals.
+    npass, nfail = int(m.group(1)), int(m.group(2))
+    res.passed += npass
+    res.failed += nfail
+    if nfail:
+        res.failures.append(f'host/userspace: {nfail} host tests failed')
+    if p.returncode != 0 and nfail == 0:
+        res.add(False, 'host/userspace', f'make check exited {p.returncode}')
+    print(f'host tests: {npass} passed, {nfail} failed', flush=True)
+
+
+def lint(res):
+    p = run([os.path.join(BENCH, 'lint.sh')], stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, text=True)
+    for line in p.stdout.splitlines():
+        m = re.match(r'LINT (PASS|FAIL) (\S+)(?: -- (.*))?$', line)
+        if m:
+            res.add(m.group(1) == 'PASS', f'lint/{m.group(2)}', m.group(3) or '')
+        else:
+            print(line)
+    if p.returncode != 0 and 'LINT ' not in p.stdout:
+        res.add(False, 'lint', f'lint.sh exited {p.returncode}')
+
+
+def cmd_check(args):
+    res = Results()
+    t0 = time.time()
+    kernels = args.kernels.split(',')
+    logdir = os.path.join(BUILD, 'logs')
+    os.makedirs(logdir, exist_ok=True)
+    run([os.path.join(BENCH, 'install-deps.sh')], stdout=subprocess.DEVNULL,
+        check=True)
+    if not args.no_host:
+        host_tests(res)
+    ok, why = build_userspace()
+    res.add(ok, 'build/userspace', why)
+    ok, why, tools = build_tools()
+    res.add(ok, 'build/test-tools', why)
+    scen = load_scenarios(args.only)
+    for k in kernels:
+        tk = time.time()
+        kinfo = provision(k)
+        log(f'kernel {k} ready after {time.time() - tk:.0f}s')
+        ok, out, mdir = build_module(k, kinfo['kdir'])
+        if not ok:
+            print(out[-6000:])
+        res.add(ok, f'build/module-{k}', 'module build failed or warned (W=1)')
+        has_kunit = kernel_has(kinfo['kdir'], 'CONFIG_KUNIT')
+        if has_kunit:
+            res.add(os.path.exists(os.path.join(mdir, 'verity_scrub_test.ko')),
+                    f'build/kunit-{k}', 'verity_scrub_test.ko not built')
+        if not ok or not tools:
+            continue
+        initramfs = os.path.join(BUILD, f'initramfs-{k}.cpio')
+        make_initramfs(k, kinfo, mdir, tools, initramfs)
+        units = [(sc, fs) for sc in scen if k in sc.kernels for fs in sc.fs]
+        run_guests(k, kinfo, initramfs, units, res, logdir,
+                   kunit=has_kunit and not args.only)
+    if not args.no_lint:
+        lint(res)
+    log(f'check took {time.time() - t0:.0f}s')
+    res.summary()
+    return 1 if res.failed else 0
+
+
+def cmd_run(args):
+    """Development: run some scenarios on one kernel, print the results."""
+    res = Results()
+    logdir = os.path.join(BUILD, 'logs')
+    os.makedirs(logdir, exist_ok=True)
+    kinfo = provision(args.kernel)
+    ok, out, mdir = build_module(args.kernel, kinfo['kdir'])
+    if not ok:
+        print(out[-6000:])
+        log('module build failed: only "vs-module: no" scenarios can pass')
+    ok, why = build_userspace()
+    if not ok:
+        log('userspace build failed: ' + why[-500:])
+    ok, why, tools = build_tools()
+    if not ok:
+        print(why)
+        return 1
+    initramfs = os.path.join(BUILD, f'initramfs-{args.kernel}.cpio')
+    make_initramfs(args.kernel, kinfo, mdir, tools, initramfs)
+    byname = {s.name: s for s in load_scenarios()}
+    units = []
+    kunit = False
+    for spec in args.scenarios:
+        name, _, fs = spec.partition(':')
+        if name == 'kunit':
+            kunit = True
+            continue
+        sc = byname[name]
+        for f in (fs.split(',') if fs else sc.fs):
+            units.append((sc, f))
+    run_guests(args.kernel, kinfo, initramfs, units, res, logdir, kunit=kunit)
+    res.summary()
+    return 1 if res.failed else 0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest='cmd', required=True)
+    c = sub.add_parser('check')
+    c.add_argument('--kernels', default=','.join(KERNELS))
+    c.add_argument('--only', help='regex: only scenarios whose name matches')
+    c.add_argument('--no-host', action='store_true')
+    c.add_argument('--no-lint', action='store_true')
+    r = sub.add_parser('run')
+    r.add_argument('--kernel', default='6.12', choices=KERNELS)
+    r.add_argument('scenarios', nargs='+', help='NAME[:fs,fs] or kunit')
+    args = ap.parse_args()
+    return cmd_check(args) if args.cmd == 'check' else cmd_run(args)
+
+
+if __name__ == '__main__':
+    sys.exit(main())
