@@ -26,16 +26,16 @@ host-check:
 	$(MAKE) -C userspace check
 
 check:
-	tests/bench/check.sh all
+	tests/bench/vsbench.py check
 
 check-quick:
-	tests/bench/check.sh 6.12
+	tests/bench/vsbench.py check --kernels 6.12
 
 lint:
 	tests/bench/lint.sh
 
 demo:
-	tests/bench/demo.sh
+	tests/bench/vsbench.py demo
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(SRC) clean 2>/dev/null

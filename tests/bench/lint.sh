@@ -1,0 +1,46 @@
+#!/bin/bash
+# Lint the kernel code: checkpatch.pl --strict (from the 6.12 kernel tree),
+# sparse (C=2) against the 6.12 build, and no LINUX_VERSION_CODE outside
+# module/compat.h.  Prints "LINT PASS|FAIL <check> [-- reason]" lines.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+build=${VS_BUILD:-$top/build}
+rc=0
+
+result() {
+	if [ "$2" = 0 ]; then
+		echo "LINT PASS $1"
+	else
+		echo "LINT FAIL $1 -- $3"
+		rc=1
+	fi
+}
+
+line=$("$here/provision-kernels.sh" 6.12 | grep '^6.12 ')
+kdir=$(echo "$line" | cut -d' ' -f2)
+cd "$top" || exit 1
+mapfile -t files < <(ls module/*.[ch] kunit/*.[ch] uapi/linux/*.h 2>/dev/null)
+
+out=$("$kdir/scripts/checkpatch.pl" --strict --no-tree --terse --show-types \
+	--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f "${files[@]}" 2>&1 |
+	grep -E ': (ERROR|WARNING|CHECK):')
+echo "$out" | grep . | head -40
+result checkpatch "$([ -z "$out" ] && echo 0 || echo 1)" \
+	"$(echo "$out" | grep -c .) checkpatch complaints"
+
+out=$(grep -ln 'LINUX_VERSION_CODE' "${files[@]}" | grep -v '^module/compat.h$')
+result version-checks-only-in-compat "$([ -z "$out" ] && echo 0 || echo 1)" \
+	"LINUX_VERSION_CODE in: $out"
+
+d=$build/sparse-6.12
+mkdir -p "$d"
+rsync -a --delete --exclude '*.o' --exclude '*.ko' module kunit uapi Kbuild "$d/"
+out=$(make -C "$kdir" M="$d" C=2 W=1 modules 2>&1)
+status=$?
+warn=$(echo "$out" | grep -E 'warning:|error:')
+echo "$warn" | grep . | head -40
+[ $status = 0 ] && [ -z "$warn" ]
+result sparse $? "make C=2 exit $status, $(echo "$warn" | grep -c .) warnings"
+exit $rc
