@@ -10,8 +10,10 @@ if [ "$name" = kunit ]; then
 	exit $?
 fi
 # "# vs-module: no" in a scenario's header: it must not load the module.
-if ! grep -q '^# *vs-module: *no' "/tests/scenarios/$name.sh"; then
+if ! grep -qs "^# *vs-module: *no" "/tests/scenarios/$name.sh"; then
 	vs_load_module || { vs_fail setup "cannot load verity_scrub.ko"; exit 1; }
 fi
 set -e
-. "/tests/scenarios/$name.sh"
+script=/tests/scenarios/$name.sh
+[ -f "$script" ] || script=/tests/demo/$name.sh
+. "$script"
