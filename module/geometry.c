@@ -39,7 +39,8 @@ int vs_geom_init(struct vs_geom *g, u64 data_size, unsigned int log_blocksize,
 	g->log_blocksize = log_blocksize;
 	g->digest_size = digest_size;
 	g->log_arity = log_blocksize - ilog2(digest_size);
-	g->data_blocks = DIV_ROUND_UP_ULL(data_size, g->block_size);
+	g->data_blocks = (data_size >> log_blocksize) +
+			 !!(data_size & (g->block_size - 1));
 
 	blocks = g->data_blocks;
 	while (blocks > 1) {

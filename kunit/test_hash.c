@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_hash.c - suite verity_scrub_hash: the module's geometry and salted
+ * hashing rebuild, byte for byte, the Merkle trees, root hashes and file
+ * digests that libfsverity computed for the same files
+ */
+#include <linux/string.h>
+
+#include "test_util.h"
+
+static const void *vectors_gen_params(const void *prev, char *desc)
+{
+	const struct vs_vector *v = prev ? (const struct vs_vector *)prev + 1 :
+					   vs_test_vectors;
+
+	if (v >= vs_test_vectors + vs_test_nvectors)
+		return NULL;
+	strscpy(desc, v->name, KUNIT_PARAM_DESC_SIZE);
+	return v;
+}
+
+static void test_tree(struct kunit *test)
+{
+	const struct vs_vector *v = test->param_value;
+	u8 digest[VS_MAX_DIGEST_SIZE];
+	struct vs_hasher sha256;
+	struct vs_tree t;
+
+	vs_test_build(test, v, &t);
+	KUNIT_EXPECT_EQ(test, (u64)t.g.tree_blocks << t.g.log_blocksize,
+			v->tree_size);
+	KUNIT_EXPECT_MEMEQ(test, t.root, v->root_hash, t.g.digest_size);
+
+	KUNIT_ASSERT_EQ(test, 0, vs_hasher_init(&sha256,
+						FS_VERITY_HASH_ALG_SHA256,
+						NULL, 0));
+	KUNIT_EXPECT_EQ(test, 0, vs_hash_plain(&sha256, t.tree,
+					       v->tree_size, digest));
+	KUNIT_EXPECT_MEMEQ(test, digest, v->tree_sha256, 32);
+	vs_hasher_destroy(&sha256);
+	vs_hasher_destroy(&t.h);
+}
+
+static void test_file_digest(struct kunit *test)
+{
+	const struct vs_vector *v = test->param_value;
+	u8 digest[VS_MAX_DIGEST_SIZE];
+	struct fsverity_descriptor *d;
+	struct vs_hasher h;
+
+	d = kunit_kzalloc(test, sizeof(*d) + 16, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, d);
+	vs_test_desc(v, d);
+	d->sig_size = cpu_to_le32(16);	/* not part of the digest */
+	KUNIT_ASSERT_EQ(test, 0, vs_hasher_init(&h, v->alg, NULL, 0));
+	KUNIT_EXPECT_EQ(test, 0, vs_file_digest(&h, d, digest));
+	KUNIT_EXPECT_MEMEQ(test, digest, v->file_digest,
+			   vs_alg_digest_size(v->alg));
+	vs_hasher_destroy(&h);
+}
+
+/* The salt is zero-padded to the hash block size and prepended. */
+static void test_salt_padding(struct kunit *test)
+{
+	static const u8 salt[3] = { 1, 2, 3 };
+	u8 got[32], want[32];
+	struct vs_hasher h, plain;
+	u8 *buf;
+
+	buf = kunit_kzalloc(test, 64 + 1024, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	memcpy(buf, salt, sizeof(salt));
+	vs_test_fill(buf + 64, 1024, 42);
+	KUNIT_ASSERT_EQ(test, 0, vs_hasher_init(&h, FS_VERITY_HASH_ALG_SHA256,
+						salt, sizeof(salt)));
+	KUNIT_ASSERT_EQ(test, 0, vs_hasher_init(&plain,
+						FS_VERITY_HASH_ALG_SHA256,
+						NULL, 0));
+	KUNIT_EXPECT_EQ(test, h.padded_salt_size, 64);
+	KUNIT_EXPECT_EQ(test, 0, vs_hash_block(&h, buf + 64, 1024, got));
+	KUNIT_EXPECT_EQ(test, 0, vs_hash_plain(&plain, buf, 64 + 1024, want));
+	KUNIT_EXPECT_MEMEQ(test, got, want, sizeof(got));
+	vs_hasher_destroy(&h);
+	vs_hasher_destroy(&plain);
+}
+
+static void test_unknown_alg(struct kunit *test)
+{
+	struct vs_hasher h;
+
+	KUNIT_EXPECT_EQ(test, -EINVAL, vs_hasher_init(&h, 0, NULL, 0));
+	KUNIT_EXPECT_EQ(test, -EINVAL, vs_hasher_init(&h, 3, NULL, 0));
+	KUNIT_EXPECT_EQ(test, 0U, vs_alg_digest_size(3));
+}
+
+static struct kunit_case hash_cases[] = {
+	KUNIT_CASE_PARAM(test_tree, vectors_gen_params),
+	KUNIT_CASE_PARAM(test_file_digest, vectors_gen_params),
+	KUNIT_CASE(test_salt_padding),
+	KUNIT_CASE(test_unknown_alg),
+	{}
+};
+
+static struct kunit_suite hash_suite = {
+	.name = "verity_scrub_hash",
+	.test_cases = hash_cases,
+};
+
+kunit_test_suite(hash_suite);
