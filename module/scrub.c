@@ -20,6 +20,7 @@
 #include "vs_private.h"
 
 #define VS_RETRY_BUDGET		(2 * HZ)	/* retry time per window */
+#define VS_CALL_BUDGET		(10 * HZ)	/* retry time per call */
 #define VS_BACKOFF_MS		10		/* x attempt number */
 #define VS_LOOKUP_TRIES		3
 
@@ -331,6 +332,8 @@ static int check_window(struct vs_scrub *s, unsigned int slot, pgoff_t w,
 	int err;
 
 	s->deadline = jiffies + VS_RETRY_BUDGET;
+	if (time_after(s->deadline, s->call_deadline))
+		s->deadline = s->call_deadline;
 	while (idx < w + nr) {
 		err = check_folio(s, slot, w, &idx);
 		if (err)
@@ -355,6 +358,7 @@ static int scrub_windows(struct vs_scrub *s)
 	unsigned int slot = 0;
 	int err = 0;
 
+	s->call_deadline = jiffies + VS_CALL_BUDGET;
 	if (nr)
 		start_window(s, slot, w, nr);
 	while (nr) {

@@ -25,24 +25,51 @@ static void evict_metadata(struct vs_scrub *s)
 					      (pgoff_t)-1);
 }
 
-static int fetch_desc(struct vs_scrub *s)
+static int read_desc(struct vs_scrub *s, struct fsverity_descriptor **out,
+		     size_t *out_size)
 {
 	const struct fsverity_operations *vop = s->inode->i_sb->s_vop;
+	struct fsverity_descriptor *desc;
 	int size, again;
 
 	size = vop->get_verity_descriptor(s->inode, NULL, 0);
 	if (size < 0)
 		return size;
-	if (size < (int)sizeof(*s->desc) || size > VS_MAX_DESC_SIZE)
+	if (size < (int)sizeof(*desc) || size > VS_MAX_DESC_SIZE)
 		return -EUCLEAN;
-	s->desc = kzalloc(size, GFP_KERNEL);
-	if (!s->desc)
+	desc = kzalloc(size, GFP_KERNEL);
+	if (!desc)
 		return -ENOMEM;
-	again = vop->get_verity_descriptor(s->inode, s->desc, size);
-	if (again < 0)
-		return again;
-	if (again != size)
-		return -EUCLEAN;
+	again = vop->get_verity_descriptor(s->inode, desc, size);
+	if (again != size) {
+		kfree(desc);
+		return again < 0 ? again : -EUCLEAN;
+	}
+	*out = desc;
+	*out_size = size;
+	return 0;
+}
+
+/*
+ * Read the descriptor (from the cache if it is there), evict the tree and
+ * descriptor pages, and read it again from disk.  If only the second read
+ * fails, the first copy is used: the scrub then reports the unreadable
+ * data and tree blocks as ranges instead of failing as a whole.
+ */
+static int fetch_desc(struct vs_scrub *s)
+{
+	struct fsverity_descriptor *disk;
+	size_t size;
+	int err;
+
+	err = read_desc(s, &s->desc, &s->desc_size);
+	if (err || keep_cache(s))
+		return err;
+	evict_metadata(s);
+	if (read_desc(s, &disk, &size))
+		return 0;
+	kfree(s->desc);
+	s->desc = disk;
 	s->desc_size = size;
 	return 0;
 }
@@ -117,7 +144,7 @@ static void set_range(struct vs_scrub *s)
  * @args: ioctl arguments, out fields zeroed
  *
  * Return: 0; -EUCLEAN if the descriptor on disk is unusable; -EIO if it
- * cannot be read; -ENOMEM.  vs_scrub_teardown() must be called anyway.
+ * cannot be read at all; -ENOMEM.  vs_scrub_teardown() must be called anyway.
  */
 int vs_scrub_setup(struct vs_scrub *s, struct file *file,
 		   struct verity_scrub_args *args)
@@ -132,7 +159,6 @@ int vs_scrub_setup(struct vs_scrub *s, struct file *file,
 	vs_acc_init(&s->acc);
 	file_ra_state_init(&s->ra, s->mapping);
 
-	evict_metadata(s);
 	err = fetch_desc(s);
 	if (!err)
 		err = check_desc(s);

@@ -221,6 +221,7 @@ int vs_classify_block(struct vs_walk *w, u64 blk, struct vs_verdict *v);
  * @end: end of the scrub, exclusive, clamped to the file size
  * @cursor: first byte not yet reported; becomes args->start
  * @deadline: jiffies after which retries in this window are skipped
+ * @call_deadline: jiffies after which no retries are made in this call
  * @full: the range array is full
  * @ra: private readahead state
  * @cached: per window slot, pages that were cached before its readahead
@@ -245,6 +246,7 @@ struct vs_scrub {
 	u64 end;
 	u64 cursor;
 	unsigned long deadline;
+	unsigned long call_deadline;
 	bool full;
 	struct file_ra_state ra;
 	DECLARE_BITMAP(cached[2], VS_WINDOW_PAGES);

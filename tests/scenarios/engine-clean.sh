@@ -1,0 +1,42 @@
+# Engine: a clean verity file scrubs clean, from disk, with the right
+# statistics and digest.
+# vs-kernels: 6.1 6.12
+# vs-fs: ext4 f2fs
+. /tests/scenarios/helpers/engine-lib.sh
+
+vs_mkfs
+f=$VS_MNT/clean
+size=$((3 * 1048576 + 123))
+vs_verity_file "$f" $size
+vs_drop_caches
+
+vs_expect_rc scrub-rc 0 es_scrub "$f"
+vs_expect_eq no-ranges "" "$(es_ranges)"
+vs_expect_eq cursor-at-eof "$size" "$(es_field start)"
+vs_expect_eq all-verified "$size" "$(es_field verified)"
+vs_expect_eq block-size 4096 "$(es_field bs)"
+vs_expect_eq digest "$(es_digest "$f")" "$(es_field digest)"
+if [ "$VS_KERNEL" = 6.1 ]; then
+	vs_expect_eq digest-not-checked 0 "$(es_field flags)"
+else
+	vs_expect_eq digest-checked 2 "$(es_field flags)"
+fi
+
+# Cached and verified already: still read from disk again.
+cat "$f" > /dev/null
+vs_expect_rc cached-scrub-rc 0 es_scrub "$f"
+vs_expect_eq cached-no-ranges "" "$(es_ranges)"
+vs_expect_eq cached-read-from-disk "$size" "$(es_field read)"
+
+# A sub-range, not block aligned: rounded outward.
+vs_expect_rc subrange-rc 0 es_scrub -s 5000 -e 9000 "$f"
+vs_expect_eq subrange-cursor 12288 "$(es_field start)"
+vs_expect_eq subrange-verified 8192 "$(es_field verified)"
+
+# Empty and one-byte files.
+vs_verity_file "$VS_MNT/empty" 0
+vs_expect_rc empty-rc 0 es_scrub "$VS_MNT/empty"
+vs_expect_eq empty-no-ranges "" "$(es_ranges)"
+vs_verity_file "$VS_MNT/one" 1
+vs_expect_rc one-byte-rc 0 es_scrub "$VS_MNT/one"
+vs_expect_eq one-byte-verified 1 "$(es_field verified)"
