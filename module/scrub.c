@@ -160,14 +160,31 @@ static int classify_raw(struct vs_scrub *s, u64 from, u64 to, bool cached)
 	return report_kind(s, from, to, VERITY_SCRUB_KIND_UNKNOWN);
 }
 
-/* Folio @idx covering bytes [from, to) failed its page-cache read. */
+/*
+ * Folio @idx covering bytes [from, to) failed its page-cache read.  That
+ * read may have been one large readahead bio failing because of another
+ * block, so the folio is first read again on its own: only if that fails
+ * too is it retried with backoff (success then means TRANSIENT) and
+ * classified.
+ */
 static int classify_failed(struct vs_scrub *s, pgoff_t idx, u64 from, u64 to)
 {
+	bool known_bad = vs_walk_known_bad(&s->walk,
+					   from >> s->geom.log_blocksize);
 	int ret;
 
+	if (!known_bad) {
+		ret = reread_folio(s, idx);
+		if (ret < 0)
+			return ret;
+		if (ret) {
+			s->args->bytes_verified += to - from;
+			return 0;
+		}
+	}
 	if (s->args->flags & VERITY_SCRUB_FLAG_NO_CLASSIFY)
 		return report_kind(s, from, to, VERITY_SCRUB_KIND_UNKNOWN);
-	if (!vs_walk_known_bad(&s->walk, from >> s->geom.log_blocksize)) {
+	if (!known_bad) {
 		s->args->blocks_retried += DIV_ROUND_UP(to - from,
 							s->geom.block_size);
 		ret = retry_folio(s, idx);

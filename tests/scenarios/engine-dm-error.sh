@@ -1,0 +1,40 @@
+# Engine: a device error under one data block is IO_ERROR for exactly that
+# block, promptly; a device failing everywhere ends in bounded time.
+# vs-kernels: 6.1 6.12
+# vs-fs: ext4 f2fs
+# vs-timeout: 200
+. /tests/scenarios/helpers/engine-lib.sh
+
+vs_mkfs
+f=$VS_MNT/dm
+size=$((1048576 + 512))
+vs_verity_file "$f" $size
+vs_dm_error "$(vs_phys "$f" $((10 * 4096)))" 4096
+echo 1 > /proc/sys/vm/drop_caches
+t0=$(es_now)
+vs_expect_rc one-block-rc 0 es_scrub "$f"
+vs_expect_eq one-block-range "RANGE 40960 4096 IO_ERROR OTHER 0;" \
+	"$(es_ranges)"
+vs_expect_eq one-block-prompt 1 "$(( $(es_now) - t0 < 20 ))"
+vs_expect_eq one-block-cursor "$size" "$(es_field start)"
+vs_expect_eq one-block-retried 1 "$(es_field retried)"
+
+vs_dm_restore
+vs_expect_rc restored-rc 0 es_scrub "$f"
+vs_expect_eq restored-clean "" "$(es_ranges)"
+
+# Everything fails.  With the descriptor still cached, every block is an
+# IO_ERROR; without it, the scrub fails with EIO.  Either way, promptly.
+echo 1 > /proc/sys/vm/drop_caches
+"$VS_BIN/fsverity" dump_metadata descriptor "$f" > /dev/null
+vs_dm_error_all
+t0=$(es_now)
+vs_expect_rc all-rc 0 es_scrub "$f"
+vs_expect_eq all-range "RANGE 0 $size IO_ERROR OTHER 0;" "$(es_ranges)"
+vs_expect_eq all-bounded 1 "$(( $(es_now) - t0 < 60 ))"
+echo 1 > /proc/sys/vm/drop_caches
+t0=$(es_now)
+vs_expect_rc all-uncached-rc 1 es_scrub "$f"
+vs_expect_eq all-uncached-eio EIO "$(es_field rc)"
+vs_expect_eq all-uncached-bounded 1 "$(( $(es_now) - t0 < 60 ))"
+vs_dm_restore
