@@ -226,6 +226,9 @@ def make_initramfs(kernel, kinfo, moddir_build, tools, out):
         p = os.path.join(moddir_build, ko)
         if os.path.exists(p):
             files.append(f'{p}=/lib/vs/{ko}')
+    dkms = os.path.join(BUILD, f'dkms-{kernel}', 'verity_scrub.ko')
+    if os.path.exists(dkms):
+        files.append(f'{dkms}=/lib/vs/dkms/verity_scrub.ko')
     moddir = kinfo['moddir'] if kernel == '6.1' else '-'
     run([os.path.join(BENCH, 'mkinitramfs.sh'), kernel, moddir, out] + files,
         check=True)
@@ -453,6 +456,25 @@ def lint(res):
         res.add(False, 'lint', f'lint.sh exited {p.returncode}')
 
 
+def install_tests(res):
+    """DKMS build, make install/uninstall, udev rule (tests/install/run.sh)."""
+    script = os.path.join(TOP, 'tests', 'install', 'run.sh')
+    if not os.path.exists(script):
+        return
+    p = run([script], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            text=True)
+    n = 0
+    for line in p.stdout.splitlines():
+        m = re.match(r'INSTALL (PASS|FAIL) (\S+)(?: -- (.*))?$', line)
+        if m:
+            n += 1
+            res.add(m.group(1) == 'PASS', f'install/{m.group(2)}', m.group(3) or '')
+        else:
+            print(line)
+    if n == 0 or p.returncode != 0:
+        res.add(False, 'install', f'run.sh exited {p.returncode} after {n} checks')
+
+
 def cmd_check(args):
     res = Results()
     t0 = time.time()
@@ -482,6 +504,8 @@ def cmd_check(args):
                     f'build/kunit-{k}', 'verity_scrub_test.ko not built')
         if not ok or not tools:
             continue
+        if k == '6.1' and not args.only:
+            install_tests(res)
         initramfs = os.path.join(BUILD, f'initramfs-{k}.cpio')
         make_initramfs(k, kinfo, mdir, tools, initramfs)
         units = [(sc, fs) for sc in scen if k in sc.kernels for fs in sc.fs]
