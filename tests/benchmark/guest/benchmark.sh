@@ -1,0 +1,161 @@
+# shellcheck shell=sh
+# Guest side of the benchmark (tests/benchmark/run.py).  Installed as
+# /tests/demo/vs-benchmark.sh; run-one.sh sources it under `set -e` after
+# guest-lib.sh, with verity_scrub.ko loaded when it could be.
+#
+# Makes verity files on ext4 (and non-verity copies of the same bytes),
+# then runs every method on every file, RUNS rounds, the methods of a round
+# in a rotating order, cold cache before each run.  Every measurement is one
+# "VSB-RUN ..." line from vsb-measure, preceded by "VSB-CASE case method
+# round"; the host parses them.  Configuration: /etc/vs-benchmark.conf.
+
+. /etc/vs-benchmark.conf
+B=$VS_BIN
+info() { echo "VSB-INFO $*" > /dev/console; }
+
+# ---- what this guest is ----------------------------------------------------
+info kernel "$(uname -r)"
+info cpus "$(grep -c ^processor /proc/cpuinfo)"
+info cpu_model "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
+info cpu_flags "$(sed -n 's/^flags[[:space:]]*: //p' /proc/cpuinfo | head -n1 |
+	tr ' ' '\n' | grep -E '^(sse4_2|avx|avx2|avx512f|sha_ni|ssse3)$' | tr '\n' ' ')"
+info mem_total_kb "$(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo)"
+if [ "$BENCH_SHA_MODULE" = yes ] && [ -f /lib/vs/sha256-ssse3.ko ]; then
+	insmod /lib/vs/sha256-ssse3.ko || info warn "sha256-ssse3.ko did not load"
+fi
+
+have_module=no
+[ -c /dev/verity-scrub ] && have_module=yes
+have_vf=no
+[ -x "$B/verify-file" ] && have_vf=yes
+have_floor=no
+[ -f /lib/vs/vs_hashfloor.ko ] && have_floor=yes
+info have_module "$have_module"
+info have_verify_file "$have_vf"
+info have_hashfloor "$have_floor"
+
+# ---- files -----------------------------------------------------------------
+vs_mkfs
+info fs "$(grep " $VS_MNT " /proc/mounts)"
+# make_case NAME MIB: $VS_MNT/NAME.plain (random) and NAME.verity (a copy
+# with fs-verity enabled: sha256, 4096-byte blocks, no salt).
+make_case() {
+	_t0=$(date +%s)
+	"$B/dd" if=/dev/urandom of="$VS_MNT/$1.plain" bs=1M count="$2" status=none
+	"$B/dd" if="$VS_MNT/$1.plain" of="$VS_MNT/$1.verity" bs=4M status=none
+	sync
+	"$B/fsverity" enable "$VS_MNT/$1.verity"
+	sync
+	info case "$1" bytes "$(stat -c %s "$VS_MNT/$1.verity")" \
+		digest "$("$B/fsverity" measure "$VS_MNT/$1.verity" | cut -d' ' -f1)" \
+		setup_s "$(($(date +%s) - _t0))"
+}
+for c in $BENCH_CASES; do
+	make_case "${c%%:*}" "${c#*:}"
+done
+info df "$(df -k "$VS_MNT" | tail -n1)"
+
+# The sha256 implementation fs-verity picked (at the first verity file).
+info crypto_sha256 "$(dmesg | sed -n 's/.*fs-verity: sha256 using implementation "\(.*\)"/\1/p' | head -n1)"
+
+# ---- methods ---------------------------------------------------------------
+# method_cmd METHOD FILE_BASE: the command line (empty: not available here).
+method_cmd() {
+	_v=$VS_MNT/$2.verity
+	case $1 in
+	cat)		echo "$B/cat $_v" ;;
+	dd)		echo "$B/dd if=$_v of=/dev/null bs=4M" ;;
+	populate)	echo "$B/vsb-scan populate $_v 4" ;;
+	touch)		echo "$B/vsb-scan touch $_v" ;;
+	vf-nomod)	[ $have_vf = yes ] && echo "$B/verify-file -q --no-module $_v" ;;
+	vf)		[ $have_vf = yes ] && [ $have_module = yes ] &&
+				echo "$B/verify-file -q $_v" ;;
+	vf-warm)	[ $have_vf = yes ] && [ $have_module = yes ] &&
+				echo "$B/verify-file -q $_v" ;;
+	ioctl)		[ $have_module = yes ] && echo "$B/vsb-scan ioctl $_v" ;;
+	ioctl-noclass)	[ $have_module = yes ] &&
+				echo "$B/vsb-scan ioctl $_v no-classify" ;;
+	plain-dd)	echo "$B/dd if=$VS_MNT/$2.plain of=/dev/null bs=4M" ;;
+	hashfloor|hashfloor-1cpu)
+		[ $have_floor = yes ] || return 0
+		_th=""
+		[ "$1" = hashfloor-1cpu ] && _th=threads=1
+		_size=$(stat -c %s "$_v")
+		# Pin the file's own pages when they fit in RAM, else hash a
+		# 128 MiB buffer cyclically for as many bytes as the file has.
+		if [ $((_size / 1024)) -lt $(($(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo) / 3)) ]; then
+			echo "$B/vsb-scan hashfloor $_v $_th"
+		else
+			echo "$B/vsb-scan hashfloor buf:128 bytes=$_size $_th"
+		fi ;;
+	esac
+}
+
+floor_on() {
+	vs_unload_module || return 1	# both export module/hash.c's symbols
+	insmod /lib/vs/vs_hashfloor.ko
+}
+
+floor_off() {
+	rmmod vs_hashfloor
+	if [ $have_module = yes ]; then
+		vs_load_module
+	fi
+}
+
+run_one() {	# run_one CASE METHOD ROUND
+	_cmd=$(method_cmd "$2" "$1" || true)
+	if [ -z "$_cmd" ]; then
+		return 0
+	fi
+	case $2 in
+	hashfloor*)
+		if ! floor_on; then
+			info fail "$1 $2 $3: cannot load vs_hashfloor.ko"
+			return 0
+		fi ;;
+	vf-warm)
+		# Its own eviction: the whole file is cached when it starts.
+		vs_drop_caches
+		"$B/cat" "$VS_MNT/$1.verity" > /dev/null ;;
+	*)
+		vs_drop_caches ;;
+	esac
+	_out=/tmp/vsb-out
+	[ "$2" = cat ] && _out=/dev/null	# its output is the file
+	rm -f /tmp/vsb-out
+	echo "VSB-CASE $1 $2 $3" > /dev/console
+	_rc=0
+	# shellcheck disable=SC2086
+	"$B/vsb-measure" -o "$_out" -l "$2" -- $_cmd > /dev/console || _rc=$?
+	grep '^VSB-' /tmp/vsb-out > /dev/console 2>/dev/null || true
+	if [ $_rc -ne 0 ]; then
+		info fail "$1 $2 $3 rc=$_rc: $(head -c 600 /tmp/vsb-out 2>/dev/null)"
+	fi
+	case $2 in
+	hashfloor*) floor_off || info fail "cannot reload verity_scrub.ko" ;;
+	esac
+}
+
+info methods "$BENCH_METHODS"
+n=$(echo "$BENCH_METHODS" | wc -w)
+for c in $BENCH_CASES; do
+	name=${c%%:*}
+	r=1
+	while [ $r -le "$BENCH_RUNS" ]; do
+		# rotate the order so no method always follows the same one
+		set -- $BENCH_METHODS
+		i=0
+		while [ $i -lt $(((r - 1) % n)) ]; do
+			m=$1
+			shift
+			set -- "$@" "$m"
+			i=$((i + 1))
+		done
+		for m in "$@"; do
+			run_one "$name" "$m" "$r"
+		done
+		r=$((r + 1))
+	done
+done
+vs_pass benchmark-ran

@@ -1,0 +1,542 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""verity-scrub benchmark: verify-file against every way people scrub verity
+files today, side by side in one guest (make bench).
+
+Boots one guest (Debian's 6.1 kernel, no debug options, 2 vCPUs, TCG) with
+the bench's machinery (tests/bench/vsbench.py), makes verity files on ext4
+(BENCH_SIZE_MB, default 256, and BENCH_BIG_MB, default 1024, larger than
+the guest's BENCH_MEM_MB of RAM) and times every method, cold cache each
+run, BENCH_RUNS rounds.  Writes tests/benchmark/results/<stamp>.{md,json,png}.
+
+    tests/benchmark/run.py [--size-mb N] [--big-mb N|0] [--mem-mb N]
+                           [--runs N] [--methods a,b,...] [--no-commit-files]
+
+Every option also reads BENCH_<OPTION> from the environment
+(make bench BENCH_SIZE_MB=64 BENCH_RUNS=5).  Performance numbers are
+reported as ratios between methods of the same run; nothing here is a
+pass/fail test.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.abspath(os.path.join(HERE, '..', '..'))
+# A private build directory: other developers' `make check` runs share
+# build/ and would race with ours on build/mod-6.1 and build/tools.
+os.environ.setdefault('VS_BUILD', os.path.join(TOP, 'build', 'benchmark'))
+sys.path.insert(0, os.path.join(TOP, 'tests', 'bench'))
+import vsbench  # noqa: E402  (the bench's machinery, reused as is)
+
+BUILD = vsbench.BUILD
+RESULTS = os.path.join(HERE, 'results')
+SCRIPT_NAME = 'vs-benchmark'
+DEBUG_OPTIONS = ('CONFIG_KASAN', 'CONFIG_PROVE_LOCKING', 'CONFIG_LOCKDEP',
+                 'CONFIG_DEBUG_KMEMLEAK', 'CONFIG_KCSAN', 'CONFIG_UBSAN',
+                 'CONFIG_DEBUG_PAGEALLOC', 'CONFIG_KFENCE_STATIC_KEYS')
+
+# Method name -> (label in the table, kind).  Kinds: "user" = a way to
+# scrub from userspace today; "module" = through verity_scrub.ko; "ref" =
+# a reference point, not a scrub.
+METHODS = {
+    'cat':           ('`cat FILE > /dev/null`', 'user'),
+    'dd':            ('`dd bs=4M`', 'user'),
+    'populate':      ('mmap 4 MiB + MADV_POPULATE_READ', 'user'),
+    'touch':         ('mmap + touch 1 byte/page', 'user'),
+    'vf-nomod':      ('`verify-file --no-module`', 'user'),
+    'vf':            ('`verify-file` (ioctl)', 'module'),
+    'ioctl':         ('ioctl, direct (vsb-scan)', 'module'),
+    'ioctl-noclass': ('ioctl, NO_CLASSIFY (vsb-scan)', 'module'),
+    'vf-warm':       ('`verify-file`, file fully cached first', 'module'),
+    'plain-dd':      ('non-verity copy, `dd bs=4M`', 'ref'),
+    'hashfloor':     ('hash floor (module/hash.c, all vCPUs)', 'ref'),
+    'hashfloor-1cpu': ('hash floor, 1 vCPU', 'ref'),
+}
+DEFAULT_METHODS = list(METHODS)
+USER_METHODS = [m for m, (_, k) in METHODS.items() if k == 'user']
+
+
+def log(msg):
+    print(f'bench: {msg}', file=sys.stderr, flush=True)
+
+
+def env_default(name, default):
+    return os.environ.get(f'BENCH_{name}') or default
+
+
+# ---- building ------------------------------------------------------------------
+
+def ensure_plot_tools():
+    try:
+        import matplotlib  # noqa: F401
+        return True
+    except ImportError:
+        pass
+    log('installing python3-matplotlib (for the plot)')
+    p = subprocess.run(['apt-get', 'install', '-y', '-qq',
+                        '--no-install-recommends', 'python3-matplotlib'],
+                       env=dict(os.environ, DEBIAN_FRONTEND='noninteractive'),
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                       text=True)
+    if p.returncode != 0:
+        log(f'apt-get failed, no plot: {p.stderr[-300:]}')
+        return False
+    return True
+
+
+def build_helpers():
+    """Static C helpers -> [SRC=DEST] pairs for /opt/bin."""
+    out = os.path.join(BUILD, 'bin')
+    os.makedirs(out, exist_ok=True)
+    pairs = []
+    hdir = os.path.join(HERE, 'helpers')
+    for f in sorted(os.listdir(hdir)):
+        if not f.endswith('.c'):
+            continue
+        exe = os.path.join(out, f[:-2])
+        subprocess.run(['gcc', '-std=c11', '-O2', '-Wall', '-Wextra',
+                        '-Werror', '-Wshadow', '-Wformat=2', '-Wconversion',
+                        '-Wno-sign-conversion', '-static',
+                        '-I', os.path.join(TOP, 'uapi'), '-o', exe,
+                        os.path.join(hdir, f)], check=True)
+        pairs.append(f'{exe}=/opt/bin/{f[:-2]}')
+    return pairs
+
+
+def build_hashfloor(kernel, kdir):
+    """Build vs_hashfloor.ko in a private copy; return its path or None."""
+    d = os.path.join(BUILD, f'hashfloor-{kernel}')
+    os.makedirs(d, exist_ok=True)
+    # -L: hash.c is a symlink to module/hash.c; copy what it points to.
+    subprocess.run(['rsync', '-aL', '--delete', '--exclude', '*.o',
+                    '--exclude', '*.ko', '--exclude', '.*.cmd',
+                    os.path.join(HERE, 'hashfloor') + '/', d + '/'],
+                   check=True)
+    p = subprocess.run(['make', '-C', kdir, f'M={d}', f'VS_TOP={TOP}', 'W=1',
+                        'KCFLAGS=-Werror', 'modules'],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True)
+    ko = os.path.join(d, 'vs_hashfloor.ko')
+    if p.returncode != 0 or not os.path.exists(ko):
+        log('hash floor module did not build:\n' + p.stdout[-3000:])
+        return None
+    return ko
+
+
+def kernel_config(kinfo):
+    """The guest kernel's .config as a dict (boot/config-* for Debian)."""
+    cands = [os.path.join(kinfo['kdir'], '.config')]
+    vdir = os.path.dirname(kinfo['vmlinuz'])
+    cands += [os.path.join(vdir, f) for f in sorted(os.listdir(vdir))
+              if f.startswith('config-')]
+    for c in cands:
+        if os.path.exists(c):
+            cfg = {}
+            with open(c) as f:
+                for line in f:
+                    m = re.match(r'(CONFIG_\w+)=(.*)', line)
+                    if m:
+                        cfg[m.group(1)] = m.group(2)
+            return cfg
+    return {}
+
+
+# ---- parsing ---------------------------------------------------------------
+
+def kv(text):
+    return dict(re.findall(r'(\w+)=(\S+)', text))
+
+
+def parse_log(lines):
+    """Return (info, runs, fails): runs is a list of dicts."""
+    info = {}
+    runs = []
+    fails = []
+    cur = None
+    for line in lines:
+        line = re.sub(r'^\[\s*\d+\.\d+\]\s*', '', line.rstrip('\r'))
+        m = re.search(r'VSB-INFO (\S+) ?(.*)$', line)
+        if m:
+            key, val = m.group(1), m.group(2)
+            if key == 'case':
+                f = val.split()
+                info.setdefault('cases', {})[f[0]] = dict(zip(f[1::2], f[2::2]))
+            elif key == 'fail':
+                fails.append(val)
+            else:
+                info[key] = val
+            continue
+        m = re.search(r'VSB-CASE (\S+) (\S+) (\d+)', line)
+        if m:
+            cur = {'case': m.group(1), 'method': m.group(2),
+                   'round': int(m.group(3))}
+            continue
+        m = re.search(r'VSB-RUN (.*)$', line)
+        if m and cur:
+            cur.update({k: (v if k == 'label' else int(v))
+                        for k, v in kv(m.group(1)).items()})
+            runs.append(cur)
+            continue
+        m = re.search(r'VSB-HASHFLOOR (.*)$', line)
+        if m and runs and runs[-1] is cur:
+            cur['floor'] = kv(m.group(1))
+            continue
+        m = re.search(r'VSB-IOCTL (.*)$', line)
+        if m and runs and runs[-1] is cur:
+            cur['ioctl'] = {k: int(v) for k, v in kv(m.group(1)).items()}
+    return info, runs, fails
+
+
+# ---- statistics -----------------------------------------------------------------
+
+def summarize(info, runs):
+    """{case: {method: stats}} from the runs that succeeded."""
+    out = {}
+    for case, cinfo in info.get('cases', {}).items():
+        size = int(cinfo['bytes'])
+        per = {}
+        for r in runs:
+            if r['case'] != case or r.get('rc') != 0:
+                continue
+            per.setdefault(r['method'], []).append(r)
+        res = {}
+        for method, rs in per.items():
+            if method.startswith('hashfloor'):
+                walls = [int(r['floor']['ns']) / 1e9 for r in rs if 'floor' in r]
+                if not walls:
+                    continue
+                threads = int(rs[0]['floor'].get('threads', 1))
+                cpu = [w * threads for w in walls]   # workers spin the whole time
+                proc_cpu = cpu
+                growth = [0 for _ in rs]
+                rss = [None]
+                driver = rs[0]['floor'].get('driver')
+            else:
+                walls = [r['wall_ns'] / 1e9 for r in rs]
+                cpu = [r['busy_ticks'] / r['hz'] for r in rs]
+                proc_cpu = [(r['utime_us'] + r['stime_us']) / 1e6 for r in rs]
+                growth = [(r['cached_after_kb'] - r['cached_before_kb']) * 1024
+                          for r in rs]
+                rss = [r['maxrss_kb'] for r in rs]
+                driver = None
+            med = statistics.median(walls)
+            res[method] = {
+                'runs': len(walls),
+                'wall_s': walls,
+                'wall_min_s': min(walls),
+                'wall_median_s': med,
+                'mib_per_s_median': size / 2**20 / med,
+                'mib_per_s_best': size / 2**20 / min(walls),
+                'cpu_all_s_median': statistics.median(cpu),
+                'cpu_process_s_median': statistics.median(proc_cpu),
+                'cache_growth_bytes_median': statistics.median(growth),
+                'cache_growth_pct_median': 100.0 * statistics.median(growth) / size,
+                'maxrss_kb_max': max(rss) if rss[0] is not None else None,
+            }
+            if driver:
+                res[method]['crypto_driver'] = driver
+        out[case] = {'bytes': size, 'methods': res}
+    return out
+
+
+def targets(case):
+    """Ratios vs issue 5's targets for one case.  [(target, value, ok)]."""
+    m = case['methods']
+    size = case['bytes']
+    rows = []
+
+    def tput(name):
+        return m[name]['mib_per_s_median'] if name in m else None
+
+    for tool in ('vf', 'ioctl'):
+        if tool not in m:
+            continue
+        name = '`verify-file`' if tool == 'vf' else 'ioctl (direct)'
+        t = tput(tool)
+        users = {u: tput(u) for u in USER_METHODS if u in m}
+        if users:
+            best = max(users, key=users.get)
+            r = t / users[best]
+            rows.append((f'{name} throughput / best userspace ({best}) >= 1.3',
+                         f'{r:.2f}x', r >= 1.3))
+        for u in ('cat', 'populate'):
+            if u in m:
+                r = t / tput(u)
+                rows.append((f'{name} throughput / {u} >= 1.5', f'{r:.2f}x',
+                             r >= 1.5))
+        if 'hashfloor' in m:
+            r = m[tool]['wall_median_s'] / m['hashfloor']['wall_median_s']
+            rows.append((f'{name} wall / hash floor <= 1.2', f'{r:.2f}x',
+                         r <= 1.2))
+        g = m[tool]['cache_growth_bytes_median']
+        rows.append((f'{name} page-cache growth <= 1% of the file',
+                     f'{100.0 * g / size:.2f}%', g <= 0.01 * size))
+        if tool == 'vf':
+            rss = m[tool]['maxrss_kb_max']
+            rows.append(('`verify-file` peak RSS < 8 MiB', f'{rss / 1024:.1f} MiB',
+                         rss < 8192))
+    if 'ioctl' in m and 'ioctl-noclass' in m:
+        r = m['ioctl']['wall_median_s'] / m['ioctl-noclass']['wall_median_s']
+        c = m['ioctl']['cpu_all_s_median'] / max(m['ioctl-noclass']['cpu_all_s_median'], 1e-9)
+        rows.append(('clean path: ioctl wall / ioctl NO_CLASSIFY wall (<= 1.05: pays nothing)',
+                     f'{r:.3f}x (CPU {c:.3f}x)', r <= 1.05))
+    return rows
+
+
+# ---- reports -------------------------------------------------------------------
+
+def fmt(v, spec):
+    return '-' if v is None else format(v, spec)
+
+
+def markdown(meta, summary):
+    g = meta['guest']
+    out = [f'# verity-scrub benchmark, {meta["date"]}', '',
+           f'Guest: Linux {g.get("kernel", "?")}, {g.get("cpus", "?")} vCPUs '
+           f'({g.get("cpu_model", "?")}; {g.get("cpu_flags", "").strip()}), '
+           f'{int(g.get("mem_total_kb", 0)) // 1024} MiB RAM, qemu {meta["host"]["qemu"]} '
+           f'{meta["host"]["accel"].upper()} `-cpu max` on {meta["host"]["cpu_model"]} '
+           f'({meta["host"]["ncpu"]} host CPUs, load {meta["host"]["loadavg_before"]} '
+           f'before / {meta["host"]["loadavg_after"]} after); ext4 (4 KiB blocks) on '
+           f'dm-linear on virtio-blk (raw image, cache=unsafe); fs-verity SHA-256, '
+           f'4 KiB Merkle blocks, no salt; kernel sha256: {g.get("crypto_sha256", "?")}.',
+           f'Each run starts with a cold cache (`sync; echo 3 > drop_caches`), '
+           f'except the hash floor (bytes already in memory) and the "fully cached '
+           f'first" row (the module evicts them itself). {meta["runs"]} rounds, '
+           f'methods in a rotating order. Times in seconds; MiB/s from the median; '
+           f'"CPU, all" is the busy time of all vCPUs over the run (/proc/stat: '
+           f'includes fs-verity\'s kworkers), "CPU, process" the process\'s own '
+           f'user+sys; cache growth is /proc/meminfo Cached after minus before.', '']
+    for case, c in summary.items():
+        out += [f'## {case}: {c["bytes"] / 2**20:.0f} MiB file', '',
+                '| method | runs | min s | median s | MiB/s | CPU, all s | '
+                'CPU, process s | cache growth | peak RSS |',
+                '|---|---:|---:|---:|---:|---:|---:|---:|---:|']
+        for method in meta['methods']:
+            s = c['methods'].get(method)
+            if not s:
+                continue
+            rss = s['maxrss_kb_max']
+            growth = s['cache_growth_bytes_median']
+            out.append(
+                f'| {METHODS[method][0]} | {s["runs"]} | {s["wall_min_s"]:.2f} | '
+                f'{s["wall_median_s"]:.2f} | {s["mib_per_s_median"]:.0f} | '
+                f'{s["cpu_all_s_median"]:.2f} | {s["cpu_process_s_median"]:.2f} | '
+                f'{growth / 2**20:+.1f} MiB ({100.0 * growth / c["bytes"]:.1f}%) | '
+                f'{fmt(rss and rss / 1024, ".1f")} MiB |'.replace('- MiB', '-'))
+        rows = targets(c)
+        if rows:
+            out += ['', '| target (issue 5) | measured | met |', '|---|---:|:---:|']
+            out += [f'| {t} | {v} | {"yes" if ok else "**no**"} |' for t, v, ok in rows]
+        out.append('')
+    if meta.get('failures'):
+        out += ['Runs that failed (not counted):', '']
+        out += [f'- {f}' for f in meta['failures']]
+        out.append('')
+    return '\n'.join(out)
+
+
+def plot(meta, summary, path):
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    cases = list(summary)
+    fig, axes = plt.subplots(1, len(cases), figsize=(7 * len(cases), 5.5),
+                             squeeze=False)
+    colours = {'user': '#8c8c8c', 'module': '#1f77b4', 'ref': '#2ca02c'}
+    for ax, case in zip(axes[0], cases):
+        c = summary[case]
+        names, vals, lo, hi, col = [], [], [], [], []
+        for method in meta['methods']:
+            s = c['methods'].get(method)
+            if not s:
+                continue
+            size = c['bytes'] / 2**20
+            names.append(METHODS[method][0].replace('`', ''))
+            vals.append(s['mib_per_s_median'])
+            lo.append(s['mib_per_s_median'] - size / max(s['wall_s']))
+            hi.append(size / min(s['wall_s']) - s['mib_per_s_median'])
+            col.append(colours[METHODS[method][1]])
+        y = list(range(len(names)))[::-1]
+        ax.barh(y, vals, xerr=[lo, hi], color=col, capsize=3)
+        ax.set_yticks(y)
+        ax.set_yticklabels(names, fontsize=8)
+        ax.set_xlabel('MiB/s (median; bars: min..max of runs)')
+        ax.set_title(f'{case}: {c["bytes"] / 2**20:.0f} MiB, cold cache')
+        for yy, v in zip(y, vals):
+            ax.text(v, yy, f' {v:.0f}', va='center', fontsize=7)
+    g = meta['guest']
+    fig.suptitle(f'verity-scrub benchmark {meta["date"]}: Linux {g.get("kernel", "?")}, '
+                 f'{g.get("cpus", "?")} vCPUs TCG, {int(g.get("mem_total_kb", 0)) // 1024} MiB '
+                 f'(grey: userspace today, blue: verity_scrub, green: references)',
+                 fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+# ---- main ------------------------------------------------------------------------
+
+def host_info():
+    with open('/proc/cpuinfo') as f:
+        model = next((ln.split(':', 1)[1].strip() for ln in f
+                      if ln.startswith('model name')), '?')
+    q = subprocess.run(['qemu-system-x86_64', '--version'], stdout=subprocess.PIPE,
+                       text=True).stdout.split('\n')[0]
+    m = re.search(r'version (\S+)', q)
+    return {'cpu_model': model, 'ncpu': os.cpu_count(),
+            'qemu': m.group(1) if m else q, 'accel': os.environ.get('VM_ACCEL', 'tcg'),
+            'python': platform.python_version()}
+
+
+def loadavg():
+    with open('/proc/loadavg') as f:
+        return ' '.join(f.read().split()[:3])
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--kernel', default=env_default('KERNEL', '6.1'))
+    ap.add_argument('--size-mb', type=int, default=int(env_default('SIZE_MB', 256)))
+    ap.add_argument('--big-mb', type=int, default=int(env_default('BIG_MB', 1024)),
+                    help='second case, larger than guest RAM (0: none)')
+    ap.add_argument('--mem-mb', type=int, default=int(env_default('MEM_MB', 768)))
+    ap.add_argument('--runs', type=int, default=int(env_default('RUNS', 3)))
+    ap.add_argument('--methods', default=env_default('METHODS', ','.join(DEFAULT_METHODS)))
+    ap.add_argument('--sha', choices=('ssse3', 'generic'),
+                    default=env_default('SHA', 'ssse3'),
+                    help='load sha256-ssse3.ko as a Debian system autoloads it '
+                         '(default), or keep the generic C sha256')
+    ap.add_argument('--out', default=env_default('OUT', RESULTS))
+    args = ap.parse_args()
+    methods = [m for m in args.methods.split(',') if m]
+    bad = [m for m in methods if m not in METHODS]
+    if bad:
+        ap.error(f'unknown methods: {bad}; known: {list(METHODS)}')
+    if args.big_mb and args.big_mb <= args.mem_mb:
+        log(f'warning: the big case ({args.big_mb} MiB) is not larger than '
+            f'guest RAM ({args.mem_mb} MiB)')
+
+    t0 = time.time()
+    subprocess.run([os.path.join(TOP, 'tests', 'bench', 'install-deps.sh')],
+                   stdout=subprocess.DEVNULL, check=True)
+    can_plot = ensure_plot_tools()
+    kinfo = vsbench.provision(args.kernel)
+    cfg = kernel_config(kinfo)
+    debug = [o for o in DEBUG_OPTIONS if cfg.get(o) == 'y']
+    if debug:
+        log(f'refusing to time kernel {args.kernel}: it has {debug}')
+        return 1
+    ok, out, mdir = vsbench.build_module(args.kernel, kinfo['kdir'])
+    if not ok:
+        log('verity_scrub.ko did not build; module methods will be missing:\n'
+            + out[-2000:])
+    ok, why = vsbench.build_userspace()
+    if not ok:
+        log('userspace did not build (no verify-file methods): ' + why[-500:])
+    ok, why, tools = vsbench.build_tools()
+    if not ok:
+        log('test tools did not build: ' + why)
+        return 1
+    files = list(tools) + build_helpers()
+    files.append(f'{os.path.join(HERE, "guest", "benchmark.sh")}='
+                 f'/tests/demo/{SCRIPT_NAME}.sh')
+    files.append('/usr/bin/cat=/opt/bin/cat')   # coreutils', not busybox's
+    ko = build_hashfloor(args.kernel, kinfo['kdir'])
+    if ko:
+        files.append(f'{ko}=/lib/vs/vs_hashfloor.ko')
+    if args.sha == 'ssse3' and kinfo['moddir'] != '-':
+        sko = os.path.join(kinfo['moddir'], 'kernel', 'arch', 'x86', 'crypto',
+                           'sha256-ssse3.ko')
+        if os.path.exists(sko):
+            files.append(f'{sko}=/lib/vs/sha256-ssse3.ko')
+    cases = [f'small:{args.size_mb}']
+    if args.big_mb:
+        cases.append(f'big:{args.big_mb}')
+    conf = os.path.join(BUILD, 'vs-benchmark.conf')
+    os.makedirs(BUILD, exist_ok=True)
+    with open(conf, 'w') as f:
+        f.write(f'BENCH_CASES="{" ".join(cases)}"\n'
+                f'BENCH_RUNS={args.runs}\n'
+                f'BENCH_METHODS="{" ".join(methods)}"\n'
+                f'BENCH_SHA_MODULE={"yes" if args.sha == "ssse3" else "no"}\n')
+    files.append(f'{conf}=/etc/vs-benchmark.conf')
+    initramfs = os.path.join(BUILD, f'initramfs-bench-{args.kernel}.cpio')
+    vsbench.make_initramfs(args.kernel, kinfo, mdir, files, initramfs)
+
+    total_mb = args.size_mb + args.big_mb
+    disk_mb = max(1024, int(total_mb * 2.2) + 512)
+    # ~15 s/GiB/method/run under TCG, plus making the files
+    timeout = 300 + int(total_mb / 1024 * (15 * len(methods) * args.runs + 120))
+    logdir = os.path.join(BUILD, 'logs')
+    os.makedirs(logdir, exist_ok=True)
+    logpath = os.path.join(logdir, f'bench-{args.kernel}.log')
+    host = host_info()
+    host['loadavg_before'] = loadavg()
+    log(f'booting {args.kernel}: {args.mem_mb} MiB, disk {disk_mb} MiB, '
+        f'cases {cases}, {args.runs} runs, timeout {timeout}s; log {logpath}')
+    tb = time.time()
+    text = vsbench.boot(args.kernel, kinfo, initramfs,
+                        [(SCRIPT_NAME, 'ext4', timeout)], args.mem_mb,
+                        disk_mb, 0, logpath)
+    guest_s = time.time() - tb
+    host['loadavg_after'] = loadavg()
+    unit = vsbench.parse_units(text).get((SCRIPT_NAME, 'ext4'))
+    if not unit:
+        log(f'the benchmark did not run; see {logpath}')
+        return 1
+    info, runs, fails = parse_log(unit['lines'])
+    splats = vsbench.splats(unit['lines'])
+    if splats:
+        log('kernel complained during the run:\n  ' + '\n  '.join(splats[:10]))
+    if not unit['ended'] or unit['rc'] != 0:
+        log(f'the guest script did not finish cleanly (rc={unit["rc"]}); '
+            f'partial results; see {logpath}')
+    summary = summarize(info, runs)
+
+    now = datetime.datetime.now(datetime.timezone.utc)
+    stamp = now.strftime('%Y%m%d-%H%M') + f'-{args.kernel}'
+    meta = {
+        'date': now.strftime('%Y-%m-%d %H:%M UTC'),
+        'kernel': args.kernel, 'runs': args.runs, 'methods': methods,
+        'guest': {k: v for k, v in info.items() if k != 'cases'},
+        'guest_config': {'mem_mb': args.mem_mb, 'vcpus': 2, 'disk_mb': disk_mb,
+                         'accel': host['accel'], 'cpu': 'max',
+                         'vmlinuz': os.path.basename(kinfo['vmlinuz']),
+                         'sha_module': args.sha},
+        'cases': info.get('cases', {}),
+        'host': host, 'guest_seconds': round(guest_s),
+        'git': subprocess.run(['git', '-C', TOP, 'rev-parse', '--short', 'HEAD'],
+                              stdout=subprocess.PIPE, text=True).stdout.strip(),
+        'failures': fails, 'kernel_splats': splats[:20],
+    }
+    os.makedirs(args.out, exist_ok=True)
+    base = os.path.join(args.out, f'bench-{stamp}')
+    for case, c in summary.items():
+        c['targets'] = [{'target': t, 'value': v, 'met': ok}
+                        for t, v, ok in targets(c)]
+    with open(base + '.json', 'w') as f:
+        json.dump({'meta': meta, 'summary': summary, 'runs': runs}, f, indent=1)
+    md = markdown(meta, summary)
+    with open(base + '.md', 'w') as f:
+        f.write(md + '\n')
+    if can_plot and summary:
+        plot(meta, summary, base + '.png')
+    print(md)
+    log(f'wrote {base}.{{md,json{",png" if can_plot else ""}}} '
+        f'in {time.time() - t0:.0f}s (guest {guest_s:.0f}s)')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
