@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * main.c - verify-file: scrub fs-verity files and report bad ranges
+ *
+ * The main thread collects the files, starts the workers, draws the
+ * progress line and turns SIGINT/SIGTERM into a clean stop: the handler
+ * sets vf_cancel, and the main thread wakes every worker blocked in the
+ * scrub ioctl with SIGUSR1 so that the kernel returns -EINTR and the
+ * library stops at its cursor.  Workers keep SIGINT and SIGTERM blocked.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vf.h"
+
+struct worker {
+	pthread_t tid;
+	struct vf_run *run;
+	atomic_int done;
+};
+
+static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
+/* signalled by each worker when it finishes */
+static pthread_mutex_t done_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t done_cond = PTHREAD_COND_INITIALIZER;
+static struct verity_scrub_dev *scrub_dev;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	vf_cancel = 1;
+}
+
+static void on_wake_signal(int sig)
+{
+	(void)sig;	/* only there to interrupt a blocking call */
+}
+
+static void clear_progress(const struct vf_run *run)
+{
+	if (run->progress_shown)
+		fputs("\r\033[K", stderr);
+}
+
+static void report_file(struct vf_run *run, struct vf_file *f)
+{
+	char path[4096];
+
+	pthread_mutex_lock(&out_lock);
+	clear_progress(run);
+	if (!run->o->json) {
+		vf_print_file(stdout, run, f);
+		fflush(stdout);
+	} else if (f->error && !run->o->quiet) {
+		vf_escape_path(path, sizeof(path), f->path);
+		fprintf(stderr, "%s: %s: %s\n", vf_prog, path, f->error);
+	}
+	pthread_mutex_unlock(&out_lock);
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct vf_run *run = w->run;
+	struct vf_file *f;
+	size_t i;
+
+	while (!vf_cancel) {
+		i = atomic_fetch_add(&run->next, 1);
+		if (i >= run->nfiles)
+			break;
+		f = &run->files[i];
+		if (!f->finished)	/* walk errors are already final */
+			vf_scrub_file(run, scrub_dev, f);
+		f->started = 1;
+		f->finished = 1;
+		report_file(run, f);
+	}
+	pthread_mutex_lock(&done_lock);
+	atomic_store(&w->done, 1);
+	pthread_cond_signal(&done_cond);
+	pthread_mutex_unlock(&done_lock);
+	return NULL;
+}
+
+static void print_progress(struct vf_run *run)
+{
+	uint64_t done = atomic_load(&run->bytes_done);
+	double secs = vf_now() - run->start_time;
+	double rate = secs > 0 ? (double)done / secs : 0;
+	double pct = run->bytes_total ?
+		     100.0 * (double)done / (double)run->bytes_total : 0;
+	long eta = rate > 0 && run->bytes_total > done ?
+		   (long)((double)(run->bytes_total - done) / rate) : 0;
+
+	if (pct > 100)
+		pct = 100;
+	pthread_mutex_lock(&out_lock);
+	fprintf(stderr, "\r\033[K%5.1f%%  %.1f MiB/s  ETA %ld:%02ld:%02ld",
+		pct, rate / (1 << 20), eta / 3600, eta / 60 % 60, eta % 60);
+	pthread_mutex_unlock(&out_lock);
+}
+
+static int all_done(struct worker *w, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (!atomic_load(&w[i].done))
+			return 0;
+	return 1;
+}
+
+/* Wait for the workers; draw progress; forward a stop to them. */
+static void supervise(struct vf_run *run, struct worker *w, unsigned int n)
+{
+	struct timespec until;
+	double last = 0;
+	unsigned int i;
+
+	for (;;) {
+		pthread_mutex_lock(&done_lock);
+		if (!all_done(w, n)) {
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_nsec += 50 * 1000 * 1000;
+			if (until.tv_nsec >= 1000000000L) {
+				until.tv_sec++;
+				until.tv_nsec -= 1000000000L;
+			}
+			pthread_cond_timedwait(&done_cond, &done_lock, &until);
+		}
+		pthread_mutex_unlock(&done_lock);
+		if (all_done(w, n))
+			break;
+		if (vf_cancel)
+			for (i = 0; i < n; i++)
+				if (!atomic_load(&w[i].done))
+					pthread_kill(w[i].tid, SIGUSR1);
+		if (run->progress_shown && !vf_cancel &&
+		    vf_now() - last >= 0.5) {
+			print_progress(run);
+			last = vf_now();
+		}
+	}
+	for (i = 0; i < n; i++)
+		pthread_join(w[i].tid, NULL);
+	pthread_mutex_lock(&out_lock);
+	clear_progress(run);
+	pthread_mutex_unlock(&out_lock);
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	/* no SA_RESTART: the scrub ioctl must return -EINTR.  A second
+	 * SIGINT kills, for a user who does not want to wait. */
+	sa.sa_flags = SA_RESETHAND;
+	sa.sa_handler = on_stop_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_flags = 0;
+	sa.sa_handler = on_wake_signal;
+	sigaction(SIGUSR1, &sa, NULL);
+}
+
+static int run_workers(struct vf_run *run)
+{
+	unsigned int i, n = run->o->jobs;
+	struct worker *w = calloc(n, sizeof(*w));
+	sigset_t block, old;
+	int err = 0;
+
+	if (!w)
+		return -ENOMEM;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	for (i = 0; i < n && !err; i++) {
+		w[i].run = run;
+		err = -pthread_create(&w[i].tid, NULL, worker_main, &w[i]);
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err)	/* run with the threads that did start */
+		n = i - 1;
+	supervise(run, w, n);
+	free(w);
+	return n ? 0 : err;
+}
+
+static void open_module(struct vf_run *run, const struct vf_opts *o)
+{
+	int err;
+
+	if (o->no_module) {
+		run->use_fallback = 1;
+		return;
+	}
+	err = verity_scrub_open(&scrub_dev);
+	if (!err)
+		return;
+	if (o->fallback) {
+		if (!o->quiet)
+			fprintf(stderr, "%s: warning: %s; falling back to reading "
+				"with pread (--no-module): failing ranges will be "
+				"reported as 'unknown'\n", vf_prog,
+				verity_scrub_strerror(VERITY_SCRUB_OP_OPEN_DEVICE,
+						      err));
+		run->use_fallback = 1;
+		return;
+	}
+	run->module_err = err;
+	fprintf(stderr, "%s: %s\n", vf_prog,
+		verity_scrub_strerror(VERITY_SCRUB_OP_OPEN_DEVICE, err));
+}
+
+static uint64_t total_bytes(const struct vf_run *run)
+{
+	uint64_t total = 0, n;
+	size_t i;
+
+	for (i = 0; i < run->nfiles; i++) {
+		n = run->files[i].size_hint;
+		if (run->o->have_range) {
+			if (n > run->o->range_end)
+				n = run->o->range_end;
+			n = n > run->o->range_start ? n - run->o->range_start : 0;
+		}
+		total += n;
+	}
+	return total;
+}
+
+static int exit_status(const struct vf_run *run)
+{
+	int bits = run->interrupted ? VF_EXIT_INTERRUPTED : 0;
+	size_t i;
+
+	for (i = 0; i < run->nfiles; i++)
+		if (run->files[i].started)
+			bits |= vf_file_exit_bits(&run->files[i]);
+	return bits;
+}
+
+int main(int argc, char **argv)
+{
+	struct vf_run run;
+	struct vf_opts o;
+	int ret;
+
+	ret = vf_parse_args(argc, argv, &o);
+	if (ret) {
+		vf_free_opts(&o);
+		return ret < 0 ? 0 : ret;
+	}
+	memset(&run, 0, sizeof(run));
+	run.o = &o;
+	install_signals();
+	run.start_time = vf_now();
+	if (vf_collect(&run)) {
+		fprintf(stderr, "%s: out of memory\n", vf_prog);
+		ret = VF_EXIT_OPERATIONAL;
+		goto out;
+	}
+	open_module(&run, &o);
+	run.progress_shown = !o.quiet && isatty(STDERR_FILENO);
+	run.bytes_total = total_bytes(&run);
+	if (run_workers(&run)) {
+		fprintf(stderr, "%s: cannot start threads\n", vf_prog);
+		ret = VF_EXIT_OPERATIONAL;
+		goto out;
+	}
+	run.seconds = vf_now() - run.start_time;
+	run.interrupted = vf_cancel != 0;
+	if (run.interrupted)
+		fprintf(stderr, "%s: interrupted; reporting what was found so far\n",
+			vf_prog);
+	if (o.json)
+		vf_print_json(stdout, &run);
+	else
+		vf_print_summary(stdout, &run);
+	ret = exit_status(&run);
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "%s: error writing output: %s\n", vf_prog,
+			strerror(errno));
+		ret |= VF_EXIT_OPERATIONAL;
+	}
+out:
+	verity_scrub_close(scrub_dev);
+	vf_free_run(&run);
+	vf_free_opts(&o);
+	return ret;
+}

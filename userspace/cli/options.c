@@ -1,0 +1,448 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * options.c - command line parsing of verify-file
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <libfsverity.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vf.h"
+
+const char *vf_prog = "verify-file";
+
+void vf_usage(FILE *f)
+{
+	fprintf(f,
+"Usage: %s [OPTIONS] PATH...\n"
+"Scrub fs-verity files from disk through the verity_scrub kernel module and\n"
+"report every bad byte range.\n"
+"\n"
+"Options:\n"
+"  -r, --recursive            scrub the verity files under directories\n"
+"      --cross-mounts         with -r, cross into other filesystems\n"
+"  -j, --jobs N               scrub N files in parallel (1-%d, default 1)\n"
+"      --range OFFSET:LENGTH  scrub only these bytes of each file\n"
+"      --retries N            retry a failed read N times (1-%d, default %d)\n"
+"      --keep-cache           do not evict cached pages first (faster, but\n"
+"                             does not prove the disk is good)\n"
+"      --limit RATE           scrub at most RATE bytes/s (suffixes K M G T)\n"
+"      --expect-digest ALG:HEX\n"
+"                             the file digest must be ALG:HEX\n"
+"      --expect-digest-file FILE\n"
+"                             expected digests, as 'fsverity digest' prints\n"
+"                             them ('ALG:HEX PATH' lines)\n"
+"      --no-module            do not use the module: read with pread and\n"
+"                             report failing ranges as 'unknown'\n"
+"      --fallback             use --no-module (with a warning) if the module\n"
+"                             is not available\n"
+"      --json                 print one JSON document on stdout\n"
+"  -q, --quiet                print only bad files and errors\n"
+"  -v, --verbose              also list skipped files and statistics\n"
+"  -h, --help                 show this help and exit\n"
+"  -V, --version              show the version and exit\n"
+"\n"
+"Exit status (bits ORed): 0 every byte verified, 1 corruption, 2 I/O errors\n"
+"or unknown failures, 4 transient errors (recovered), 8 operational error,\n"
+"16 usage error, 32 interrupted.\n",
+		vf_prog, VF_MAX_JOBS, VERITY_SCRUB_MAX_RETRIES,
+		VERITY_SCRUB_DEFAULT_RETRIES);
+}
+
+/* Multiplier of a size suffix: K, KB, KiB (all 1024), M..E; 0 if bad. */
+static uint64_t suffix_mult(const char *s)
+{
+	static const char units[] = "KMGTPE";
+	const char *u;
+	uint64_t mult = 1024;
+
+	if (!*s)
+		return 1;
+	u = strchr(units, toupper((unsigned char)*s));
+	if (!u)
+		return 0;
+	for (; u > units; u--)
+		mult *= 1024;
+	s++;
+	if (!*s || !strcmp(s, "B") || !strcmp(s, "iB"))
+		return mult;
+	return 0;
+}
+
+/* A byte count: decimal or 0x hex, optional binary suffix (K, MiB, ...). */
+int vf_parse_size(const char *s, uint64_t *out)
+{
+	unsigned long long v;
+	uint64_t mult;
+	char *end;
+
+	if (!s || !isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	/* base 10 unless 0x: a leading 0 is not octal */
+	v = strtoull(s, &end, (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) ?
+			      16 : 10);
+	if (errno == ERANGE)
+		return -ERANGE;
+	if (end == s)
+		return -EINVAL;
+	mult = suffix_mult(end);
+	if (!mult)
+		return -EINVAL;
+	if (v > UINT64_MAX / mult)
+		return -ERANGE;
+	*out = v * mult;
+	return 0;
+}
+
+int vf_parse_uint(const char *s, unsigned int min, unsigned int max,
+		  unsigned int *out)
+{
+	unsigned long v;
+	char *end;
+
+	if (!s || !isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -EINVAL;
+	*out = (unsigned int)v;
+	return 0;
+}
+
+int vf_parse_range(const char *s, uint64_t *start, uint64_t *end,
+		   char *err, size_t errlen)
+{
+	uint64_t off, len;
+	const char *colon = strchr(s, ':');
+	char *first;
+	int ret;
+
+	if (!colon) {
+		snprintf(err, errlen, "expected OFFSET:LENGTH");
+		return -EINVAL;
+	}
+	first = strndup(s, (size_t)(colon - s));
+	if (!first) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	ret = vf_parse_size(first, &off);
+	free(first);
+	if (ret) {
+		snprintf(err, errlen, "bad offset (a byte count is expected)");
+		return ret;
+	}
+	ret = vf_parse_size(colon + 1, &len);
+	if (ret) {
+		snprintf(err, errlen, "bad length (a byte count is expected)");
+		return ret;
+	}
+	if (!len) {
+		snprintf(err, errlen, "length must not be 0");
+		return -EINVAL;
+	}
+	if (off > UINT64_MAX - len) {
+		snprintf(err, errlen, "offset + length exceeds 2^64");
+		return -ERANGE;
+	}
+	*start = off;
+	*end = off + len;
+	return 0;
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* "ALG:HEX", the format 'fsverity digest' and 'fsverity measure' print. */
+int vf_parse_digest(const char *s, struct vf_digest *d, char *err,
+		    size_t errlen)
+{
+	const char *colon = strchr(s, ':'), *hex;
+	char alg[32];
+	size_t i, n;
+	int size;
+
+	if (!colon || (size_t)(colon - s) >= sizeof(alg)) {
+		snprintf(err, errlen, "expected ALG:HEX, e.g. sha256:0123...");
+		return -EINVAL;
+	}
+	memcpy(alg, s, (size_t)(colon - s));
+	alg[colon - s] = '\0';
+	memset(d, 0, sizeof(*d));
+	d->alg = libfsverity_find_hash_alg_by_name(alg);
+	size = d->alg ? libfsverity_get_digest_size(d->alg) : -1;
+	if (size <= 0 || size > VF_MAX_DIGEST) {
+		snprintf(err, errlen, "unknown hash algorithm '%.31s'", alg);
+		return -EINVAL;
+	}
+	hex = colon + 1;
+	n = strlen(hex);
+	if (n != 2 * (size_t)size) {
+		snprintf(err, errlen, "%s digest must have %d hex digits, not %zu",
+			 alg, 2 * size, n);
+		return -EINVAL;
+	}
+	for (i = 0; i < (size_t)size; i++) {
+		int hi = hexval((unsigned char)hex[2 * i]);
+		int lo = hexval((unsigned char)hex[2 * i + 1]);
+
+		if (hi < 0 || lo < 0) {
+			snprintf(err, errlen, "digest has a non-hex character");
+			return -EINVAL;
+		}
+		d->bytes[i] = (uint8_t)(hi << 4 | lo);
+	}
+	d->size = (uint32_t)size;
+	return 0;
+}
+
+static int add_expect(struct vf_opts *o, const char *path,
+		      const struct vf_digest *d)
+{
+	struct vf_expect_entry *e;
+
+	e = realloc(o->expect, (o->nexpect + 1) * sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	o->expect = e;
+	e = &o->expect[o->nexpect];
+	e->digest = *d;
+	e->path = NULL;
+	if (path) {
+		e->path = strdup(path);
+		if (!e->path)
+			return -ENOMEM;
+	}
+	o->nexpect++;
+	return 0;
+}
+
+/* One line of 'fsverity digest' output: "ALG:HEX PATH" (or "ALG:HEX"). */
+static int parse_digest_line(struct vf_opts *o, char *line, char *err,
+			     size_t errlen)
+{
+	struct vf_digest d;
+	char *space;
+	size_t n = strlen(line);
+
+	if (n && line[n - 1] == '\n')
+		line[--n] = '\0';
+	if (!n)
+		return 0;
+	space = strchr(line, ' ');
+	if (space)
+		*space = '\0';
+	if (vf_parse_digest(line, &d, err, errlen))
+		return -EINVAL;
+	if (space && !space[1]) {
+		snprintf(err, errlen, "empty path after the digest");
+		return -EINVAL;
+	}
+	return add_expect(o, space ? space + 1 : NULL, &d);
+}
+
+int vf_load_digest_file(const char *file, struct vf_opts *o, char *err,
+			size_t errlen)
+{
+	char *line = NULL, msg[160];
+	size_t cap = 0;
+	unsigned int lineno = 0;
+	int ret = 0;
+	FILE *f = fopen(file, "re");
+
+	if (!f) {
+		snprintf(err, errlen, "cannot open: %s", strerror(errno));
+		return -errno;
+	}
+	while (getline(&line, &cap, f) >= 0) {
+		lineno++;
+		ret = parse_digest_line(o, line, msg, sizeof(msg));
+		if (ret) {
+			snprintf(err, errlen, "line %u: %s", lineno, msg);
+			break;
+		}
+	}
+	if (!ret && !o->nexpect) {
+		snprintf(err, errlen, "no digests in the file");
+		ret = -EINVAL;
+	}
+	free(line);
+	fclose(f);
+	return ret;
+}
+
+const struct vf_digest *vf_expected_for(const struct vf_opts *o,
+					const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < o->nexpect; i++)
+		if (!o->expect[i].path || !strcmp(o->expect[i].path, path))
+			return &o->expect[i].digest;
+	return NULL;
+}
+
+enum {
+	OPT_CROSS_MOUNTS = 256, OPT_RANGE, OPT_RETRIES, OPT_KEEP_CACHE,
+	OPT_LIMIT, OPT_EXPECT_DIGEST, OPT_EXPECT_DIGEST_FILE, OPT_NO_MODULE,
+	OPT_FALLBACK, OPT_JSON,
+};
+
+static const struct option long_options[] = {
+	{ "recursive", no_argument, NULL, 'r' },
+	{ "cross-mounts", no_argument, NULL, OPT_CROSS_MOUNTS },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "range", required_argument, NULL, OPT_RANGE },
+	{ "retries", required_argument, NULL, OPT_RETRIES },
+	{ "keep-cache", no_argument, NULL, OPT_KEEP_CACHE },
+	{ "limit", required_argument, NULL, OPT_LIMIT },
+	{ "expect-digest", required_argument, NULL, OPT_EXPECT_DIGEST },
+	{ "expect-digest-file", required_argument, NULL, OPT_EXPECT_DIGEST_FILE },
+	{ "no-module", no_argument, NULL, OPT_NO_MODULE },
+	{ "fallback", no_argument, NULL, OPT_FALLBACK },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int usage_error(const char *detail, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int usage_error(const char *detail, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", vf_prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (detail && *detail)
+		fprintf(stderr, ": %s", detail);
+	fprintf(stderr, "\nTry '%s --help' for more information.\n", vf_prog);
+	return VF_EXIT_USAGE;
+}
+
+static int parse_one(int c, struct vf_opts *o, int *have_digest_opt)
+{
+	char err[160] = "";
+	struct vf_digest d;
+	int ret;
+
+	switch (c) {
+	case 'r': o->recursive = 1; return 0;
+	case OPT_CROSS_MOUNTS: o->cross_mounts = 1; return 0;
+	case 'j':
+		if (vf_parse_uint(optarg, 1, VF_MAX_JOBS, &o->jobs))
+			return usage_error("expected a number from 1 to 256",
+					   "invalid --jobs '%s'", optarg);
+		return 0;
+	case OPT_RANGE:
+		if (vf_parse_range(optarg, &o->range_start, &o->range_end,
+				   err, sizeof(err)))
+			return usage_error(err, "invalid --range '%s'", optarg);
+		o->have_range = 1;
+		return 0;
+	case OPT_RETRIES:
+		if (vf_parse_uint(optarg, 1, VERITY_SCRUB_MAX_RETRIES,
+				  &o->retries))
+			return usage_error("expected a number from 1 to 16",
+					   "invalid --retries '%s'", optarg);
+		return 0;
+	case OPT_KEEP_CACHE: o->keep_cache = 1; return 0;
+	case OPT_LIMIT:
+		if (vf_parse_size(optarg, &o->limit) || !o->limit)
+			return usage_error("expected bytes per second > 0, "
+					   "e.g. 100M", "invalid --limit '%s'",
+					   optarg);
+		return 0;
+	case OPT_EXPECT_DIGEST:
+	case OPT_EXPECT_DIGEST_FILE:
+		if ((*have_digest_opt)++)
+			return usage_error(NULL, "--expect-digest and "
+					   "--expect-digest-file may be given "
+					   "once, and not together");
+		if (c == OPT_EXPECT_DIGEST) {
+			if (vf_parse_digest(optarg, &d, err, sizeof(err)))
+				return usage_error(err, "invalid --expect-digest "
+						   "'%s'", optarg);
+			if (add_expect(o, NULL, &d))
+				return usage_error(NULL, "out of memory");
+			return 0;
+		}
+		ret = vf_load_digest_file(optarg, o, err, sizeof(err));
+		if (ret)
+			return usage_error(err, "invalid "
+					   "--expect-digest-file '%s'", optarg);
+		return 0;
+	case OPT_NO_MODULE: o->no_module = 1; return 0;
+	case OPT_FALLBACK: o->fallback = 1; return 0;
+	case OPT_JSON: o->json = 1; return 0;
+	case 'q': o->quiet = 1; return 0;
+	case 'v': o->verbose = 1; return 0;
+	case 'h':
+		vf_usage(stdout);
+		return -1;
+	case 'V':
+		printf("%s %s\n", vf_prog, verity_scrub_version());
+		return -1;
+	default:
+		fprintf(stderr, "Try '%s --help' for more information.\n",
+			vf_prog);
+		return VF_EXIT_USAGE;
+	}
+}
+
+/*
+ * Return: 0 to go on, VF_EXIT_USAGE after a usage error (reported), or -1
+ * when --help or --version was handled (exit 0).
+ */
+int vf_parse_args(int argc, char **argv, struct vf_opts *o)
+{
+	int c, ret, have_digest_opt = 0;
+
+	memset(o, 0, sizeof(*o));
+	o->jobs = 1;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "rj:qvhV", long_options,
+				NULL)) != -1) {
+		ret = parse_one(c, o, &have_digest_opt);
+		if (ret)
+			return ret;
+	}
+	if (o->quiet && o->verbose)
+		return usage_error(NULL, "--quiet and --verbose exclude each other");
+	if (o->cross_mounts && !o->recursive)
+		return usage_error(NULL, "--cross-mounts needs --recursive");
+	if (optind >= argc)
+		return usage_error(NULL, "no PATH given");
+	o->paths = argv + optind;
+	o->npaths = argc - optind;
+	return 0;
+}
+
+void vf_free_opts(struct vf_opts *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->nexpect; i++)
+		free(o->expect[i].path);
+	free(o->expect);
+	o->expect = NULL;
+	o->nexpect = 0;
+}

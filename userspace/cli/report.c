@@ -1,0 +1,488 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * report.c - what verify-file prints: per-file lines, summary, JSON
+ */
+#define _GNU_SOURCE
+#include <json-c/json.h>
+#include <libfsverity.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vf.h"
+
+static int is_corruption(uint32_t kind)
+{
+	return kind == VERITY_SCRUB_KIND_HASH_MISMATCH ||
+	       kind == VERITY_SCRUB_KIND_TREE_CORRUPT;
+}
+
+static int digest_bad(const struct vf_file *f)
+{
+	return f->descriptor_changed || (f->expect_checked && !f->expect_match);
+}
+
+enum vf_status vf_file_status(const struct vf_file *f)
+{
+	size_t i;
+
+	if (digest_bad(f))
+		return VF_STATUS_BAD;
+	for (i = 0; i < f->nranges; i++)
+		if (f->ranges[i].kind != VERITY_SCRUB_KIND_TRANSIENT)
+			return VF_STATUS_BAD;
+	if (f->error || f->interrupted)
+		return VF_STATUS_ERROR;
+	return VF_STATUS_OK;
+}
+
+int vf_file_exit_bits(const struct vf_file *f)
+{
+	int bits = 0;
+	size_t i;
+
+	for (i = 0; i < f->nranges; i++) {
+		uint32_t kind = f->ranges[i].kind;
+
+		if (is_corruption(kind))
+			bits |= VF_EXIT_CORRUPT;
+		else if (kind == VERITY_SCRUB_KIND_TRANSIENT)
+			bits |= VF_EXIT_TRANSIENT;
+		else	/* io_error, unknown, and kinds we do not know */
+			bits |= VF_EXIT_IO;
+	}
+	if (digest_bad(f))
+		bits |= VF_EXIT_CORRUPT;
+	if (f->error)
+		bits |= VF_EXIT_OPERATIONAL;
+	return bits;
+}
+
+/* "hash_mismatch at offset 4096 length 4096", "io_error (medium) at ..." */
+int vf_format_range(char *buf, size_t len, const struct vf_range *r)
+{
+	char what[64];
+
+	if (r->kind == VERITY_SCRUB_KIND_IO_ERROR)
+		snprintf(what, sizeof(what), "io_error (%s)",
+			 verity_scrub_detail_name(r->detail));
+	else if (r->kind == VERITY_SCRUB_KIND_TREE_CORRUPT)
+		snprintf(what, sizeof(what), "tree_corrupt (level %u)", r->level);
+	else
+		snprintf(what, sizeof(what), "%s",
+			 verity_scrub_kind_name(r->kind));
+	return snprintf(buf, len, "%s at offset %llu length %llu", what,
+			(unsigned long long)r->offset,
+			(unsigned long long)r->length);
+}
+
+/* Length of the valid UTF-8 sequence at @s (not NUL), or 0 if invalid. */
+static size_t utf8_seq_len(const unsigned char *s)
+{
+	size_t n, i;
+	uint32_t cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		n = 2; cp = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		n = 3; cp = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		n = 4; cp = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/* Escape a path for one line of text: \n, \t, \\ and \xNN for the rest. */
+void vf_escape_path(char *buf, size_t len, const char *path)
+{
+	const unsigned char *s = (const unsigned char *)path;
+	size_t o = 0, n;
+	char tmp[8];
+
+	if (!len)
+		return;
+	while (*s) {
+		n = utf8_seq_len(s);
+		if (n == 1 && *s >= 0x20 && *s != 0x7f && *s != '\\') {
+			tmp[0] = (char)*s;
+			tmp[1] = '\0';
+		} else if (n > 1) {
+			memcpy(tmp, s, n);
+			tmp[n] = '\0';
+		} else {
+			n = 1;
+			if (*s == '\n')
+				strcpy(tmp, "\\n");
+			else if (*s == '\t')
+				strcpy(tmp, "\\t");
+			else if (*s == '\\')
+				strcpy(tmp, "\\\\");
+			else
+				snprintf(tmp, sizeof(tmp), "\\x%02x", *s);
+		}
+		if (o + strlen(tmp) >= len)
+			break;
+		strcpy(buf + o, tmp);
+		o += strlen(tmp);
+		s += n;
+	}
+	buf[o] = '\0';
+}
+
+int vf_format_digest(char *buf, size_t len, const struct vf_digest *d)
+{
+	const char *name = libfsverity_get_hash_name(d->alg);
+	size_t o;
+	uint32_t i;
+
+	o = (size_t)snprintf(buf, len, "%s:", name ? name : "unknown");
+	for (i = 0; i < d->size && o + 2 < len; i++)
+		o += (size_t)snprintf(buf + o, len - o, "%02x", d->bytes[i]);
+	return (int)o;
+}
+
+static void print_items(FILE *out, const struct vf_file *f, int transient)
+{
+	char buf[256], a[160], b[160];
+	const char *sep = "";
+	size_t i;
+
+	if (!transient && f->descriptor_changed) {
+		vf_format_digest(a, sizeof(a), &f->digest);
+		vf_format_digest(b, sizeof(b), &f->measured);
+		fprintf(out, "descriptor changed (on disk %s, kernel holds %s)",
+			a, f->measured.size ? b : "a different digest");
+		sep = "; ";
+	}
+	if (!transient && f->expect_checked && !f->expect_match) {
+		vf_format_digest(a, sizeof(a), &f->digest);
+		vf_format_digest(b, sizeof(b), &f->expected);
+		fprintf(out, "%sdigest %s, expected %s", sep, a, b);
+		sep = "; ";
+	}
+	for (i = 0; i < f->nranges; i++) {
+		if ((f->ranges[i].kind == VERITY_SCRUB_KIND_TRANSIENT) !=
+		    !!transient)
+			continue;
+		vf_format_range(buf, sizeof(buf), &f->ranges[i]);
+		fprintf(out, "%s%s", sep, buf);
+		sep = "; ";
+	}
+}
+
+void vf_print_file(FILE *out, const struct vf_run *run,
+		   const struct vf_file *f)
+{
+	enum vf_status st = vf_file_status(f);
+	char path[4096], a[160];
+	int has_transient = !!(vf_file_exit_bits(f) & VF_EXIT_TRANSIENT);
+
+	if (run->o->quiet && st == VF_STATUS_OK && !has_transient)
+		return;
+	vf_escape_path(path, sizeof(path), f->path);
+	fprintf(out, "%s: %s", path, st == VF_STATUS_OK ? "OK" :
+		st == VF_STATUS_BAD ? "BAD" :
+		f->error ? "ERROR" : "INTERRUPTED");
+	if (st == VF_STATUS_BAD) {
+		fputs(": ", out);
+		print_items(out, f, 0);
+	}
+	if (st != VF_STATUS_BAD && f->error)
+		fprintf(out, ": %s", f->error);
+	else if (f->error)
+		fprintf(out, "; ERROR: %s", f->error);
+	if (has_transient) {
+		fputs("; recovered: ", out);
+		print_items(out, f, 1);
+	}
+	if (f->interrupted)
+		fprintf(out, " (interrupted at offset %llu)",
+			(unsigned long long)f->resume_offset);
+	if (run->o->verbose && f->have_info) {
+		vf_format_digest(a, sizeof(a), &f->digest);
+		fprintf(out, " [%s, block size %u, %llu bytes verified, %llu read, "
+			"%llu blocks retried%s]", a, f->block_size,
+			(unsigned long long)f->bytes_verified,
+			(unsigned long long)f->bytes_read,
+			(unsigned long long)f->blocks_retried,
+			f->fallback ? ", without the module" : "");
+	}
+	fputc('\n', out);
+	if (f->bytes_skipped && !run->o->quiet)
+		fprintf(out, "%s: note: %llu bytes could not be evicted or read "
+			"raw and were checked only in the page cache\n", path,
+			(unsigned long long)f->bytes_skipped);
+}
+
+struct totals {
+	size_t files, ok, bad, errors;
+	uint64_t bytes_verified;
+	uint64_t kind_blocks[VERITY_SCRUB_KIND_COUNT];
+};
+
+static void sum_up(const struct vf_run *run, struct totals *t)
+{
+	size_t i;
+	int k;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < run->nfiles; i++) {
+		const struct vf_file *f = &run->files[i];
+
+		if (!f->started && !f->finished)
+			continue;
+		t->files++;
+		switch (vf_file_status(f)) {
+		case VF_STATUS_OK: t->ok++; break;
+		case VF_STATUS_BAD: t->bad++; break;
+		case VF_STATUS_ERROR: t->errors++; break;
+		}
+		t->bytes_verified += f->bytes_verified;
+		for (k = 0; k < VERITY_SCRUB_KIND_COUNT; k++)
+			t->kind_blocks[k] += f->kind_blocks[k];
+	}
+}
+
+static void human_size(char *buf, size_t len, double v)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB",
+					     "PiB", "EiB" };
+	int u = 0;
+
+	while (v >= 1024 && u < 6) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(buf, len, "%.2f%s", v, units[u]);
+}
+
+void vf_print_summary(FILE *out, const struct vf_run *run)
+{
+	char path[4096], size[32], rate[32];
+	struct totals t;
+	size_t i;
+	int k, any = 0;
+
+	if (run->o->verbose)
+		for (i = 0; i < run->nskipped; i++) {
+			vf_escape_path(path, sizeof(path), run->skipped[i].path);
+			fprintf(out, "%s: skipped (%s)\n", path,
+				run->skipped[i].reason);
+		}
+	if (run->o->quiet)
+		return;
+	sum_up(run, &t);
+	human_size(size, sizeof(size), (double)t.bytes_verified);
+	human_size(rate, sizeof(rate), run->seconds > 0 ?
+		   (double)t.bytes_verified / run->seconds : 0);
+	fprintf(out, "Scrub summary: %zu files: %zu ok, %zu bad, %zu errors; "
+		"%zu skipped\n", t.files, t.ok, t.bad, t.errors, run->nskipped);
+	fprintf(out, "Verified:      %s (%llu bytes) in %.2fs, %s/s\n", size,
+		(unsigned long long)t.bytes_verified, run->seconds, rate);
+	fputs("Error summary:", out);
+	for (k = 1; k < VERITY_SCRUB_KIND_COUNT; k++) {
+		if (!t.kind_blocks[k])
+			continue;
+		fprintf(out, " %s=%llu", verity_scrub_kind_name((uint32_t)k),
+			(unsigned long long)t.kind_blocks[k]);
+		any = 1;
+	}
+	fputs(any ? " (blocks)\n" : " no bad blocks found\n", out);
+	if (run->interrupted)
+		fprintf(out, "Interrupted:   %zu files not scrubbed\n",
+			run->nfiles - t.files);
+}
+
+/* A JSON string for a path: invalid UTF-8 bytes become U+FFFD. */
+static json_object *json_path(const char *path, int *valid)
+{
+	const unsigned char *s = (const unsigned char *)path;
+	size_t n, o = 0;
+	char *buf = malloc(strlen(path) * 3 + 1);
+	json_object *j;
+
+	*valid = 1;
+	if (!buf)
+		return NULL;
+	while (*s) {
+		n = utf8_seq_len(s);
+		if (n) {
+			memcpy(buf + o, s, n);
+			o += n;
+			s += n;
+		} else {
+			memcpy(buf + o, "\xef\xbf\xbd", 3);
+			o += 3;
+			s++;
+			*valid = 0;
+		}
+	}
+	buf[o] = '\0';
+	j = json_object_new_string(buf);
+	free(buf);
+	return j;
+}
+
+static json_object *json_hex(const char *path)
+{
+	size_t i, n = strlen(path);
+	char *buf = malloc(2 * n + 1);
+	json_object *j;
+
+	if (!buf)
+		return NULL;
+	for (i = 0; i < n; i++)
+		snprintf(buf + 2 * i, 3, "%02x", (unsigned char)path[i]);
+	buf[2 * n] = '\0';
+	j = json_object_new_string(buf);
+	free(buf);
+	return j;
+}
+
+static void add(json_object *o, const char *key, json_object *v)
+{
+	json_object_object_add(o, key, v);
+}
+
+static json_object *json_digest(const struct vf_digest *d)
+{
+	char buf[160];
+
+	vf_format_digest(buf, sizeof(buf), d);
+	return json_object_new_string(buf);
+}
+
+static json_object *json_range(const struct vf_range *r)
+{
+	json_object *o = json_object_new_object();
+
+	add(o, "offset", json_object_new_uint64(r->offset));
+	add(o, "length", json_object_new_uint64(r->length));
+	add(o, "kind", json_object_new_string(verity_scrub_kind_name(r->kind)));
+	if (r->kind == VERITY_SCRUB_KIND_IO_ERROR)
+		add(o, "detail", json_object_new_string(
+			    verity_scrub_detail_name(r->detail)));
+	if (r->kind == VERITY_SCRUB_KIND_TREE_CORRUPT)
+		add(o, "tree_level", json_object_new_uint64(r->level));
+	return o;
+}
+
+static json_object *json_file(const struct vf_file *f)
+{
+	static const char *const status[] = { "ok", "bad", "error" };
+	json_object *o = json_object_new_object(), *ranges;
+	const char *alg = libfsverity_get_hash_name(f->digest.alg);
+	int valid;
+	size_t i;
+
+	add(o, "path", json_path(f->path, &valid));
+	if (!valid)	/* the exact bytes, for paths that are not UTF-8 */
+		add(o, "path_hex", json_hex(f->path));
+	add(o, "status", json_object_new_string(status[vf_file_status(f)]));
+	if (f->error || f->interrupted)
+		add(o, "error", json_object_new_string(f->error ? f->error :
+						       "interrupted"));
+	if (f->have_info) {
+		add(o, "size", json_object_new_uint64(f->size));
+		add(o, "block_size", json_object_new_uint64(f->block_size));
+		add(o, "hash_algorithm", json_object_new_string(alg ? alg :
+								"unknown"));
+		add(o, "digest", json_digest(&f->digest));
+	}
+	add(o, "bytes_verified", json_object_new_uint64(f->bytes_verified));
+	ranges = json_object_new_array();
+	for (i = 0; i < f->nranges; i++)
+		json_object_array_add(ranges, json_range(&f->ranges[i]));
+	add(o, "ranges", ranges);
+	/* additions to the documented shape */
+	add(o, "bytes_read", json_object_new_uint64(f->bytes_read));
+	add(o, "blocks_retried", json_object_new_uint64(f->blocks_retried));
+	add(o, "bytes_skipped", json_object_new_uint64(f->bytes_skipped));
+	add(o, "method", json_object_new_string(f->fallback ? "pread" : "module"));
+	if (f->have_info)
+		add(o, "descriptor_changed",
+		    json_object_new_boolean(f->descriptor_changed));
+	if (f->descriptor_changed && f->measured.size)
+		add(o, "measured_digest", json_digest(&f->measured));
+	if (f->expect_checked) {
+		add(o, "expected_digest", json_digest(&f->expected));
+		add(o, "digest_matches", json_object_new_boolean(f->expect_match));
+	}
+	if (f->interrupted) {
+		add(o, "interrupted", json_object_new_boolean(1));
+		add(o, "resume_offset", json_object_new_uint64(f->resume_offset));
+	}
+	return o;
+}
+
+static json_object *json_summary(const struct vf_run *run)
+{
+	json_object *o = json_object_new_object(), *kinds, *skipped, *s;
+	char secs[32];
+	struct totals t;
+	size_t i;
+	int k;
+
+	sum_up(run, &t);
+	add(o, "files", json_object_new_uint64(t.files));
+	add(o, "ok", json_object_new_uint64(t.ok));
+	add(o, "bad", json_object_new_uint64(t.bad));
+	add(o, "errors", json_object_new_uint64(t.errors));
+	add(o, "skipped", json_object_new_uint64(run->nskipped));
+	add(o, "bytes_verified", json_object_new_uint64(t.bytes_verified));
+	snprintf(secs, sizeof(secs), "%.3f", run->seconds);
+	add(o, "seconds", json_object_new_double_s(run->seconds, secs));
+	kinds = json_object_new_object();
+	for (k = 1; k <= VERITY_SCRUB_KIND_UNKNOWN; k++)
+		add(kinds, verity_scrub_kind_name((uint32_t)k),
+		    json_object_new_uint64(t.kind_blocks[k]));
+	add(o, "kind_blocks", kinds);
+	add(o, "interrupted", json_object_new_boolean(run->interrupted));
+	add(o, "not_scrubbed", json_object_new_uint64(run->nfiles - t.files));
+	if (run->o->verbose) {
+		int valid;
+
+		skipped = json_object_new_array();
+		for (i = 0; i < run->nskipped; i++) {
+			s = json_object_new_object();
+			add(s, "path", json_path(run->skipped[i].path, &valid));
+			if (!valid)
+				add(s, "path_hex", json_hex(run->skipped[i].path));
+			add(s, "reason", json_object_new_string(
+				    run->skipped[i].reason));
+			json_object_array_add(skipped, s);
+		}
+		add(o, "skipped_paths", skipped);
+	}
+	return o;
+}
+
+int vf_print_json(FILE *out, const struct vf_run *run)
+{
+	json_object *doc = json_object_new_object(), *files;
+	size_t i;
+	int ret;
+
+	add(doc, "version", json_object_new_int(1));
+	files = json_object_new_array();
+	for (i = 0; i < run->nfiles; i++)
+		if (run->files[i].started || run->files[i].finished)
+			json_object_array_add(files, json_file(&run->files[i]));
+	add(doc, "files", files);
+	add(doc, "summary", json_summary(run));
+	ret = fprintf(out, "%s\n", json_object_to_json_string_ext(doc,
+		JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(doc);
+	return ret < 0 ? -1 : 0;
+}

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * vf.h - verify-file internals, indexed by file
+ */
+#ifndef VF_H
+#define VF_H
+
+#include <signal.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include <linux/fsverity.h>
+
+#include "verityscrub.h"
+
+/* Exit status bits, ORed as fsck does. */
+#define VF_EXIT_OK		0
+#define VF_EXIT_CORRUPT		1	/* hash_mismatch, tree_corrupt, digest */
+#define VF_EXIT_IO		2	/* io_error or unknown */
+#define VF_EXIT_TRANSIENT	4	/* transient errors, all recovered */
+#define VF_EXIT_OPERATIONAL	8	/* cannot open, not verity, no module */
+#define VF_EXIT_USAGE		16
+#define VF_EXIT_INTERRUPTED	32
+
+#define VF_MAX_JOBS		256
+#define VF_MAX_DIGEST		64
+
+struct vf_digest {
+	uint32_t alg;		/* FS_VERITY_HASH_ALG_* */
+	uint32_t size;
+	uint8_t bytes[VF_MAX_DIGEST];
+};
+
+struct vf_expect_entry {
+	char *path;		/* NULL: applies to every file */
+	struct vf_digest digest;
+};
+
+struct vf_opts {
+	int json, quiet, verbose, recursive, cross_mounts;
+	int keep_cache, no_module, fallback;
+	unsigned int jobs;
+	unsigned int retries;		/* 0: kernel default */
+	uint64_t limit;			/* bytes/s, 0: none */
+	int have_range;
+	uint64_t range_start, range_end;
+	struct vf_expect_entry *expect;	/* --expect-digest[-file] */
+	size_t nexpect;
+	char **paths;
+	int npaths;
+};
+
+struct vf_range {
+	uint64_t offset, length;
+	uint32_t kind, detail, level;
+};
+
+enum vf_status { VF_STATUS_OK, VF_STATUS_BAD, VF_STATUS_ERROR };
+
+/* One file to scrub and, once scrubbed, what was found. */
+struct vf_file {
+	char *path;
+	uint64_t size_hint;		/* from the walk, for progress */
+	int started, finished, interrupted, fallback;
+	char *error;			/* operational error message */
+	int have_info;
+	uint64_t size;
+	uint32_t block_size;
+	struct vf_digest digest;	/* of the descriptor on disk */
+	int descriptor_changed;
+	struct vf_digest measured;	/* FS_IOC_MEASURE_VERITY, if it differs */
+	int expect_checked, expect_match;
+	struct vf_digest expected;
+	uint64_t bytes_verified, bytes_read, blocks_retried, bytes_skipped;
+	uint64_t kind_blocks[VERITY_SCRUB_KIND_COUNT];
+	uint64_t resume_offset;		/* where an interrupted scrub stopped */
+	struct vf_range *ranges;
+	size_t nranges, ranges_cap;
+};
+
+struct vf_skipped {
+	char *path;
+	const char *reason;
+};
+
+/* Everything one run shares between the main thread and the workers. */
+struct vf_run {
+	const struct vf_opts *o;
+	struct vf_file *files;
+	size_t nfiles, files_cap;
+	struct vf_skipped *skipped;
+	size_t nskipped, skipped_cap;
+	int walk_errors;
+	int module_err;			/* from opening the device, 0 if fine */
+	int use_fallback;
+	atomic_size_t next;		/* next file to claim */
+	atomic_uint_fast64_t bytes_done;	/* cursor progress, all files */
+	uint64_t bytes_total;
+	double start_time;
+	double seconds;
+	int interrupted;
+	int progress_shown;
+};
+
+/* options.c */
+int vf_parse_size(const char *s, uint64_t *out);
+int vf_parse_uint(const char *s, unsigned int min, unsigned int max,
+		  unsigned int *out);
+int vf_parse_range(const char *s, uint64_t *start, uint64_t *end,
+		   char *err, size_t errlen);
+int vf_parse_digest(const char *s, struct vf_digest *d, char *err,
+		    size_t errlen);
+int vf_load_digest_file(const char *file, struct vf_opts *o, char *err,
+			size_t errlen);
+int vf_parse_args(int argc, char **argv, struct vf_opts *o);
+void vf_free_opts(struct vf_opts *o);
+void vf_usage(FILE *f);
+const struct vf_digest *vf_expected_for(const struct vf_opts *o,
+					const char *path);
+extern const char *vf_prog;
+
+/* walk.c */
+int vf_collect(struct vf_run *run);
+void vf_free_run(struct vf_run *run);
+
+/* scrub.c */
+extern volatile sig_atomic_t vf_cancel;
+void vf_scrub_file(struct vf_run *run, struct verity_scrub_dev *dev,
+		   struct vf_file *f);
+void vf_add_range(struct vf_file *f, const struct vf_range *r);
+void vf_set_error(struct vf_file *f, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void vf_throttle(struct vf_run *run, uint64_t delta);
+double vf_now(void);
+
+/* fallback.c */
+int vf_fallback_scrub(struct vf_run *run, int fd, struct vf_file *f);
+
+/* report.c */
+enum vf_status vf_file_status(const struct vf_file *f);
+int vf_file_exit_bits(const struct vf_file *f);
+int vf_format_range(char *buf, size_t len, const struct vf_range *r);
+void vf_escape_path(char *buf, size_t len, const char *path);
+void vf_print_file(FILE *out, const struct vf_run *run,
+		   const struct vf_file *f);
+void vf_print_summary(FILE *out, const struct vf_run *run);
+int vf_print_json(FILE *out, const struct vf_run *run);
+int vf_format_digest(char *buf, size_t len, const struct vf_digest *d);
+
+/* sys.c: system calls verify-file makes itself (tests swap in fakes) */
+struct vf_sys {
+	int (*measure)(int fd, struct vf_digest *d);
+	int (*read_descriptor)(int fd, struct fsverity_descriptor *desc);
+	ssize_t (*pread)(int fd, void *buf, size_t count, off_t offset);
+	int (*is_verity)(const char *path);	/* 1, 0 or -errno */
+};
+extern struct vf_sys vf_sys;
+
+#endif /* VF_H */

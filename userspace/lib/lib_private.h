@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * lib_private.h - libverityscrub internals shared with its tests
+ *
+ * The system calls the library makes on the device go through a table so
+ * that host tests can put a fake device behind the real resume loop.
+ */
+#ifndef VERITYSCRUB_LIB_PRIVATE_H
+#define VERITYSCRUB_LIB_PRIVATE_H
+
+#include "verityscrub.h"
+
+/**
+ * struct vs_sys_ops - how the library reaches the device
+ * @open_device: open @path read-write; return the fd or -errno.
+ * @scrub: VERITY_SCRUB_IOC_SCRUB on @devfd; return 0 or -errno.  On 0 and
+ *	on -EINTR, @args holds the kernel's out fields.
+ * @close_device: close the fd from @open_device.
+ */
+struct vs_sys_ops {
+	int (*open_device)(const char *path);
+	int (*scrub)(int devfd, struct verity_scrub_args *args);
+	void (*close_device)(int devfd);
+};
+
+/* lib/verityscrub.c */
+extern const struct vs_sys_ops vs_real_ops;
+/*
+ * Ops used by verity_scrub_open(); tests point it at a fake before any
+ * thread starts.  Never changed by the library itself.
+ */
+extern const struct vs_sys_ops *vs_default_ops;
+/* Default capacity of the range buffer handed to the kernel. */
+#define VS_RANGES_CAP 256
+/* Set the range buffer capacity of @dev (tests use tiny buffers). */
+void vs_dev_set_ranges_cap(struct verity_scrub_dev *dev, uint32_t cap);
+
+#endif /* VERITYSCRUB_LIB_PRIVATE_H */

@@ -1,0 +1,416 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * fake_sys.c - a fake /dev/verity-scrub and fake fs-verity ioctls
+ *
+ * Linked into verify-file-fake only (never into verify-file).  A
+ * constructor points the library's device ops and verify-file's system
+ * call table at a simulator that reads its world from the file named by
+ * $VF_FAKE_SPEC, one directive a line:
+ *
+ *   module present|absent|eacces
+ *   cap N            the fake kernel fills at most N ranges per call
+ *   eintr_every N    every Nth call stops halfway and returns -EINTR
+ *   file INO [notverity] [bs=N] [alg=NAME] [digest=HEX] [measured=HEX]
+ *        [descchanged] [slowms=N] [noflags]
+ *   bad INO OFFSET LENGTH KIND [DETAIL [LEVEL]]
+ *
+ * Files are real host files, found by inode number.  Each ioctl call is
+ * logged to $VF_FAKE_LOG (if set) as "scrub START END FLAGS RETRIES".
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <libfsverity.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../lib/lib_private.h"
+#include "../cli/vf.h"
+
+#define MAX_FILES 64
+#define MAX_BAD 64
+#define MAX_SEEN 256
+
+struct fake_file {
+	ino_t ino;
+	int verity, descchanged, noflags;
+	uint32_t bs, alg, slowms;
+	struct vf_digest digest, measured;
+};
+
+struct fake_bad {
+	ino_t ino;
+	uint64_t off, len;
+	uint32_t kind, detail, level;
+};
+
+static struct fake_file files[MAX_FILES];
+static struct fake_bad bads[MAX_BAD];
+static int nfiles, nbads, module_state, cap = 1 << 30, eintr_every;
+static unsigned int calls;
+static struct { ino_t ino; uint64_t block; } seen[MAX_SEEN];
+static int nseen;
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+
+static uint32_t name_to(const char *const *names, int n, const char *s)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(names[i], s))
+			return (uint32_t)i;
+	return 0;
+}
+
+static const char *const kinds[] = { "none", "hash_mismatch", "tree_corrupt",
+				     "io_error", "transient", "unknown" };
+static const char *const details[] = { "none", "medium", "timeout",
+				       "transport", "other" };
+
+static void parse_hex(struct vf_digest *d, uint32_t alg, const char *hex)
+{
+	size_t i;
+	unsigned int v;
+
+	d->alg = alg;
+	d->size = (uint32_t)libfsverity_get_digest_size(alg);
+	for (i = 0; i < d->size; i++) {
+		if (hex && sscanf(hex + 2 * i, "%2x", &v) == 1)
+			d->bytes[i] = (uint8_t)v;
+		else
+			d->bytes[i] = 0x11;
+	}
+}
+
+static void parse_file(char *rest)
+{
+	struct fake_file *f = &files[nfiles++];
+	char *tok, *save, *digest = NULL, *measured = NULL;
+
+	memset(f, 0, sizeof(*f));
+	f->verity = 1;
+	f->bs = 4096;
+	f->alg = FS_VERITY_HASH_ALG_SHA256;
+	f->ino = (ino_t)strtoull(strtok_r(rest, " \n", &save), NULL, 10);
+	while ((tok = strtok_r(NULL, " \n", &save))) {
+		if (!strcmp(tok, "notverity"))
+			f->verity = 0;
+		else if (!strcmp(tok, "descchanged"))
+			f->descchanged = 1;
+		else if (!strcmp(tok, "noflags"))
+			f->noflags = 1;
+		else if (!strncmp(tok, "bs=", 3))
+			f->bs = (uint32_t)atoi(tok + 3);
+		else if (!strncmp(tok, "alg=", 4))
+			f->alg = libfsverity_find_hash_alg_by_name(tok + 4);
+		else if (!strncmp(tok, "digest=", 7))
+			digest = tok + 7;
+		else if (!strncmp(tok, "measured=", 9))
+			measured = tok + 9;
+		else if (!strncmp(tok, "slowms=", 7))
+			f->slowms = (uint32_t)atoi(tok + 7);
+	}
+	parse_hex(&f->digest, f->alg, digest);
+	parse_hex(&f->measured, f->alg, measured ? measured : digest);
+}
+
+static void parse_bad(char *rest)
+{
+	struct fake_bad *b = &bads[nbads++];
+	char kind[32] = "", detail[32] = "none";
+	unsigned long long ino, off, len;
+	unsigned int level = 0;
+
+	memset(b, 0, sizeof(*b));
+	sscanf(rest, "%llu %llu %llu %31s %31s %u", &ino, &off, &len, kind,
+	       detail, &level);
+	b->ino = (ino_t)ino;
+	b->off = off;
+	b->len = len;
+	b->kind = name_to(kinds, 6, kind);
+	b->detail = name_to(details, 5, detail);
+	b->level = level;
+}
+
+static struct fake_file *find_file(ino_t ino)
+{
+	int i;
+
+	for (i = 0; i < nfiles; i++)
+		if (files[i].ino == ino)
+			return &files[i];
+	return NULL;
+}
+
+static const struct fake_bad *find_bad(ino_t ino, uint64_t pos)
+{
+	int i;
+
+	for (i = 0; i < nbads; i++)
+		if (bads[i].ino == ino && pos >= bads[i].off &&
+		    pos < bads[i].off + bads[i].len)
+			return &bads[i];
+	return NULL;
+}
+
+static void log_call(unsigned long long a, unsigned long long b,
+		     unsigned long long c, unsigned long long d)
+{
+	const char *path = getenv("VF_FAKE_LOG");
+	FILE *f;
+
+	if (!path)
+		return;
+	f = fopen(path, "ae");
+	if (!f)
+		return;
+	fprintf(f, "scrub %llu %llu %llu %llu\n", a, b, c, d);
+	fclose(f);
+}
+
+static int fake_open_device(const char *path)
+{
+	(void)path;
+	if (module_state == 1)
+		return -ENOENT;
+	if (module_state == 2)
+		return -EACCES;
+	return 1000;	/* never used as a real fd */
+}
+
+static void fake_close_device(int fd)
+{
+	(void)fd;
+}
+
+static void add_fake_range(struct verity_scrub_args *a, uint64_t pos,
+			   uint64_t len, const struct fake_bad *b, int *full)
+{
+	struct verity_scrub_range *r =
+		(struct verity_scrub_range *)(uintptr_t)a->ranges;
+	uint32_t n = a->ranges_count, c = a->ranges_cap < (uint32_t)cap ?
+					  a->ranges_cap : (uint32_t)cap;
+
+	if (n && r[n - 1].offset + r[n - 1].length == pos &&
+	    r[n - 1].kind == b->kind && r[n - 1].detail == b->detail &&
+	    r[n - 1].tree_level == b->level) {
+		r[n - 1].length += len;
+		return;
+	}
+	if (n == c) {
+		*full = 1;
+		return;
+	}
+	memset(&r[n], 0, sizeof(r[n]));
+	r[n].offset = pos;
+	r[n].length = len;
+	r[n].kind = b->kind;
+	r[n].detail = b->detail;
+	r[n].tree_level = b->level;
+	a->ranges_count = n + 1;
+}
+
+/* Sleep @ms; return -EINTR if a signal interrupted the sleep. */
+static int slow(uint32_t ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	return nanosleep(&ts, NULL) ? -EINTR : 0;
+}
+
+static int fake_scrub(int devfd, struct verity_scrub_args *a)
+{
+	struct fake_file *f;
+	const struct fake_bad *b;
+	uint64_t bs, size, end, pos, stop, blen;
+	struct stat st;
+	int full = 0, halve;
+
+	(void)devfd;
+	log_call(a->start, a->end, a->flags, a->retries);
+	if (a->size < VERITY_SCRUB_ARGS_SIZE_VER0)
+		return -EINVAL;
+	if (fstat((int)a->fd, &st) < 0)
+		return -EBADF;
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	f = find_file(st.st_ino);
+	if (!f || !f->verity)
+		return -ENODATA;
+	if ((a->flags & ~VERITY_SCRUB_FLAGS_ALL) || (f->noflags && a->flags) ||
+	    a->retries > VERITY_SCRUB_MAX_RETRIES)
+		return -EINVAL;
+	pthread_mutex_lock(&lock);
+	halve = eintr_every && ++calls % (unsigned int)eintr_every == 0;
+	pthread_mutex_unlock(&lock);
+	bs = f->bs;
+	size = (uint64_t)st.st_size;
+	end = a->end < size ? (a->end + bs - 1) / bs * bs : size;
+	if (end > size)
+		end = size;
+	pos = a->start / bs * bs;
+	a->hash_algorithm = f->alg;
+	a->block_size = f->bs;
+	a->digest_size = f->digest.size;
+	memcpy(a->digest, f->digest.bytes, f->digest.size);
+	a->file_size = size;
+	a->out_flags = VERITY_SCRUB_OUT_DIGEST_CHECKED |
+		       (f->descchanged ? VERITY_SCRUB_OUT_DESCRIPTOR_CHANGED : 0);
+	stop = halve && end > pos ? pos + (end - pos) / bs / 2 * bs : end;
+	for (; pos < stop; pos += blen) {
+		if (f->slowms && (pos / bs) % 16 == 0 && slow(f->slowms)) {
+			a->start = pos;
+			return -EINTR;
+		}
+		blen = size - pos < bs ? size - pos : bs;
+		b = find_bad(st.st_ino, pos);
+		if (b) {
+			add_fake_range(a, pos, blen, b, &full);
+			if (full) {
+				a->out_flags |= VERITY_SCRUB_OUT_RANGES_FULL;
+				break;
+			}
+			a->kind_blocks[b->kind]++;
+		}
+		if (!b || b->kind == VERITY_SCRUB_KIND_TRANSIENT)
+			a->bytes_verified += blen;
+		if (b && b->kind == VERITY_SCRUB_KIND_TRANSIENT)
+			a->blocks_retried++;
+		a->bytes_read += blen;
+	}
+	a->start = pos > a->start ? pos : a->start / bs * bs;
+	return halve ? -EINTR : 0;
+}
+
+static int fake_measure(int fd, struct vf_digest *d)
+{
+	struct fake_file *f;
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	f = find_file(st.st_ino);
+	if (!f || !f->verity)
+		return -ENODATA;
+	*d = f->measured;
+	return 0;
+}
+
+static int fake_read_descriptor(int fd, struct fsverity_descriptor *desc)
+{
+	struct fake_file *f;
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	f = find_file(st.st_ino);
+	if (!f || !f->verity)
+		return -ENODATA;
+	memset(desc, 0, sizeof(*desc));
+	desc->version = 1;
+	desc->hash_algorithm = (uint8_t)f->alg;
+	desc->log_blocksize = (uint8_t)(__builtin_ctz(f->bs));
+	desc->data_size = (uint64_t)st.st_size;
+	return 0;
+}
+
+/* A transient block fails the first time it is read, then reads fine. */
+static int fails_now(ino_t ino, uint64_t block, const struct fake_bad *b)
+{
+	int i, ret = 1;
+
+	if (b->kind != VERITY_SCRUB_KIND_TRANSIENT)
+		return 1;
+	pthread_mutex_lock(&lock);
+	for (i = 0; i < nseen; i++)
+		if (seen[i].ino == ino && seen[i].block == block)
+			ret = 0;
+	if (ret && nseen < MAX_SEEN) {
+		seen[nseen].ino = ino;
+		seen[nseen++].block = block;
+	}
+	pthread_mutex_unlock(&lock);
+	return ret;
+}
+
+/* Like fs-verity: a read stops short before a bad block, or fails on it. */
+static ssize_t fake_pread(int fd, void *buf, size_t count, off_t offset)
+{
+	struct fake_file *f;
+	const struct fake_bad *b;
+	struct stat st;
+	uint64_t pos, bs;
+
+	if (fstat(fd, &st) < 0)
+		return -1;
+	f = find_file(st.st_ino);
+	if (f && f->verity) {
+		bs = f->bs;
+		for (pos = (uint64_t)offset / bs * bs;
+		     pos < (uint64_t)offset + count; pos += bs) {
+			b = find_bad(st.st_ino, pos);
+			if (!b || !fails_now(st.st_ino, pos / bs, b))
+				continue;
+			if (pos <= (uint64_t)offset) {
+				errno = EIO;
+				return -1;
+			}
+			count = (size_t)(pos - (uint64_t)offset);
+			break;
+		}
+	}
+	return pread(fd, buf, count, offset);
+}
+
+static int fake_is_verity(const char *path)
+{
+	struct fake_file *f;
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return 0;
+	f = find_file(st.st_ino);
+	return f && f->verity;
+}
+
+static const struct vs_sys_ops fake_ops = {
+	.open_device = fake_open_device,
+	.scrub = fake_scrub,
+	.close_device = fake_close_device,
+};
+
+__attribute__((constructor)) static void fake_init(void)
+{
+	const char *spec = getenv("VF_FAKE_SPEC");
+	char *line = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	vs_default_ops = &fake_ops;
+	vf_sys.measure = fake_measure;
+	vf_sys.read_descriptor = fake_read_descriptor;
+	vf_sys.pread = fake_pread;
+	vf_sys.is_verity = fake_is_verity;
+	if (!spec || !(f = fopen(spec, "re")))
+		return;
+	while (getline(&line, &len, f) >= 0) {
+		if (!strncmp(line, "module ", 7))
+			module_state = !strncmp(line + 7, "absent", 6) ? 1 :
+				       !strncmp(line + 7, "eacces", 6) ? 2 : 0;
+		else if (!strncmp(line, "cap ", 4))
+			cap = atoi(line + 4);
+		else if (!strncmp(line, "eintr_every ", 12))
+			eintr_every = atoi(line + 12);
+		else if (!strncmp(line, "file ", 5) && nfiles < MAX_FILES)
+			parse_file(line + 5);
+		else if (!strncmp(line, "bad ", 4) && nbads < MAX_BAD)
+			parse_bad(line + 4);
+	}
+	free(line);
+	fclose(f);
+}

@@ -1,0 +1,666 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""verify-file end to end on the host, against the fake device.
+
+verify-file-fake is verify-file linked with tests/fake_sys.c, which
+simulates /dev/verity-scrub and the fs-verity ioctls over ordinary files
+(see that file for the spec format).  Every test prints PASS or FAIL once.
+JSON output is parsed back with the json module, strictly from bytes.
+"""
+import json
+import os
+import pty
+import re
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+
+BIN = sys.argv[1] if len(sys.argv) > 1 else ".obj/bin"
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(HERE)
+FAKE = os.path.join(BIN, "verify-file-fake")
+REAL = os.path.join(BIN, "verify-file")
+D1 = "sha256:" + "11" * 32
+BS = 4096
+
+failures = 0
+
+
+class Failed(Exception):
+    pass
+
+
+def eq(got, want, what=""):
+    if got != want:
+        raise Failed(f"{what}: got {got!r}, want {want!r}")
+
+
+def check(cond, what):
+    if not cond:
+        raise Failed(what)
+
+
+class World:
+    """A temp dir with files and the spec the fake reads."""
+
+    def __init__(self):
+        self.tmp = tempfile.TemporaryDirectory(prefix="vf-test-")
+        self.dir = self.tmp.name
+        self.spec = []
+        self.log = os.path.join(self.dir, ".log")
+
+    def file(self, name, size, *attrs, bad=()):
+        path = os.path.join(self.dir, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(bytes(i % 251 for i in range(size)))
+        ino = os.stat(path).st_ino
+        self.spec.append(" ".join(["file", str(ino)] + list(attrs)))
+        for b in bad:
+            self.spec.append(" ".join(["bad", str(ino)] + [str(x) for x in b]))
+        return path
+
+    def plain(self, name, size=10):
+        path = os.path.join(self.dir, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(b"x" * size)
+        return path
+
+    def run(self, *args, binary=None, timeout=20, stderr=subprocess.PIPE,
+            **kw):
+        with open(os.path.join(self.dir, ".spec"), "w") as f:
+            f.write("\n".join(self.spec) + "\n")
+        env = dict(os.environ, VF_FAKE_SPEC=os.path.join(self.dir, ".spec"),
+                   VF_FAKE_LOG=self.log)
+        p = subprocess.run([binary or FAKE] + [a if isinstance(a, bytes)
+                                              else str(a) for a in args],
+                           stdout=subprocess.PIPE, stderr=stderr,
+                           timeout=timeout, env=env, **kw)
+        err = p.stderr or b""
+        for marker in (b"runtime error", b"AddressSanitizer",
+                       b"LeakSanitizer"):
+            check(marker not in err, "sanitizer: " + err.decode(errors="replace"))
+        return p
+
+    def json(self, *args, **kw):
+        p = self.run("--json", *args, **kw)
+        try:
+            doc = json.loads(p.stdout)  # bytes: strict UTF-8
+        except ValueError as e:
+            raise Failed(f"not JSON ({e}): {p.stdout!r} {p.stderr!r}")
+        return p.returncode, doc
+
+    def calls(self):
+        try:
+            with open(self.log) as f:
+                return [l.split() for l in f]
+        except FileNotFoundError:
+            return []
+
+
+def test(fn):
+    global failures
+    try:
+        fn()
+        print(f"PASS: {fn.__name__}")
+    except Failed as e:
+        failures += 1
+        print(f"FAIL: {fn.__name__}: {e}")
+    except Exception as e:  # a crash in the test is a failure, not a skip
+        failures += 1
+        print(f"FAIL: {fn.__name__}: {type(e).__name__}: {e}")
+    sys.stdout.flush()
+    return fn
+
+
+def long_options(text):
+    return set(re.findall(r"--[a-z][a-z-]+[a-z]", text))
+
+
+@test
+def help_and_man_page_agree():
+    w = World()
+    p = w.run("--help")
+    eq(p.returncode, 0, "exit")
+    help_opts = long_options(p.stdout.decode())
+    with open(os.path.join(TOP, "verify-file.1")) as f:
+        man = f.read().replace("\\-", "-")
+    man_opts = long_options(man)
+    check(len(help_opts) >= 16, f"too few options in --help: {help_opts}")
+    eq(sorted(help_opts - man_opts), [], "in --help, not in the man page")
+    eq(sorted(man_opts - help_opts), [], "in the man page, not in --help")
+    for short in ("-r", "-j", "-q", "-v", "-h", "-V"):
+        check(f"{short}," in p.stdout.decode(), f"{short} in --help")
+        check(f"\\{short}" in open(os.path.join(TOP, "verify-file.1")).read()
+              or f"{short}" in man, f"{short} in man page")
+
+
+@test
+def version_from_version_file():
+    with open(os.path.join(os.path.dirname(TOP), "VERSION")) as f:
+        version = f.read().strip()
+    for b in (FAKE, REAL):
+        p = World().run("--version", binary=b)
+        eq(p.returncode, 0, "exit")
+        eq(p.stdout.decode(), f"verify-file {version}\n", "output")
+
+
+@test
+def usage_errors_exit_16_and_print_nothing_on_stdout():
+    w = World()
+    for args in ([], ["-j", "0", "x"], ["--range", "5", "x"],
+                 ["--range", "18446744073709551615:2", "x"],
+                 ["--retries", "abc", "x"], ["--limit", "-5", "x"],
+                 ["--expect-digest", "sha1:00", "x"], ["--bogus", "x"],
+                 ["--json", "--jobs"], ["-q", "-v", "x"],
+                 ["--expect-digest", D1, "--expect-digest", D1, "x"],
+                 ["--expect-digest-file", "/nonexistent", "x"]):
+        p = w.run(*args)
+        eq(p.returncode, 16, f"exit of {args}")
+        eq(p.stdout, b"", f"stdout of {args}")
+        check(b"Try 'verify-file --help'" in p.stderr, f"hint for {args}")
+    eq(w.calls(), [], "no scrub calls")
+
+
+@test
+def clean_file_json_exact():
+    w = World()
+    f = w.file("clean", 10 * BS + 100)
+    rc, doc = w.json(f)
+    eq(rc, 0, "exit")
+    eq(doc["version"], 1, "version")
+    eq(len(doc["files"]), 1, "files")
+    fj = doc["files"][0]
+    for k, v in {"path": f, "status": "ok", "size": 10 * BS + 100,
+                 "block_size": BS, "hash_algorithm": "sha256", "digest": D1,
+                 "bytes_verified": 10 * BS + 100, "ranges": [],
+                 "descriptor_changed": False, "method": "module"}.items():
+        eq(fj[k], v, k)
+    check("error" not in fj, "no error field")
+    s = doc["summary"]
+    for k, v in {"files": 1, "ok": 1, "bad": 0, "errors": 0, "skipped": 0,
+                 "bytes_verified": 10 * BS + 100}.items():
+        eq(s[k], v, "summary " + k)
+    check(isinstance(s["seconds"], float), "seconds is a number")
+
+
+@test
+def corrupted_file_json_ranges_and_kinds():
+    w = World()
+    f = w.file("bad", 64 * BS, bad=[
+        (8 * BS, BS, "hash_mismatch"),
+        (9 * BS, BS, "hash_mismatch"),          # merged with the one before
+        (16 * BS, 8 * BS, "tree_corrupt", "none", 1),
+        (30 * BS, BS, "io_error", "medium"),
+        (31 * BS, BS, "io_error", "timeout"),   # other detail: not merged
+    ])
+    rc, doc = w.json(f)
+    eq(rc, 1 | 2, "exit")
+    fj = doc["files"][0]
+    eq(fj["status"], "bad", "status")
+    eq(fj["ranges"], [
+        {"offset": 8 * BS, "length": 2 * BS, "kind": "hash_mismatch"},
+        {"offset": 16 * BS, "length": 8 * BS, "kind": "tree_corrupt",
+         "tree_level": 1},
+        {"offset": 30 * BS, "length": BS, "kind": "io_error",
+         "detail": "medium"},
+        {"offset": 31 * BS, "length": BS, "kind": "io_error",
+         "detail": "timeout"},
+    ], "ranges")
+    eq(fj["bytes_verified"], (64 - 12) * BS, "bytes_verified")
+    eq(doc["summary"]["bad"], 1, "summary bad")
+    eq(doc["summary"]["kind_blocks"], {"hash_mismatch": 2, "tree_corrupt": 8,
+                                       "io_error": 2, "transient": 0,
+                                       "unknown": 0}, "kind_blocks")
+
+
+@test
+def last_partial_block_range():
+    w = World()
+    f = w.file("tail", 5 * BS + 10, bad=[(5 * BS, BS, "hash_mismatch")])
+    rc, doc = w.json(f)
+    eq(rc, 1, "exit")
+    eq(doc["files"][0]["ranges"], [{"offset": 5 * BS, "length": 10,
+                                    "kind": "hash_mismatch"}], "ranges")
+
+
+@test
+def transient_only_is_ok_with_bit_4_and_unknown_is_bit_2():
+    w = World()
+    t = w.file("t", 8 * BS, bad=[(BS, BS, "transient")])
+    u = w.file("u", 8 * BS, bad=[(2 * BS, BS, "unknown")])
+    rc, doc = w.json(t)
+    eq(rc, 4, "transient exit")
+    eq(doc["files"][0]["status"], "ok", "transient status")
+    eq(doc["files"][0]["ranges"], [{"offset": BS, "length": BS,
+                                    "kind": "transient"}], "ranges")
+    eq(doc["files"][0]["bytes_verified"], 8 * BS, "transient verified")
+    rc, doc = w.json(u)
+    eq(rc, 2, "unknown exit")
+    eq(doc["files"][0]["status"], "bad", "unknown status")
+    rc, doc = w.json(t, u)
+    eq(rc, 2 | 4, "both")
+
+
+@test
+def resume_loop_through_cli_same_result():
+    w = World()
+    bad = [(b * BS, BS, "hash_mismatch") for b in range(3, 60, 6)]
+    f = w.file("many", 64 * BS, bad=bad)
+    rc, plain = w.json(f)
+    w.spec += ["cap 1", "eintr_every 2"]
+    rc2, resumed = w.json(f)
+    eq(rc, 1, "exit")
+    eq(rc2, 1, "exit resumed")
+    eq(len(plain["files"][0]["ranges"]), 10, "ranges")
+    eq(resumed["files"][0]["ranges"], plain["files"][0]["ranges"], "ranges")
+    eq(resumed["files"][0]["bytes_verified"], 54 * BS, "verified summed")
+    check(len(w.calls()) >= 11 + 1, f"resumed calls: {len(w.calls())}")
+
+
+@test
+def human_output_exact():
+    w = World()
+    ok = w.file("ok", 2 * BS)
+    bad = w.file("bad", 8 * BS, bad=[(BS, BS, "hash_mismatch"),
+                                     (4 * BS, BS, "io_error", "transport"),
+                                     (6 * BS, BS, "transient")])
+    p = w.run(ok, bad)
+    eq(p.returncode, 1 | 2 | 4, "exit")
+    lines = p.stdout.decode().splitlines()
+    eq(lines[0], f"{ok}: OK", "ok line")
+    eq(lines[1], f"{bad}: BAD: hash_mismatch at offset 4096 length 4096; "
+       "io_error (transport) at offset 16384 length 4096; recovered: "
+       "transient at offset 24576 length 4096", "bad line")
+    eq(lines[2], "Scrub summary: 2 files: 1 ok, 1 bad, 0 errors; 0 skipped",
+       "summary")
+    check(lines[3].startswith("Verified:      32.00KiB (32768 bytes) in "),
+          lines[3])
+    eq(lines[4], "Error summary: hash_mismatch=1 io_error=1 transient=1 "
+       "(blocks)", "error summary")
+    eq(len(lines), 5, "line count")
+    q = w.run("-q", ok, bad)
+    eq(q.stdout.decode().splitlines(), [lines[1]], "quiet")
+    check(b"\r" not in p.stderr, "no progress line when stderr is a pipe")
+
+
+@test
+def bad_inputs_get_clear_errors_and_exit_8():
+    w = World()
+    d = os.path.join(w.dir, "d")
+    os.mkdir(d)
+    fifo = os.path.join(w.dir, "fifo")
+    os.mkfifo(fifo)
+    plain = w.plain("plain")
+    cases = [
+        ("/nonexistent/file", "cannot open: No such file or directory"),
+        (d, "is a directory (use -r to scrub the verity files under it)"),
+        (fifo, "not a regular file (a FIFO)"),
+        ("/dev/null", "not a regular file (a character device)"),
+        (plain, "not an fs-verity file"),
+    ]
+    for path, msg in cases:
+        rc, doc = w.json(path)
+        eq(rc, 8, f"exit for {path}")
+        eq(doc["files"][0]["status"], "error", "status")
+        eq(doc["files"][0]["error"], msg, f"error for {path}")
+        eq(doc["summary"]["errors"], 1, "summary errors")
+        p = w.run(path)
+        eq(p.returncode, 8, "human exit")
+        check(p.stdout.decode().startswith(f"{path}: ERROR: {msg}\n"),
+              f"human line: {p.stdout!r}")
+    eq(w.calls()[0][0] if w.calls() else None, "scrub", "plain reached the module")
+    unreadable = w.file("unreadable", BS)
+    if os.geteuid() != 0:
+        os.chmod(unreadable, 0)
+        rc, doc = w.json(unreadable)
+        eq(rc, 8, "unreadable exit")
+        eq(doc["files"][0]["error"], "cannot open: Permission denied", "msg")
+
+
+@test
+def socket_is_rejected():
+    import socket
+    w = World()
+    path = os.path.join(w.dir, "sock")
+    s = socket.socket(socket.AF_UNIX)
+    s.bind(path)
+    try:
+        rc, doc = w.json(path)
+    finally:
+        s.close()
+    eq(rc, 8, "exit")
+    # open() of a socket fails with ENXIO before any stat
+    check(doc["files"][0]["error"] in (
+        "cannot open: No such device or address",
+        "not a regular file (a socket)"), doc["files"][0]["error"])
+
+
+@test
+def recursive_walk_scrubs_verity_and_skips_others():
+    w = World()
+    a = w.file("tree/a", 2 * BS)
+    b = w.file("tree/sub/b", 3 * BS, bad=[(0, BS, "hash_mismatch")])
+    w.plain("tree/plain.txt")
+    w.plain("tree/sub/notes")
+    os.symlink("a", os.path.join(w.dir, "tree/link"))
+    os.mkfifo(os.path.join(w.dir, "tree/sub/fifo"))
+    tree = os.path.join(w.dir, "tree")
+    rc, doc = w.json("-r", "-v", tree)
+    eq(rc, 1, "exit")
+    eq([f["path"] for f in doc["files"]], [a, b], "scrubbed, in path order")
+    eq(doc["summary"]["skipped"], 4, "skipped count")
+    eq([(s["path"], s["reason"]) for s in doc["summary"]["skipped_paths"]], [
+        (tree + "/link", "symbolic link"),
+        (tree + "/plain.txt", "not an fs-verity file"),
+        (tree + "/sub/fifo", "not a regular file"),
+        (tree + "/sub/notes", "not an fs-verity file"),
+    ], "skipped list")
+    p = w.run("-r", "-v", tree)
+    out = p.stdout.decode()
+    check(f"{tree}/plain.txt: skipped (not an fs-verity file)\n" in out, out)
+    rc, doc = w.json("-r", tree)
+    check("skipped_paths" not in doc["summary"], "list only with -v")
+    p = w.run("-r", tree)
+    check("skipped (" not in p.stdout.decode(), "no list without -v")
+    eq(w.run(tree).returncode, 8, "directory without -r")
+
+
+@test
+def recursive_walk_does_not_cross_mounts():
+    # Needs a real mount point below a directory: use the first of /dev
+    # (pts, shm, mqueue) and /sys/fs that has one.
+    for top in ("/dev", "/sys/fs"):
+        subs = [os.path.join(top, d) for d in sorted(os.listdir(top))
+                if os.path.isdir(os.path.join(top, d)) and
+                not os.path.islink(os.path.join(top, d)) and
+                os.path.ismount(os.path.join(top, d))]
+        if subs:
+            break
+    else:
+        raise Failed("no mount point under /dev or /sys/fs to test with")
+    w = World()
+    rc, doc = w.json("-r", "-v", top, timeout=60)
+    reasons = {s["path"]: s["reason"] for s in doc["summary"]["skipped_paths"]}
+    for m in subs:
+        eq(reasons.get(m), "mount point (use --cross-mounts)", m)
+    check(not any(p.startswith(subs[0] + "/") for p in reasons),
+          "nothing listed below a mount point")
+
+
+@test
+def paths_with_newline_and_non_utf8_are_escaped():
+    w = World()
+    name = "new\nline \xff\xfe\"q\\.bin".encode("latin-1")
+    path = os.path.join(w.dir.encode(), name)
+    with open(path, "wb") as f:
+        f.write(b"\0" * BS)
+    w.spec.append(f"file {os.stat(path).st_ino}")
+    rc, doc = w.json(path)
+    eq(rc, 0, "exit")
+    fj = doc["files"][0]
+    eq(bytes.fromhex(fj["path_hex"]), path, "path_hex is the exact bytes")
+    eq(fj["path"], path.decode("utf-8", errors="replace"), "path")
+    p = w.run(path)
+    first = p.stdout.split(b"\n")[0]
+    eq(first, w.dir.encode() + b"/new\\nline \\xff\\xfe\"q\\\\.bin: OK",
+       "escaped human line")
+    # valid UTF-8 stays as is, without path_hex
+    u = w.file("caf\u00e9 \u2713", BS)
+    rc, doc = w.json(u)
+    eq(doc["files"][0]["path"], u, "utf-8 path")
+    check("path_hex" not in doc["files"][0], "no path_hex for UTF-8")
+
+
+@test
+def module_missing_and_fallback():
+    w = World()
+    f = w.file("f", 4 * BS)
+    w.spec.append("module absent")
+    rc, doc = w.json(f)
+    eq(rc, 8, "exit without module")
+    check("modprobe verity_scrub" in doc["files"][0]["error"], "how to load")
+    p = w.run("--json", "--fallback", f)
+    eq(p.returncode, 0, "fallback exit")
+    check(b"warning:" in p.stderr and b"falling back" in p.stderr,
+          "fallback warning")
+    doc = json.loads(p.stdout)
+    eq(doc["files"][0]["method"], "pread", "method")
+    eq(doc["files"][0]["bytes_verified"], 4 * BS, "verified")
+    w.spec[-1] = "module eacces"
+    rc, doc = w.json(f)
+    eq(rc, 8, "eacces exit")
+    check(doc["files"][0]["error"].startswith(
+        "permission denied opening /dev/verity-scrub"), "eacces message")
+
+
+@test
+def no_module_narrows_failing_chunks_to_blocks():
+    w = World()
+    size = 3 * 1024 * 1024 + 7 * BS + 123   # chunks of 4 MiB and less
+    nb = (size + BS - 1) // BS
+    f = w.file("big", size, bad=[
+        (5 * BS, 2 * BS, "hash_mismatch"),
+        (700 * BS, BS, "io_error", "medium"),
+        (701 * BS, BS, "transient"),
+        ((nb - 1) * BS, BS, "tree_corrupt"),
+    ])
+    rc, doc = w.json("--no-module", f)
+    eq(rc, 2 | 4, "exit")
+    fj = doc["files"][0]
+    eq(fj["method"], "pread", "method")
+    eq(fj["ranges"], [
+        {"offset": 5 * BS, "length": 2 * BS, "kind": "unknown"},
+        {"offset": 700 * BS, "length": BS, "kind": "unknown"},
+        {"offset": 701 * BS, "length": BS, "kind": "transient"},
+        {"offset": (nb - 1) * BS, "length": size - (nb - 1) * BS,
+         "kind": "unknown"},
+    ], "ranges")
+    eq(fj["bytes_verified"], size - 3 * BS - (size - (nb - 1) * BS),
+       "verified")
+    eq(w.calls(), [], "no module calls")
+    f2 = w.file("big2", 9 * 1024 * 1024, bad=[(8 * 1024 * 1024, BS,
+                                              "hash_mismatch")])
+    rc, doc = w.json("--no-module", "--range", "8M:8K", f2)
+    eq(doc["files"][0]["ranges"], [{"offset": 8 << 20, "length": BS,
+                                    "kind": "unknown"}], "range ranges")
+    eq(doc["files"][0]["bytes_verified"], BS, "range verified")
+    rc, doc = w.json("--no-module", w.plain("plain"))
+    eq(rc, 8, "no-module on a non-verity file")
+    eq(doc["files"][0]["error"], "not an fs-verity file", "message")
+
+
+@test
+def expect_digest_match_and_mismatch():
+    w = World()
+    f = w.file("f", 2 * BS)
+    g = w.file("g", 2 * BS, "digest=" + "22" * 32)
+    rc, doc = w.json("--expect-digest", D1, f)
+    eq(rc, 0, "match exit")
+    eq(doc["files"][0]["digest_matches"], True, "match")
+    rc, doc = w.json("--expect-digest", D1, g)
+    eq(rc, 1, "mismatch exit")
+    eq(doc["files"][0]["status"], "bad", "status")
+    eq(doc["files"][0]["digest_matches"], False, "mismatch")
+    eq(doc["files"][0]["expected_digest"], D1, "expected")
+    rc, doc = w.json("--expect-digest", "sha512:" + "11" * 64, f)
+    eq(rc, 1, "other algorithm")
+    p = w.run("--expect-digest", D1, g)
+    check(f"{g}: BAD: digest sha256:{'22' * 32}, expected {D1}".encode()
+          in p.stdout, p.stdout)
+    df = os.path.join(w.dir, "digests")
+    with open(df, "w") as out:   # the format 'fsverity digest' prints
+        out.write(f"{D1} {f}\nsha256:{'22' * 32} {g}\n")
+    rc, doc = w.json("--expect-digest-file", df, f, g)
+    eq(rc, 0, "file: all match")
+    with open(df, "w") as out:
+        out.write(f"{D1} {f}\n")
+    rc, doc = w.json("--expect-digest-file", df, f, g)
+    eq(rc, 8, "file: missing entry")
+    eq(doc["files"][1]["error"],
+       "no expected digest for this path in --expect-digest-file", "msg")
+    rc, doc = w.json("--no-module", "--expect-digest", D1, g)
+    eq(rc, 1, "no-module mismatch")
+
+
+@test
+def descriptor_changed_is_corruption():
+    w = World()
+    f = w.file("f", 2 * BS, "descchanged")
+    rc, doc = w.json(f)
+    eq(rc, 1, "flag from the module")
+    eq(doc["files"][0]["descriptor_changed"], True, "descriptor_changed")
+    eq(doc["files"][0]["status"], "bad", "status")
+    # the module could not check: verify-file compares with MEASURE itself
+    g = w.file("g", 2 * BS, "measured=" + "33" * 32)
+    rc, doc = w.json(g)
+    eq(rc, 1, "measured differs")
+    eq(doc["files"][0]["measured_digest"], "sha256:" + "33" * 32, "measured")
+    eq(doc["files"][0]["digest"], D1, "digest on disk")
+
+
+@test
+def options_reach_the_kernel():
+    w = World()
+    f = w.file("f", 100 * BS)
+    rc, doc = w.json("--keep-cache", "--retries", "7", "--range", "5000:10000",
+                     f)
+    eq(rc, 0, "exit")
+    eq(w.calls(), [["scrub", "5000", "15000", "1", "7"]], "ioctl args")
+    eq(doc["files"][0]["bytes_verified"], 3 * BS, "rounded outward")
+    rc, doc = w.json("--range", "1T:4K", f)
+    eq(rc, 0, "range past EOF exit")
+    eq(doc["files"][0]["bytes_verified"], 0, "nothing to do")
+    eq(doc["files"][0]["status"], "ok", "status")
+    g = w.file("old", BS, "noflags")
+    rc, doc = w.json("--keep-cache", g)
+    eq(rc, 8, "flag unknown to the module")
+    check("too old" in doc["files"][0]["error"], doc["files"][0]["error"])
+
+
+def start_slow(w, *args):
+    with open(os.path.join(w.dir, ".spec"), "w") as f:
+        f.write("\n".join(w.spec) + "\n")
+    env = dict(os.environ, VF_FAKE_SPEC=os.path.join(w.dir, ".spec"))
+    return subprocess.Popen([FAKE] + list(args), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env)
+
+
+@test
+def sigint_stops_cleanly_with_partial_report():
+    for jobs in ("1", "3"):
+        w = World()
+        f = w.file("slow", 256 * BS, "slowms=50",
+                   bad=[(2 * BS, BS, "hash_mismatch")])
+        g = w.file("slow2", 256 * BS, "slowms=50")
+        h = w.file("never", BS)
+        p = start_slow(w, "--json", "-j", jobs, f, g, h)
+        time.sleep(0.4)
+        p.send_signal(signal.SIGINT)
+        t0 = time.time()
+        out, err = p.communicate(timeout=10)
+        check(time.time() - t0 < 2, "stopped promptly")
+        eq(p.returncode, 32 | 1, f"exit with -j {jobs}")
+        doc = json.loads(out)
+        eq(doc["summary"]["interrupted"], True, "interrupted")
+        fj = doc["files"][0]
+        eq(fj["path"], f, "first file")
+        eq(fj["interrupted"], True, "file interrupted")
+        eq(fj["ranges"], [{"offset": 2 * BS, "length": BS,
+                           "kind": "hash_mismatch"}], "found so far")
+        check(0 < fj["resume_offset"] < 256 * BS, "resume offset")
+        if jobs == "1":
+            check(h not in [x["path"] for x in doc["files"]], "not started")
+            eq(doc["summary"]["not_scrubbed"], 2, "not scrubbed")
+        check(b"interrupted" in err, "message on stderr")
+    # SIGTERM, human output
+    w = World()
+    f = w.file("slow", 256 * BS, "slowms=50")
+    p = start_slow(w, f)
+    time.sleep(0.3)
+    p.send_signal(signal.SIGTERM)
+    out, err = p.communicate(timeout=10)
+    eq(p.returncode, 32, "SIGTERM exit")
+    check(re.search(rb"slow: INTERRUPTED \(interrupted at offset \d+\)\n",
+                    out), out)
+
+
+@test
+def parallel_jobs_give_the_same_report():
+    w = World()
+    paths = [w.file(f"f{i}", (i + 1) * 8 * BS,
+                    bad=[(i * BS, BS, "hash_mismatch")] if i % 2 else [])
+             for i in range(8)]
+    rc1, d1 = w.json("-j", "1", *paths)
+    rc4, d4 = w.json("-j", "4", *paths)
+    eq(rc1, 1, "exit")
+    eq(rc4, 1, "exit -j 4")
+    strip = lambda d: [(f["path"], f["status"], f["ranges"], f["bytes_verified"])
+                       for f in d["files"]]
+    eq(strip(d4), strip(d1), "same files, same order")
+    eq(d4["summary"]["bad"], 4, "bad")
+
+
+@test
+def limit_throttles():
+    w = World()
+    f = w.file("f", 256 * 1024)
+    t0 = time.time()
+    rc, doc = w.json("--limit", "512K", f)
+    took = time.time() - t0
+    eq(rc, 0, "exit")
+    check(took >= 0.4, f"256 KiB at 512 KiB/s took {took:.2f}s")
+    t0 = time.time()
+    rc, doc = w.json("--no-module", "--limit", "512K", f)
+    check(time.time() - t0 >= 0.4, "fallback throttled")
+
+
+@test
+def progress_only_on_a_tty():
+    w = World()
+    f = w.file("slow", 256 * BS, "slowms=100")
+    master, slave = pty.openpty()
+    p = w.run(f, stderr=slave)
+    os.close(slave)
+    data = b""
+    try:
+        while True:
+            chunk = os.read(master, 4096)
+            if not chunk:
+                break
+            data += chunk
+    except OSError:
+        pass
+    os.close(master)
+    eq(p.returncode, 0, "exit")
+    check(re.search(rb"\r\x1b\[K *\d+\.\d%  [\d.]+ MiB/s  ETA \d+:\d\d:\d\d",
+                    data), f"progress line on a tty: {data[:200]!r}")
+    p = w.run("-q", f)
+    check(b"%" not in (p.stderr or b""), "quiet: no progress")
+
+
+@test
+def example_tool_reports_ranges():
+    w = World()
+    f = w.file("f", 16 * BS, bad=[(3 * BS, 2 * BS, "hash_mismatch")])
+    g = w.file("g", 2 * BS)
+    ex = os.path.join(BIN, "scrub-example-fake")
+    p = w.run(f, g, w.plain("p"), binary=ex)
+    eq(p.returncode, 1 | 2, "exit")
+    eq(p.stdout.decode(), f"{f} 12288 8192 hash_mismatch\n"
+       f"{f}: 57344 bytes verified, 1 bad ranges\n"
+       f"{g}: 8192 bytes verified, 0 bad ranges\n", "output")
+    eq(p.stderr.decode().splitlines()[-1],
+       f"{ex}: {w.dir}/p: not an fs-verity file", "error")
+    w.spec.append("module absent")
+    p = w.run(g, binary=ex)
+    eq(p.returncode, 2, "no module")
+    check(b"modprobe verity_scrub" in p.stderr, "how to load")
+
+
+print(f"{failures} test(s) failed" if failures else "all passed")
+sys.exit(1 if failures else 0)

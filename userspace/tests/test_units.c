@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * test_units.c - verify-file's pure parts: option values, argument
+ * parsing, range formatting, path escaping, status and exit bits
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "../cli/vf.h"
+#include "test.h"
+
+static void test_parse_size(void)
+{
+	uint64_t v = 0;
+
+	CHECK_U64(vf_parse_size("0", &v), 0);
+	CHECK_U64(v, 0);
+	CHECK_U64(vf_parse_size("4096", &v), 0);
+	CHECK_U64(v, 4096);
+	CHECK_U64(vf_parse_size("010", &v), 0);	/* not octal */
+	CHECK_U64(v, 10);
+	CHECK_U64(vf_parse_size("0x1000", &v), 0);
+	CHECK_U64(v, 4096);
+	CHECK_U64(vf_parse_size("4K", &v), 0);
+	CHECK_U64(v, 4096);
+	CHECK_U64(vf_parse_size("100M", &v), 0);
+	CHECK_U64(v, 100ULL << 20);
+	CHECK_U64(vf_parse_size("2GiB", &v), 0);
+	CHECK_U64(v, 2ULL << 30);
+	CHECK_U64(vf_parse_size("1t", &v), 0);
+	CHECK_U64(v, 1ULL << 40);
+	CHECK_U64(vf_parse_size("15E", &v), 0);
+	CHECK_U64(v, 15ULL << 60);
+	CHECK_U64(vf_parse_size("16E", &v), (uint64_t)-ERANGE);
+	CHECK_U64(vf_parse_size("18446744073709551615", &v), 0);
+	CHECK_U64(v, UINT64_MAX);
+	CHECK_U64(vf_parse_size("18446744073709551616", &v), (uint64_t)-ERANGE);
+	CHECK_U64(vf_parse_size("-1", &v), (uint64_t)-EINVAL);
+	CHECK_U64(vf_parse_size("", &v), (uint64_t)-EINVAL);
+	CHECK_U64(vf_parse_size("12Q", &v), (uint64_t)-EINVAL);
+	CHECK_U64(vf_parse_size("1KX", &v), (uint64_t)-EINVAL);
+	CHECK_U64(vf_parse_size(" 1", &v), (uint64_t)-EINVAL);
+}
+
+static void test_parse_range(void)
+{
+	uint64_t s = 0, e = 0;
+	char err[160];
+
+	CHECK_U64(vf_parse_range("4096:8192", &s, &e, err, sizeof(err)), 0);
+	CHECK_U64(s, 4096);
+	CHECK_U64(e, 12288);
+	CHECK_U64(vf_parse_range("1M:4K", &s, &e, err, sizeof(err)), 0);
+	CHECK_U64(s, 1 << 20);
+	CHECK_U64(e, (1 << 20) + 4096);
+	CHECK(vf_parse_range("4096", &s, &e, err, sizeof(err)) != 0);
+	CHECK_STR(err, "expected OFFSET:LENGTH");
+	CHECK(vf_parse_range("x:1", &s, &e, err, sizeof(err)) != 0);
+	CHECK_STR(err, "bad offset (a byte count is expected)");
+	CHECK(vf_parse_range("0:", &s, &e, err, sizeof(err)) != 0);
+	CHECK_STR(err, "bad length (a byte count is expected)");
+	CHECK(vf_parse_range("0:0", &s, &e, err, sizeof(err)) != 0);
+	CHECK_STR(err, "length must not be 0");
+	CHECK(vf_parse_range("15E:2E", &s, &e, err, sizeof(err)) != 0);
+	CHECK_STR(err, "offset + length exceeds 2^64");
+}
+
+static void test_parse_uint(void)
+{
+	unsigned int v = 0;
+
+	CHECK_U64(vf_parse_uint("4", 1, 16, &v), 0);
+	CHECK_U64(v, 4);
+	CHECK(vf_parse_uint("0", 1, 16, &v) != 0);
+	CHECK(vf_parse_uint("17", 1, 16, &v) != 0);
+	CHECK(vf_parse_uint("3x", 1, 16, &v) != 0);
+	CHECK(vf_parse_uint("-3", 1, 16, &v) != 0);
+	CHECK(vf_parse_uint("99999999999999999999", 1, 16, &v) != 0);
+}
+
+static const char sha256_hex[] =
+	"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+static void test_parse_digest(void)
+{
+	struct vf_digest d;
+	char err[160], buf[160], in[200];
+
+	snprintf(in, sizeof(in), "sha256:%s", sha256_hex);
+	CHECK_U64(vf_parse_digest(in, &d, err, sizeof(err)), 0);
+	CHECK_U64(d.alg, FS_VERITY_HASH_ALG_SHA256);
+	CHECK_U64(d.size, 32);
+	CHECK_U64(d.bytes[0], 0x01);
+	CHECK_U64(d.bytes[31], 0xef);
+	vf_format_digest(buf, sizeof(buf), &d);
+	CHECK_STR(buf, in);
+	CHECK(vf_parse_digest("sha256:0123", &d, err, sizeof(err)) != 0);
+	CHECK_STR(err, "sha256 digest must have 64 hex digits, not 4");
+	CHECK(vf_parse_digest("md5:00", &d, err, sizeof(err)) != 0);
+	CHECK_STR(err, "unknown hash algorithm 'md5'");
+	CHECK(vf_parse_digest("0123", &d, err, sizeof(err)) != 0);
+	CHECK_STR(err, "expected ALG:HEX, e.g. sha256:0123...");
+	snprintf(in, sizeof(in), "sha256:%.63sg", sha256_hex);
+	CHECK(vf_parse_digest(in, &d, err, sizeof(err)) != 0);
+	CHECK_STR(err, "digest has a non-hex character");
+	snprintf(in, sizeof(in), "sha512:%s%s", sha256_hex, sha256_hex);
+	CHECK_U64(vf_parse_digest(in, &d, err, sizeof(err)), 0);
+	CHECK_U64(d.alg, FS_VERITY_HASH_ALG_SHA512);
+	CHECK_U64(d.size, 64);
+}
+
+static void test_digest_file(void)
+{
+	char path[] = "/tmp/vs-digests-XXXXXX", err[160];
+	struct vf_opts o;
+	const struct vf_digest *d;
+	FILE *f;
+	int fd = mkstemp(path);
+
+	memset(&o, 0, sizeof(o));
+	CHECK(fd >= 0);
+	f = fdopen(fd, "w");
+	fprintf(f, "sha256:%s /mnt/a file\n\nsha256:%s /mnt/b\n", sha256_hex,
+		sha256_hex);
+	fclose(f);
+	CHECK_U64(vf_load_digest_file(path, &o, err, sizeof(err)), 0);
+	CHECK_U64(o.nexpect, 2);
+	CHECK_STR(o.expect[0].path, "/mnt/a file");
+	d = vf_expected_for(&o, "/mnt/b");
+	CHECK(d != NULL && d->size == 32);
+	CHECK(vf_expected_for(&o, "/mnt/c") == NULL);
+	vf_free_opts(&o);
+	f = fopen(path, "w");
+	fprintf(f, "sha256:%s ok\nsha256:zz bad\n", sha256_hex);
+	fclose(f);
+	CHECK(vf_load_digest_file(path, &o, err, sizeof(err)) != 0);
+	CHECK_STR(err, "line 2: sha256 digest must have 64 hex digits, not 2");
+	vf_free_opts(&o);
+	f = fopen(path, "w");
+	fclose(f);
+	CHECK(vf_load_digest_file(path, &o, err, sizeof(err)) != 0);
+	CHECK_STR(err, "no digests in the file");
+	vf_free_opts(&o);
+	unlink(path);
+	CHECK(vf_load_digest_file(path, &o, err, sizeof(err)) != 0);
+	CHECK_STR(err, "cannot open: No such file or directory");
+}
+
+static int parse(struct vf_opts *o, ...)
+{
+	char *argv[32];
+	int argc = 0;
+	va_list ap;
+
+	va_start(ap, o);
+	argv[argc++] = (char *)"verify-file";
+	while ((argv[argc] = va_arg(ap, char *)))
+		argc++;
+	va_end(ap);
+	return vf_parse_args(argc, argv, o);
+}
+
+static void test_parse_args(void)
+{
+	struct vf_opts o;
+
+	CHECK_U64(parse(&o, "-r", "-j", "4", "--range", "4K:8K", "--retries",
+			"5", "--limit", "10M", "--keep-cache", "--json", "-v",
+			"--cross-mounts", "--fallback", "a", "b", NULL), 0);
+	CHECK_U64(o.recursive, 1);
+	CHECK_U64(o.jobs, 4);
+	CHECK_U64(o.have_range, 1);
+	CHECK_U64(o.range_start, 4096);
+	CHECK_U64(o.range_end, 12288);
+	CHECK_U64(o.retries, 5);
+	CHECK_U64(o.limit, 10 << 20);
+	CHECK_U64(o.keep_cache, 1);
+	CHECK_U64(o.json, 1);
+	CHECK_U64(o.verbose, 1);
+	CHECK_U64(o.cross_mounts, 1);
+	CHECK_U64(o.fallback, 1);
+	CHECK_U64(o.npaths, 2);
+	CHECK_STR(o.paths[1], "b");
+	vf_free_opts(&o);
+	CHECK_U64(parse(&o, "x", NULL), 0);
+	CHECK_U64(o.jobs, 1);
+	CHECK_U64(o.retries, 0);
+	CHECK_U64(o.no_module, 0);
+	vf_free_opts(&o);
+}
+
+static void test_parse_args_errors(void)
+{
+	struct vf_opts o;
+
+	CHECK_U64(parse(&o, NULL), VF_EXIT_USAGE);
+	CHECK_U64(parse(&o, "-j", "0", "x", NULL), VF_EXIT_USAGE);
+	CHECK_U64(parse(&o, "-j", "257", "x", NULL), VF_EXIT_USAGE);
+	CHECK_U64(parse(&o, "--retries", "17", "x", NULL), VF_EXIT_USAGE);
+	CHECK_U64(parse(&o, "--limit", "0", "x", NULL), VF_EXIT_USAGE);
+	CHECK_U64(parse(&o, "--range", "1:0", "x", NULL), VF_EXIT_USAGE);
+	CHECK_U64(parse(&o, "--expect-digest", "sha256:00", "x", NULL),
+		  VF_EXIT_USAGE);
+	vf_free_opts(&o);
+	CHECK_U64(parse(&o, "-q", "-v", "x", NULL), VF_EXIT_USAGE);
+	CHECK_U64(parse(&o, "--cross-mounts", "x", NULL), VF_EXIT_USAGE);
+	CHECK_U64(parse(&o, "--bogus", "x", NULL), VF_EXIT_USAGE);
+	CHECK_U64(parse(&o, "--jobs", NULL), VF_EXIT_USAGE);
+	vf_free_opts(&o);
+}
+
+static void test_format_range(void)
+{
+	struct vf_range r = { .offset = 4096, .length = 8192,
+			      .kind = VERITY_SCRUB_KIND_HASH_MISMATCH };
+	char buf[128];
+
+	vf_format_range(buf, sizeof(buf), &r);
+	CHECK_STR(buf, "hash_mismatch at offset 4096 length 8192");
+	r.kind = VERITY_SCRUB_KIND_IO_ERROR;
+	r.detail = VERITY_SCRUB_DETAIL_MEDIUM;
+	vf_format_range(buf, sizeof(buf), &r);
+	CHECK_STR(buf, "io_error (medium) at offset 4096 length 8192");
+	r.kind = VERITY_SCRUB_KIND_TREE_CORRUPT;
+	r.detail = 0;
+	r.level = 2;
+	r.offset = 0;
+	r.length = 536870912;
+	vf_format_range(buf, sizeof(buf), &r);
+	CHECK_STR(buf, "tree_corrupt (level 2) at offset 0 length 536870912");
+	r.kind = VERITY_SCRUB_KIND_UNKNOWN;
+	r.offset = UINT64_MAX - 99;
+	r.length = 100;
+	vf_format_range(buf, sizeof(buf), &r);
+	CHECK_STR(buf, "unknown at offset 18446744073709551516 length 100");
+}
+
+static void test_escape_path(void)
+{
+	char buf[64];
+
+	vf_escape_path(buf, sizeof(buf), "/mnt/plain file");
+	CHECK_STR(buf, "/mnt/plain file");
+	vf_escape_path(buf, sizeof(buf), "a\nb\tc\\d");
+	CHECK_STR(buf, "a\\nb\\tc\\\\d");
+	vf_escape_path(buf, sizeof(buf), "bad\xff\xfe.bin");
+	CHECK_STR(buf, "bad\\xff\\xfe.bin");
+	vf_escape_path(buf, sizeof(buf), "caf\xc3\xa9");	/* valid UTF-8 */
+	CHECK_STR(buf, "caf\xc3\xa9");
+	vf_escape_path(buf, sizeof(buf), "\xc0\xaf");	/* overlong '/' */
+	CHECK_STR(buf, "\\xc0\\xaf");
+	vf_escape_path(buf, 6, "abcdefgh");
+	CHECK_STR(buf, "abcde");
+}
+
+static void test_status_and_exit_bits(void)
+{
+	struct vf_range r[2] = {
+		{ .offset = 0, .length = 4096, .kind = VERITY_SCRUB_KIND_TRANSIENT },
+		{ .offset = 8192, .length = 4096, .kind = VERITY_SCRUB_KIND_IO_ERROR },
+	};
+	struct vf_file f;
+
+	memset(&f, 0, sizeof(f));
+	CHECK_U64(vf_file_status(&f), VF_STATUS_OK);
+	CHECK_U64(vf_file_exit_bits(&f), 0);
+	f.ranges = r;
+	f.nranges = 1;	/* only transient: ok, bit 4 */
+	CHECK_U64(vf_file_status(&f), VF_STATUS_OK);
+	CHECK_U64(vf_file_exit_bits(&f), VF_EXIT_TRANSIENT);
+	f.nranges = 2;
+	CHECK_U64(vf_file_status(&f), VF_STATUS_BAD);
+	CHECK_U64(vf_file_exit_bits(&f), VF_EXIT_TRANSIENT | VF_EXIT_IO);
+	r[1].kind = VERITY_SCRUB_KIND_UNKNOWN;
+	CHECK_U64(vf_file_exit_bits(&f), VF_EXIT_TRANSIENT | VF_EXIT_IO);
+	r[1].kind = VERITY_SCRUB_KIND_TREE_CORRUPT;
+	CHECK_U64(vf_file_exit_bits(&f), VF_EXIT_TRANSIENT | VF_EXIT_CORRUPT);
+	r[1].kind = VERITY_SCRUB_KIND_HASH_MISMATCH;
+	CHECK_U64(vf_file_exit_bits(&f), VF_EXIT_TRANSIENT | VF_EXIT_CORRUPT);
+	f.nranges = 0;
+	f.descriptor_changed = 1;
+	CHECK_U64(vf_file_status(&f), VF_STATUS_BAD);
+	CHECK_U64(vf_file_exit_bits(&f), VF_EXIT_CORRUPT);
+	f.descriptor_changed = 0;
+	f.expect_checked = 1;
+	f.expect_match = 0;
+	CHECK_U64(vf_file_exit_bits(&f), VF_EXIT_CORRUPT);
+	f.expect_match = 1;
+	CHECK_U64(vf_file_exit_bits(&f), 0);
+	f.interrupted = 1;
+	CHECK_U64(vf_file_status(&f), VF_STATUS_ERROR);
+	CHECK_U64(vf_file_exit_bits(&f), 0);	/* 32 is the run's bit */
+	f.interrupted = 0;
+	f.error = (char *)"not an fs-verity file";
+	CHECK_U64(vf_file_status(&f), VF_STATUS_ERROR);
+	CHECK_U64(vf_file_exit_bits(&f), VF_EXIT_OPERATIONAL);
+	f.error = NULL;
+}
+
+static void test_add_range_merges(void)
+{
+	struct vf_range a = { .offset = 0, .length = 4096,
+			      .kind = VERITY_SCRUB_KIND_UNKNOWN };
+	struct vf_file f;
+
+	memset(&f, 0, sizeof(f));
+	vf_add_range(&f, &a);
+	a.offset = 4096;
+	vf_add_range(&f, &a);
+	a.offset = 8192;
+	a.kind = VERITY_SCRUB_KIND_TRANSIENT;
+	vf_add_range(&f, &a);
+	a.offset = 16384;
+	vf_add_range(&f, &a);
+	CHECK_U64(f.nranges, 3);
+	CHECK_U64(f.ranges[0].length, 8192);
+	CHECK_U64(f.ranges[1].offset, 8192);
+	CHECK_U64(f.ranges[2].offset, 16384);
+	free(f.ranges);
+}
+
+int main(void)
+{
+	RUN(test_parse_size);
+	RUN(test_parse_range);
+	RUN(test_parse_uint);
+	RUN(test_parse_digest);
+	RUN(test_digest_file);
+	RUN(test_parse_args);
+	RUN(test_parse_args_errors);
+	RUN(test_format_range);
+	RUN(test_escape_path);
+	RUN(test_status_and_exit_bits);
+	RUN(test_add_range_merges);
+	return cases_failed ? 1 : 0;
+}

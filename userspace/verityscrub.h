@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * verityscrub.h - public interface of libverityscrub
+ *
+ * libverityscrub drives the VERITY_SCRUB_IOC_SCRUB ioctl of the
+ * verity_scrub kernel module (/dev/verity-scrub) so that scrub tools do not
+ * re-implement the resume cursor, the range buffer and EINTR handling.
+ *
+ * Typical use:
+ *
+ *	struct verity_scrub_dev *dev;
+ *	struct verity_scrub_opts opts;
+ *	struct verity_scrub_result res;
+ *	int err = verity_scrub_open(&dev);
+ *	if (err)
+ *		fprintf(stderr, "%s\n", verity_scrub_strerror(VERITY_SCRUB_OP_OPEN_DEVICE, err));
+ *	verity_scrub_opts_init(&opts);
+ *	opts.on_range = print_range;
+ *	err = verity_scrub_path(dev, "/data/file", &opts, &res);
+ *	verity_scrub_close(dev);
+ *
+ * Every function returns 0 or a negative errno value; the library never
+ * prints.  verity_scrub_strerror() turns an errno into a message that says
+ * what to do about it.
+ *
+ * Thread safety: one struct verity_scrub_dev may be used by several threads
+ * at once, each scrubbing a different file (each call keeps its own state).
+ * Scrubbing the same file from two threads at once is safe for the kernel
+ * but delivers two independent reports.
+ */
+#ifndef VERITYSCRUB_H
+#define VERITYSCRUB_H
+
+#include <signal.h>
+#include <stdint.h>
+#include <linux/verity_scrub.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Path of the device the kernel module registers. */
+#define VERITY_SCRUB_DEVICE "/dev/verity-scrub"
+
+/**
+ * struct verity_scrub_dev - an open handle on /dev/verity-scrub
+ *
+ * Opaque; see verity_scrub_open().
+ */
+struct verity_scrub_dev;
+
+/**
+ * struct verity_scrub_progress - where a scrub has got to
+ * @cursor: next byte to scrub (the kernel's resume cursor).
+ * @end: end of the range being scrubbed, clamped to @file_size.
+ * @file_size: size of the file.
+ * @bytes_verified: bytes verified good so far in this scrub.
+ */
+struct verity_scrub_progress {
+	uint64_t cursor;
+	uint64_t end;
+	uint64_t file_size;
+	uint64_t bytes_verified;
+};
+
+/**
+ * struct verity_scrub_opts - how to scrub one file
+ * @start: first byte to scrub (rounded down to a Merkle block by the kernel).
+ * @end: end of the range, exclusive; UINT64_MAX (the default) means to
+ *	the end of the file.  Rounded up to a Merkle block, clamped to the
+ *	file size.  A range past the end of the file scrubs nothing.
+ * @flags: VERITY_SCRUB_FLAG_* from <linux/verity_scrub.h>.
+ * @retries: retries of a failed read before it is classified; 0 means the
+ *	kernel's default (VERITY_SCRUB_DEFAULT_RETRIES), at most
+ *	VERITY_SCRUB_MAX_RETRIES.
+ * @step: bytes to scrub per ioctl call (0: the whole range in one call
+ *	unless the range buffer fills).  A smaller step gives more frequent
+ *	@on_progress calls, which callers use for progress lines and rate
+ *	limits.
+ * @on_range: called once for each bad range, in file order, as soon as it
+ *	is known.  Adjacent ranges of the same kind, detail and level that the
+ *	kernel returned in separate calls are merged before delivery, so a
+ *	range is delivered when the next, non-adjacent one is found or the
+ *	scrub ends.  Return 0 to continue, non-zero to stop the scrub (the
+ *	scrub then returns -ECANCELED).  May be NULL.
+ * @on_progress: called after every ioctl call that made progress.  Return
+ *	0 to continue, non-zero to stop (-ECANCELED).  May be NULL.
+ * @cancel: if not NULL, checked before each ioctl call and after each
+ *	-EINTR; when it is non-zero the scrub stops and returns -EINTR with
+ *	&verity_scrub_result.cursor saying where to resume.  Set it from a
+ *	signal handler: the kernel returns -EINTR when a signal is pending, so
+ *	an installed handler (without SA_RESTART semantics mattering) makes
+ *	the ioctl return promptly.  Without a cancel flag, or with the flag
+ *	clear, ordinary signals are absorbed and the scrub resumes.
+ * @priv: passed to the callbacks.
+ * @reserved: must be zero (verity_scrub_opts_init() clears it).
+ */
+struct verity_scrub_opts {
+	uint64_t start;
+	uint64_t end;
+	uint64_t flags;
+	uint32_t retries;
+	uint64_t step;
+	int (*on_range)(const struct verity_scrub_range *range, void *priv);
+	int (*on_progress)(const struct verity_scrub_progress *progress,
+			   void *priv);
+	volatile sig_atomic_t *cancel;
+	void *priv;
+	uint64_t reserved[4];
+};
+
+/**
+ * struct verity_scrub_result - totals of one scrub, summed over all calls
+ * @file_size: size of the file.
+ * @cursor: where the scrub stopped: the end of the range when it finished,
+ *	else where to resume (pass it as &verity_scrub_opts.start).
+ * @complete: 1 if the whole range was scrubbed.
+ * @hash_algorithm: FS_VERITY_HASH_ALG_* of the file (0 if no call returned).
+ * @block_size: Merkle tree block size.
+ * @digest_size: bytes used in @digest.
+ * @digest: fs-verity file digest computed from the descriptor on disk.
+ * @out_flags: VERITY_SCRUB_OUT_* ORed over all calls (except RANGES_FULL).
+ * @bytes_verified: bytes read and verified good (TRANSIENT included).
+ * @bytes_read: bytes read from the device, data and tree.
+ * @blocks_retried: data blocks whose read was retried.
+ * @bytes_skipped: bytes checked only in the page cache (see the uapi).
+ * @kind_blocks: blocks of each kind, indexed by enum verity_scrub_kind.
+ * @ranges: bad ranges delivered (after merging).
+ * @calls: ioctl calls made (including those interrupted by EINTR).
+ */
+struct verity_scrub_result {
+	uint64_t file_size;
+	uint64_t cursor;
+	int complete;
+	uint32_t hash_algorithm;
+	uint32_t block_size;
+	uint32_t digest_size;
+	uint8_t digest[64];
+	uint64_t out_flags;
+	uint64_t bytes_verified;
+	uint64_t bytes_read;
+	uint64_t blocks_retried;
+	uint64_t bytes_skipped;
+	uint64_t kind_blocks[VERITY_SCRUB_KIND_COUNT];
+	uint64_t ranges;
+	uint64_t calls;
+};
+
+/**
+ * enum verity_scrub_op - what failed, for verity_scrub_strerror()
+ * @VERITY_SCRUB_OP_OPEN_DEVICE: verity_scrub_open().
+ * @VERITY_SCRUB_OP_OPEN_FILE: opening the file in verity_scrub_path().
+ * @VERITY_SCRUB_OP_SCRUB: the scrub ioctl.
+ */
+enum verity_scrub_op {
+	VERITY_SCRUB_OP_OPEN_DEVICE,
+	VERITY_SCRUB_OP_OPEN_FILE,
+	VERITY_SCRUB_OP_SCRUB,
+};
+
+/**
+ * verity_scrub_open() - open /dev/verity-scrub
+ * @devp: set to the new handle on success.
+ *
+ * Return: 0, or -ENOENT/-ENODEV/-ENXIO if the module is not loaded,
+ * -EACCES if the device may not be opened, -ENOMEM, or another -errno.
+ */
+int verity_scrub_open(struct verity_scrub_dev **devp);
+
+/**
+ * verity_scrub_close() - close a handle from verity_scrub_open()
+ * @dev: the handle, or NULL.
+ */
+void verity_scrub_close(struct verity_scrub_dev *dev);
+
+/**
+ * verity_scrub_opts_init() - set options to their defaults
+ * @opts: options to initialise: whole file, no flags, default retries,
+ *	one step, no callbacks.
+ */
+void verity_scrub_opts_init(struct verity_scrub_opts *opts);
+
+/**
+ * verity_scrub_fd() - scrub an open fs-verity file
+ * @dev: handle from verity_scrub_open().
+ * @fd: the file, open for reading.
+ * @opts: what to scrub and how; NULL for the defaults.
+ * @res: totals; filled on success and on failure (as far as the scrub got).
+ *
+ * Loops over the kernel's resume cursor until the range is done: when the
+ * range buffer fills, and when a signal interrupts the call (unless
+ * @opts->cancel is set).
+ *
+ * Return: 0 when the range was scrubbed (bad ranges are not an error: see
+ * @res and the callback); -EINTR when cancelled through @opts->cancel;
+ * -ECANCELED when a callback asked to stop; -ENODATA if the file is not an
+ * fs-verity file; -EINVAL if the file is not a regular file or the kernel
+ * does not know a flag in @opts->flags (too old a module); -EBADF if @fd is
+ * not open for reading; -EPROTO if the kernel made no progress (a module
+ * bug); other -errno from the kernel.
+ */
+int verity_scrub_fd(struct verity_scrub_dev *dev, int fd,
+		    const struct verity_scrub_opts *opts,
+		    struct verity_scrub_result *res);
+
+/**
+ * verity_scrub_path() - open a file read-only and scrub it
+ * @dev: handle from verity_scrub_open().
+ * @path: the file.  FIFOs are not waited on: a path that is not a regular
+ *	file fails with -EINVAL before anything is read.
+ * @opts: as for verity_scrub_fd().
+ * @res: as for verity_scrub_fd().
+ *
+ * Return: as verity_scrub_fd(), plus the errors of open(2).
+ */
+int verity_scrub_path(struct verity_scrub_dev *dev, const char *path,
+		      const struct verity_scrub_opts *opts,
+		      struct verity_scrub_result *res);
+
+/**
+ * verity_scrub_strerror() - explain an error returned by this library
+ * @op: what was being done.
+ * @err: the negative (or positive) errno value returned.
+ *
+ * Return: a static, constant message (thread-safe); for example, for
+ * VERITY_SCRUB_OP_OPEN_DEVICE and -ENOENT it says how to load the module.
+ */
+const char *verity_scrub_strerror(enum verity_scrub_op op, int err);
+
+/**
+ * verity_scrub_kind_name() - short name of a range kind
+ * @kind: an enum verity_scrub_kind.
+ *
+ * Return: "hash_mismatch", "tree_corrupt", "io_error", "transient",
+ * "unknown", or "invalid" for other values.
+ */
+const char *verity_scrub_kind_name(uint32_t kind);
+
+/**
+ * verity_scrub_detail_name() - short name of an I/O error detail
+ * @detail: an enum verity_scrub_detail.
+ *
+ * Return: "none", "medium", "timeout", "transport", "other", or "invalid".
+ */
+const char *verity_scrub_detail_name(uint32_t detail);
+
+/**
+ * verity_scrub_version() - library version
+ *
+ * Return: the version string, e.g. "0.1.0".
+ */
+const char *verity_scrub_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VERITYSCRUB_H */
