@@ -24,6 +24,7 @@
  *   -R                resume: repeat from the cursor while RANGES_FULL
  *   -I                install a SIGUSR1 handler without SA_RESTART, so
  *                     SIGUSR1 interrupts the scrub (-EINTR)
+ *   -T MS             interrupt the scrub with SIGALRM after MS ms
  *   -D DEV            device node (default /dev/verity-scrub)
  */
 #define _GNU_SOURCE
@@ -35,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <linux/verity_scrub.h>
@@ -88,7 +90,7 @@ static void on_signal(int sig)
 struct opts {
 	uint64_t start, end, flags;
 	uint32_t cap, retries, size;
-	int fd, tail, opath, badranges, badarg, resume, intr;
+	int fd, tail, opath, badranges, badarg, resume, intr, alarm_ms;
 	const char *dev, *file;
 };
 
@@ -163,7 +165,7 @@ static int parse(int argc, char **argv, struct opts *o)
 	o->size = sizeof(struct verity_scrub_args);
 	o->fd = -1;
 	o->dev = "/dev/verity-scrub";
-	while ((c = getopt(argc, argv, "s:e:c:r:f:z:tF:PBARID:")) != -1) {
+	while ((c = getopt(argc, argv, "s:e:c:r:f:z:tF:PBARIT:D:")) != -1) {
 		switch (c) {
 		case 's': o->start = strtoull(optarg, NULL, 0); break;
 		case 'e': o->end = strtoull(optarg, NULL, 0); break;
@@ -178,6 +180,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		case 'A': o->badarg = 1; break;
 		case 'R': o->resume = 1; break;
 		case 'I': o->intr = 1; break;
+		case 'T': o->alarm_ms = atoi(optarg); break;
 		case 'D': o->dev = optarg; break;
 		default: return -1;
 		}
@@ -200,6 +203,15 @@ int main(int argc, char **argv)
 	}
 	if (o.intr)
 		sigaction(SIGUSR1, &sa, NULL);
+	if (o.alarm_ms) {
+		struct itimerval it = {
+			.it_value.tv_sec = o.alarm_ms / 1000,
+			.it_value.tv_usec = (o.alarm_ms % 1000) * 1000,
+		};
+
+		sigaction(SIGALRM, &sa, NULL);
+		setitimer(ITIMER_REAL, &it, NULL);
+	}
 	dev = open(o.dev, O_RDONLY);
 	if (dev < 0) {
 		perror(o.dev);

@@ -1,0 +1,19 @@
+# Engine: reads that fail and then succeed on a retry are TRANSIENT
+# (fail_make_request with a budget; the 6.12 test kernel only).
+# vs-kernels: 6.12
+# vs-fs: ext4 f2fs
+. /tests/scenarios/helpers/engine-lib.sh
+
+vs_mkfs
+f=$VS_MNT/tr
+vs_verity_file "$f" 1048576
+exec 3< "$f"
+echo 1 > /proc/sys/vm/drop_caches
+"$VS_BIN/fsverity" dump_metadata descriptor "$f" > /dev/null
+vs_fail_requests "$VS_SCRATCH" 4
+vs_expect_rc scrub-rc 0 es_scrub "$f"
+vs_fail_requests_off
+exec 3<&-
+kinds=$(grep '^RANGE' $ES_OUT | awk '{print $4}' | sort -u | tr '\n' ' ')
+vs_expect_eq only-transient "TRANSIENT " "$kinds"
+vs_expect_eq all-verified 1048576 "$(es_field verified)"
