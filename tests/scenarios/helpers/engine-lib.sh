@@ -37,3 +37,8 @@ es_digest() {
 es_now() {
 	cut -d. -f1 /proc/uptime
 }
+
+# es_now_cs: centiseconds since boot.
+es_now_cs() {
+	tr -d . < /proc/uptime | cut -d' ' -f1
+}

@@ -1,0 +1,66 @@
+# Without the module: verify-file says how to load it (exit 8); --fallback
+# warns and reads with pread; --no-module reports failing ranges as
+# 'unknown', narrowed down to the failing blocks.
+# vs-kernels: 6.1 6.12
+# vs-fs: ext4 f2fs btrfs
+# vs-module: no
+VF=/opt/bin/verify-file
+VF_OUT=/tmp/vf.out
+# vf_run ARGS...: run verify-file; stdout in $VF_OUT, both streams on the
+# console; returns verify-file's exit status.
+vf_run() {
+	_rc=0
+	"$VF" "$@" > $VF_OUT 2> /tmp/vf.err || _rc=$?
+	cat $VF_OUT /tmp/vf.err > /dev/console
+	return $_rc
+}
+# vf_ranges: the "ranges" array of the first file of the last --json run.
+vf_ranges() {
+	grep -o '"ranges":\[[^]]*\]' $VF_OUT | head -n 1 | sed 's/^"ranges"://'
+}
+# vf_str KEY, vf_num KEY: the first value of KEY in the last --json run.
+vf_str() {
+	grep -o "\"$1\":\"[^\"]*\"" $VF_OUT | head -n 1 | sed 's/^[^:]*:"//; s/"$//'
+}
+vf_num() {
+	grep -o "\"$1\":[0-9a-z.]*" $VF_OUT | head -n 1 | sed 's/^[^:]*://'
+}
+
+vs_mkfs
+f=$VS_MNT/data
+size=$((5 * 1048576 + 1000))	# two pread chunks; last block of 1000 bytes
+vs_verity_file "$f" $size
+vs_drop_caches
+
+vs_expect_rc no-module-rc 8 vf_run --json "$f"
+vs_expect_eq no-module-hint 1 "$(grep -c "modprobe verity_scrub" /tmp/vf.err)"
+vs_expect_eq no-module-status error "$(vf_str status)"
+vs_expect_rc fallback-rc 0 vf_run --json --fallback "$f"
+vs_expect_eq fallback-warning 1 "$(grep -c 'warning: .*falling back' /tmp/vf.err)"
+vs_expect_eq fallback-method pread "$(vf_str method)"
+vs_expect_eq fallback-verified "$size" "$(vf_num bytes_verified)"
+vs_expect_eq fallback-digest "$("$VS_BIN/fsverity" measure "$f" | cut -d' ' -f1)" "$(vf_str digest)"
+
+# data blocks: one in the middle of the second chunk, the first, the last
+vs_corrupt_file "$f" $((1100 * 4096 + 9))
+vs_corrupt_file "$f" 0
+vs_corrupt_file "$f" $((size - 1))
+vs_expect_rc data-rc 2 vf_run --json --no-module "$f"
+vs_expect_eq data-ranges '[{"offset":0,"length":4096,"kind":"unknown"},{"offset":4505600,"length":4096,"kind":"unknown"},{"offset":5242880,"length":1000,"kind":"unknown"}]' \
+	"$(vf_ranges)"
+vs_expect_eq data-verified $((size - 2 * 4096 - 1000)) "$(vf_num bytes_verified)"
+vs_expect_rc data-human-rc 2 vf_run --no-module "$f"
+vs_expect_eq data-human "$f: BAD: unknown at offset 0 length 4096; unknown at offset 4505600 length 4096; unknown at offset 5242880 length 1000" \
+	"$(head -n 1 $VF_OUT)"
+
+if [ "$VS_FS" != btrfs ]; then
+	# A corrupted Merkle leaf: every data block under it fails.  257
+	# blocks: tree block 0 is the root, 1-3 the leaves; leaf 1 covers data
+	# blocks 128-255.
+	t=$VS_MNT/tree
+	vs_verity_file "$t" $((1048576 + 1000))
+	vs_corrupt_file "$t" $(($(vs_tree_offset "$t") + 2 * 4096 + 5))
+	vs_expect_rc tree-rc 2 vf_run --json --no-module "$t"
+	vs_expect_eq tree-ranges '[{"offset":524288,"length":524288,"kind":"unknown"}]' \
+		"$(vf_ranges)"
+fi

@@ -1,0 +1,63 @@
+# SIGINT and SIGTERM stop verify-file cleanly mid-scrub: exit 32 (ORed with
+# what was found so far), a complete JSON document with the partial report.
+# vs-kernels: 6.1 6.12
+# vs-fs: ext4
+# vs-timeout: 400
+VF=/opt/bin/verify-file
+VF_OUT=/tmp/vf.out
+# vf_run ARGS...: run verify-file; stdout in $VF_OUT, both streams on the
+# console; returns verify-file's exit status.
+vf_run() {
+	_rc=0
+	"$VF" "$@" > $VF_OUT 2> /tmp/vf.err || _rc=$?
+	cat $VF_OUT /tmp/vf.err > /dev/console
+	return $_rc
+}
+# vf_ranges: the "ranges" array of the first file of the last --json run.
+vf_ranges() {
+	grep -o '"ranges":\[[^]]*\]' $VF_OUT | head -n 1 | sed 's/^"ranges"://'
+}
+# vf_str KEY, vf_num KEY: the first value of KEY in the last --json run.
+vf_str() {
+	grep -o "\"$1\":\"[^\"]*\"" $VF_OUT | head -n 1 | sed 's/^[^:]*:"//; s/"$//'
+}
+vf_num() {
+	grep -o "\"$1\":[0-9a-z.]*" $VF_OUT | head -n 1 | sed 's/^[^:]*://'
+}
+
+vs_mkfs
+f=$VS_MNT/big
+size=$((256 * 1048576))
+vs_verity_file "$f" $size
+vs_corrupt_file "$f" 100
+
+"$VF" --json "$f" > $VF_OUT 2> /tmp/vf.err &
+pid=$!
+sleep 1
+kill -INT $pid
+rc=0
+wait $pid || rc=$?
+cat $VF_OUT /tmp/vf.err > /dev/console
+vs_expect_eq int-rc 33 "$rc"
+# one in the file, one in the summary
+vs_expect_eq int-interrupted 2 "$(grep -o '"interrupted":true' $VF_OUT | wc -l | tr -d ' ')"
+vs_expect_eq int-ranges '[{"offset":0,"length":4096,"kind":"hash_mismatch"}]' "$(vf_ranges)"
+cur=$(vf_num resume_offset)
+vs_expect_eq int-cursor-inside 1 "$(( cur > 0 && cur < size && cur % 4096 == 0 ))"
+vs_expect_eq int-stderr 1 "$(grep -c 'interrupted; reporting what was found so far' /tmp/vf.err)"
+
+# Resuming the rest with --range finishes the job.
+vs_expect_rc resume-rc 0 vf_run --json --range "$cur:$((size - cur))" "$f"
+vs_expect_eq resume-verified $((size - cur)) "$(vf_num bytes_verified)"
+
+# SIGTERM, human output, nothing found yet past block 0: only bit 32.
+vs_corrupt_file "$f" 100		# repaired
+"$VF" "$f" > $VF_OUT 2> /tmp/vf.err &
+pid=$!
+sleep 1
+kill -TERM $pid
+rc=0
+wait $pid || rc=$?
+cat $VF_OUT /tmp/vf.err > /dev/console
+vs_expect_eq term-rc 32 "$rc"
+vs_expect_eq term-line 1 "$(grep -c "^$f: INTERRUPTED (interrupted at offset [0-9]*)$" $VF_OUT)"
