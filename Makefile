@@ -8,11 +8,53 @@
 #   make check-quick      the same on the 6.12 test kernel only
 #   make lint             checkpatch.pl --strict + sparse on the kernel code
 #   make demo             boot a guest, damage a verity file, show verify-file
+#   make install          verify-file, man page, libverityscrub + header +
+#                         pkg-config file, uapi header, udev rule, sysusers.d
+#                         group, modules-load.d example (DESTDIR=, PREFIX=)
+#   make uninstall        remove what make install installed (same variables)
+#   make modules_install  the module into /lib/modules/KVER (KDIR=,
+#                         INSTALL_MOD_PATH=, INSTALL_MOD_DIR=; runs depmod)
+#   make dkms-src         copy the module sources to /usr/src/verity-scrub-VER
+#   make dkms-install     dkms-src, then dkms add + dkms install (KVER=)
+#   make dkms-uninstall   dkms remove --all, then delete /usr/src/verity-scrub-VER
 
-KDIR ?= /lib/modules/$(shell uname -r)/build
+KVER ?= $(shell uname -r)
+KDIR ?= /lib/modules/$(KVER)/build
 SRC := $(CURDIR)
 
-.PHONY: all module userspace check check-quick lint demo clean host-check
+# One version for everything: VERSION (verify-file --version, the .pc file,
+# DKMS).  dkms.conf spells it out for `dkms add` of a plain checkout;
+# dkms-src refuses to run if the two differ.
+VERSION := $(shell cat $(SRC)/VERSION)
+DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' $(SRC)/dkms.conf)
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+INCDIR ?= $(PREFIX)/include
+MANDIR ?= $(PREFIX)/share/man
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+UDEVRULESDIR ?= $(PREFIX)/lib/udev/rules.d
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+DOCDIR ?= $(PREFIX)/share/doc/verity-scrub
+DKMS_SRCDIR ?= /usr/src/verity-scrub-$(VERSION)
+
+# Every file make install puts under $(DESTDIR) (make uninstall removes
+# exactly these; tests/install/run.sh checks the list).
+INSTALLED := $(BINDIR)/verify-file $(MANDIR)/man1/verify-file.1 \
+	$(LIBDIR)/libverityscrub.a $(INCDIR)/verityscrub.h \
+	$(INCDIR)/linux/verity_scrub.h $(PKGCONFIGDIR)/verityscrub.pc \
+	$(UDEVRULESDIR)/60-verity-scrub.rules \
+	$(SYSUSERSDIR)/verity-scrub.conf \
+	$(DOCDIR)/examples/modules-load.d/verity-scrub.conf
+
+# What DKMS needs to build the module (make dkms-src).
+DKMS_FILES := dkms.conf Kbuild VERSION uapi/linux/verity_scrub.h \
+	$(wildcard module/*.c module/*.h kunit/*.c kunit/*.h)
+
+.PHONY: all module userspace check check-quick lint demo clean host-check \
+	install uninstall modules_install dkms-src dkms-install \
+	dkms-uninstall version-check
 
 all: module userspace
 
@@ -40,3 +82,61 @@ demo:
 clean:
 	-$(MAKE) -C $(KDIR) M=$(SRC) clean 2>/dev/null
 	$(MAKE) -C userspace clean
+
+# ---- install -------------------------------------------------------------
+
+install: userspace
+	$(MAKE) -C userspace install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) \
+		BINDIR=$(BINDIR) LIBDIR=$(LIBDIR) INCDIR=$(INCDIR) MANDIR=$(MANDIR)
+	install -d $(DESTDIR)$(PKGCONFIGDIR)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCDIR@|$(INCDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+	    packaging/verityscrub.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/verityscrub.pc
+	chmod 0644 $(DESTDIR)$(PKGCONFIGDIR)/verityscrub.pc
+	install -D -m 0644 packaging/60-verity-scrub.rules \
+		$(DESTDIR)$(UDEVRULESDIR)/60-verity-scrub.rules
+	install -D -m 0644 packaging/verity-scrub.sysusers \
+		$(DESTDIR)$(SYSUSERSDIR)/verity-scrub.conf
+	install -D -m 0644 packaging/modules-load.conf \
+		$(DESTDIR)$(DOCDIR)/examples/modules-load.d/verity-scrub.conf
+ifeq ($(DESTDIR),)
+	@# A real install: create the group now rather than at next boot.
+	-command -v systemd-sysusers >/dev/null && \
+		systemd-sysusers $(SYSUSERSDIR)/verity-scrub.conf
+endif
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(DESTDIR)$(DOCDIR)/examples/modules-load.d \
+		$(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null
+
+modules_install: module
+	$(MAKE) -C $(KDIR) M=$(SRC) modules_install
+
+# ---- DKMS ----------------------------------------------------------------
+
+version-check:
+	@test -n "$(VERSION)" || { echo "VERSION is empty" >&2; exit 1; }
+	@test "$(VERSION)" = "$(DKMS_VERSION)" || { echo \
+	  "dkms.conf PACKAGE_VERSION '$(DKMS_VERSION)' differs from VERSION '$(VERSION)'" >&2; \
+	  exit 1; }
+
+dkms-src: version-check
+	rm -rf $(DESTDIR)$(DKMS_SRCDIR)
+	for f in $(DKMS_FILES); do \
+		install -D -m 0644 $$f $(DESTDIR)$(DKMS_SRCDIR)/$$f || exit 1; \
+	done
+
+dkms-install: dkms-src
+	dkms status -m verity-scrub -v $(VERSION) | grep -q . || \
+		dkms add -m verity-scrub -v $(VERSION)
+	dkms install -m verity-scrub -v $(VERSION) -k $(KVER)
+
+dkms-uninstall:
+	-dkms remove -m verity-scrub -v $(VERSION) --all
+	rm -rf $(DKMS_SRCDIR)
+
+# verity-scrub benchmark (tests/benchmark/run.py; BENCH_SIZE_MB=, BENCH_RUNS=, ...)
+.PHONY: bench
+bench:
+	tests/benchmark/run.py

@@ -63,6 +63,10 @@ METHODS = {
     'hashfloor-1cpu': ('hash floor, 1 vCPU', 'ref'),
 }
 DEFAULT_METHODS = list(METHODS)
+# The file larger than RAM: the scrubs and the references (it cannot be
+# cached whole, and each run is 3-4 times longer).
+DEFAULT_BIG_METHODS = ['cat', 'dd', 'vf-nomod', 'vf', 'ioctl', 'plain-dd',
+                       'hashfloor']
 USER_METHODS = [m for m, (_, k) in METHODS.items() if k == 'user']
 
 
@@ -76,12 +80,20 @@ def env_default(name, default):
 
 # ---- building ------------------------------------------------------------------
 
+def plot_python():
+    """An interpreter that imports matplotlib (Debian's is /usr/bin/python3;
+    the python3 on PATH may be another one), or None."""
+    for py in (sys.executable, '/usr/bin/python3'):
+        if os.path.exists(py) and subprocess.run(
+                [py, '-c', 'import matplotlib'], stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL).returncode == 0:
+            return py
+    return None
+
+
 def ensure_plot_tools():
-    try:
-        import matplotlib  # noqa: F401
+    if plot_python():
         return True
-    except ImportError:
-        pass
     log('installing python3-matplotlib (for the plot)')
     p = subprocess.run(['apt-get', 'install', '-y', '-qq',
                         '--no-install-recommends', 'python3-matplotlib'],
@@ -91,7 +103,7 @@ def ensure_plot_tools():
     if p.returncode != 0:
         log(f'apt-get failed, no plot: {p.stderr[-300:]}')
         return False
-    return True
+    return plot_python() is not None
 
 
 def build_helpers():
@@ -163,6 +175,7 @@ def parse_log(lines):
     runs = []
     fails = []
     cur = None
+    prof = None
     for line in lines:
         line = re.sub(r'^\[\s*\d+\.\d+\]\s*', '', line.rstrip('\r'))
         m = re.search(r'VSB-INFO (\S+) ?(.*)$', line)
@@ -183,9 +196,24 @@ def parse_log(lines):
             continue
         m = re.search(r'VSB-RUN (.*)$', line)
         if m and cur:
-            cur.update({k: (v if k == 'label' else int(v))
-                        for k, v in kv(m.group(1)).items()})
+            for k, v in kv(m.group(1)).items():
+                if k == 'label':
+                    cur[k] = v
+                elif ',' in v or k.startswith('cpu_'):
+                    cur[k] = [int(x) for x in v.split(',') if x]
+                else:
+                    cur[k] = int(v)
             runs.append(cur)
+            continue
+        m = re.search(r'VSB-PROFILE-BEGIN (\S+)', line)
+        if m:
+            prof = info.setdefault('profiles', {}).setdefault(m.group(1), [])
+            continue
+        if 'VSB-PROFILE-END' in line:
+            prof = None
+            continue
+        if prof is not None:
+            prof.append(line)
             continue
         m = re.search(r'VSB-HASHFLOOR (.*)$', line)
         if m and runs and runs[-1] is cur:
@@ -221,6 +249,7 @@ def summarize(info, runs):
                 growth = [0 for _ in rs]
                 rss = [None]
                 driver = rs[0]['floor'].get('driver')
+                percpu = [[]]
             else:
                 walls = [r['wall_ns'] / 1e9 for r in rs]
                 cpu = [r['busy_ticks'] / r['hz'] for r in rs]
@@ -229,6 +258,8 @@ def summarize(info, runs):
                           for r in rs]
                 rss = [r['maxrss_kb'] for r in rs]
                 driver = None
+                percpu = [[t / r['hz'] for t in r.get('cpu_busy_ticks', [])]
+                          for r in rs]
             med = statistics.median(walls)
             res[method] = {
                 'runs': len(walls),
@@ -245,6 +276,10 @@ def summarize(info, runs):
             }
             if driver:
                 res[method]['crypto_driver'] = driver
+            if percpu and percpu[0]:
+                res[method]['cpu_busy_s_per_vcpu_median'] = [
+                    statistics.median(p[i] for p in percpu if len(p) > i)
+                    for i in range(len(percpu[0]))]
         out[case] = {'bytes': size, 'methods': res}
     return out
 
@@ -320,8 +355,8 @@ def markdown(meta, summary):
     for case, c in summary.items():
         out += [f'## {case}: {c["bytes"] / 2**20:.0f} MiB file', '',
                 '| method | runs | min s | median s | MiB/s | CPU, all s | '
-                'CPU, process s | cache growth | peak RSS |',
-                '|---|---:|---:|---:|---:|---:|---:|---:|---:|']
+                'per vCPU s | CPU, process s | cache growth | peak RSS |',
+                '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|']
         for method in meta['methods']:
             s = c['methods'].get(method)
             if not s:
@@ -331,7 +366,9 @@ def markdown(meta, summary):
             out.append(
                 f'| {METHODS[method][0]} | {s["runs"]} | {s["wall_min_s"]:.2f} | '
                 f'{s["wall_median_s"]:.2f} | {s["mib_per_s_median"]:.0f} | '
-                f'{s["cpu_all_s_median"]:.2f} | {s["cpu_process_s_median"]:.2f} | '
+                f'{s["cpu_all_s_median"]:.2f} | '
+                f'{"/".join(f"{x:.1f}" for x in s.get("cpu_busy_s_per_vcpu_median", [])) or "-"} | '
+                f'{s["cpu_process_s_median"]:.2f} | '
                 f'{growth / 2**20:+.1f} MiB ({100.0 * growth / c["bytes"]:.1f}%) | '
                 f'{fmt(rss and rss / 1024, ".1f")} MiB |'.replace('- MiB', '-'))
         rows = targets(c)
@@ -351,7 +388,7 @@ def plot(meta, summary, path):
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
     cases = list(summary)
-    fig, axes = plt.subplots(1, len(cases), figsize=(7 * len(cases), 5.5),
+    fig, axes = plt.subplots(1, len(cases), figsize=(8 * len(cases), 6),
                              squeeze=False)
     colours = {'user': '#8c8c8c', 'module': '#1f77b4', 'ref': '#2ca02c'}
     for ax, case in zip(axes[0], cases):
@@ -377,9 +414,9 @@ def plot(meta, summary, path):
             ax.text(v, yy, f' {v:.0f}', va='center', fontsize=7)
     g = meta['guest']
     fig.suptitle(f'verity-scrub benchmark {meta["date"]}: Linux {g.get("kernel", "?")}, '
-                 f'{g.get("cpus", "?")} vCPUs TCG, {int(g.get("mem_total_kb", 0)) // 1024} MiB '
-                 f'(grey: userspace today, blue: verity_scrub, green: references)',
-                 fontsize=9)
+                 f'{g.get("cpus", "?")} vCPUs (qemu TCG), {int(g.get("mem_total_kb", 0)) // 1024} '
+                 f'MiB RAM, ext4\ngrey: ways to scrub from userspace today, blue: '
+                 f'verity_scrub.ko, green: references', fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
 
@@ -404,23 +441,37 @@ def loadavg():
 
 
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == '--plot':
+        with open(sys.argv[2]) as f:
+            data = json.load(f)
+        plot(data['meta'], data['summary'], sys.argv[2][:-len('.json')] + '.png')
+        return 0
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--kernel', default=env_default('KERNEL', '6.1'))
     ap.add_argument('--size-mb', type=int, default=int(env_default('SIZE_MB', 256)))
-    ap.add_argument('--big-mb', type=int, default=int(env_default('BIG_MB', 1024)),
+    ap.add_argument('--big-mb', type=int, default=int(env_default('BIG_MB', 768)),
                     help='second case, larger than guest RAM (0: none)')
-    ap.add_argument('--mem-mb', type=int, default=int(env_default('MEM_MB', 768)))
+    ap.add_argument('--mem-mb', type=int, default=int(env_default('MEM_MB', 512)))
     ap.add_argument('--runs', type=int, default=int(env_default('RUNS', 3)))
     ap.add_argument('--methods', default=env_default('METHODS', ','.join(DEFAULT_METHODS)))
+    ap.add_argument('--big-methods',
+                    default=env_default('BIG_METHODS', ','.join(DEFAULT_BIG_METHODS)))
     ap.add_argument('--sha', choices=('ssse3', 'generic'),
                     default=env_default('SHA', 'ssse3'),
                     help='load sha256-ssse3.ko as a Debian system autoloads it '
                          '(default), or keep the generic C sha256')
+    ap.add_argument('--profile', default=env_default('PROFILE', 'dd,ioctl,cat'),
+                    help='methods to profile with perf in the guest after the '
+                         'timed runs (cpu-clock sampling; "" for none)')
+    ap.add_argument('--wait-quiet', type=int, default=int(env_default('WAIT_QUIET', 0)),
+                    help='wait up to N seconds for the host load average to drop '
+                         'below 0.5 before booting (other guests skew the timings)')
     ap.add_argument('--out', default=env_default('OUT', RESULTS))
     args = ap.parse_args()
     methods = [m for m in args.methods.split(',') if m]
-    bad = [m for m in methods if m not in METHODS]
+    big_methods = [m for m in args.big_methods.split(',') if m]
+    bad = [m for m in methods + big_methods if m not in METHODS]
     if bad:
         ap.error(f'unknown methods: {bad}; known: {list(METHODS)}')
     if args.big_mb and args.big_mb <= args.mem_mb:
@@ -460,6 +511,9 @@ def main():
                            'sha256-ssse3.ko')
         if os.path.exists(sko):
             files.append(f'{sko}=/lib/vs/sha256-ssse3.ko')
+    profile = [m for m in args.profile.split(',') if m in METHODS]
+    if profile and os.path.exists('/usr/bin/perf'):
+        files.append('/usr/bin/perf=/opt/bin/perf')
     cases = [f'small:{args.size_mb}']
     if args.big_mb:
         cases.append(f'big:{args.big_mb}')
@@ -469,19 +523,30 @@ def main():
         f.write(f'BENCH_CASES="{" ".join(cases)}"\n'
                 f'BENCH_RUNS={args.runs}\n'
                 f'BENCH_METHODS="{" ".join(methods)}"\n'
-                f'BENCH_SHA_MODULE={"yes" if args.sha == "ssse3" else "no"}\n')
+                f'BENCH_BIG_METHODS="{" ".join(big_methods)}"\n'
+                f'BENCH_SHA_MODULE={"yes" if args.sha == "ssse3" else "no"}\n'
+                f'BENCH_PROFILE={"yes" if profile else "no"}\n'
+                f'BENCH_PROFILE_METHODS="{" ".join(profile)}"\n')
     files.append(f'{conf}=/etc/vs-benchmark.conf')
     initramfs = os.path.join(BUILD, f'initramfs-bench-{args.kernel}.cpio')
     vsbench.make_initramfs(args.kernel, kinfo, mdir, files, initramfs)
 
     total_mb = args.size_mb + args.big_mb
     disk_mb = max(1024, int(total_mb * 2.2) + 512)
-    # ~15 s/GiB/method/run under TCG, plus making the files
-    timeout = 300 + int(total_mb / 1024 * (15 * len(methods) * args.runs + 120))
+    # up to ~60 s/GiB/method/run under TCG on a busy host, plus the files
+    timeout = 600 + int((args.size_mb * len(methods) + args.big_mb * len(big_methods))
+                        / 1024 * 60 * args.runs) + int(total_mb / 1024 * 240)
     logdir = os.path.join(BUILD, 'logs')
     os.makedirs(logdir, exist_ok=True)
     logpath = os.path.join(logdir, f'bench-{args.kernel}.log')
     host = host_info()
+    deadline = time.time() + args.wait_quiet
+    while float(loadavg().split()[0]) >= 0.5 and time.time() < deadline:
+        log(f'host load {loadavg()}: waiting for it to drop')
+        time.sleep(20)
+    if float(loadavg().split()[0]) >= 1.0:
+        log(f'warning: host load {loadavg()}; timings will be noisy '
+            f'(ratios within one run stay comparable)')
     host['loadavg_before'] = loadavg()
     log(f'booting {args.kernel}: {args.mem_mb} MiB, disk {disk_mb} MiB, '
         f'cases {cases}, {args.runs} runs, timeout {timeout}s; log {logpath}')
@@ -508,8 +573,9 @@ def main():
     stamp = now.strftime('%Y%m%d-%H%M') + f'-{args.kernel}'
     meta = {
         'date': now.strftime('%Y-%m-%d %H:%M UTC'),
-        'kernel': args.kernel, 'runs': args.runs, 'methods': methods,
-        'guest': {k: v for k, v in info.items() if k != 'cases'},
+        'kernel': args.kernel, 'runs': args.runs,
+        'methods': methods + [m for m in big_methods if m not in methods],
+        'guest': {k: v for k, v in info.items() if k not in ('cases', 'profiles')},
         'guest_config': {'mem_mb': args.mem_mb, 'vcpus': 2, 'disk_mb': disk_mb,
                          'accel': host['accel'], 'cpu': 'max',
                          'vmlinuz': os.path.basename(kinfo['vmlinuz']),
@@ -531,7 +597,14 @@ def main():
     with open(base + '.md', 'w') as f:
         f.write(md + '\n')
     if can_plot and summary:
-        plot(meta, summary, base + '.png')
+        subprocess.run([plot_python(), os.path.abspath(__file__), '--plot',
+                        base + '.json'], check=True)
+    if info.get('profiles'):
+        with open(base + '-profile.txt', 'w') as f:
+            f.write(f'perf record -a -e cpu-clock -F 999 in the guest, one cold-cache run of '
+                    f'each method on the {args.size_mb} MiB file ({meta["date"]})\n')
+            for m, lines in info['profiles'].items():
+                f.write(f'\n==== {m}: {METHODS[m][0]} ====\n' + '\n'.join(lines) + '\n')
     print(md)
     log(f'wrote {base}.{{md,json{",png" if can_plot else ""}}} '
         f'in {time.time() - t0:.0f}s (guest {guest_s:.0f}s)')

@@ -137,14 +137,17 @@ run_one() {	# run_one CASE METHOD ROUND
 	esac
 }
 
-info methods "$BENCH_METHODS"
-n=$(echo "$BENCH_METHODS" | wc -w)
 for c in $BENCH_CASES; do
 	name=${c%%:*}
+	methods=$BENCH_METHODS
+	[ "$name" = big ] && methods=$BENCH_BIG_METHODS
+	info methods "$name $methods"
+	n=$(echo "$methods" | wc -w)
 	r=1
 	while [ $r -le "$BENCH_RUNS" ]; do
 		# rotate the order so no method always follows the same one
-		set -- $BENCH_METHODS
+		# shellcheck disable=SC2086
+		set -- $methods
 		i=0
 		while [ $i -lt $(((r - 1) % n)) ]; do
 			m=$1
@@ -158,4 +161,30 @@ for c in $BENCH_CASES; do
 		r=$((r + 1))
 	done
 done
+
+# ---- profiles (BENCH_PROFILE=yes): where the CPU time goes -----------------
+# cpu-clock sampling (TCG has no PMU) of the whole guest during one run of
+# each profiled method on the first case, cold cache.
+if [ "$BENCH_PROFILE" = yes ] && [ -x "$B/perf" ]; then
+	echo -1 > /proc/sys/kernel/perf_event_paranoid
+	echo 0 > /proc/sys/kernel/kptr_restrict
+	name=${BENCH_CASES%%:*}
+	for m in $BENCH_PROFILE_METHODS; do
+		_cmd=$(method_cmd "$m" "$name" || true)
+		[ -n "$_cmd" ] || continue
+		vs_drop_caches
+		# shellcheck disable=SC2086
+		"$B/perf" record -q -a -e cpu-clock -F 999 -o /tmp/perf.data \
+			-- $_cmd > /dev/null 2>&1 || info fail "perf record $m"
+		echo "VSB-PROFILE-BEGIN $m" > /dev/console
+		"$B/perf" report -i /tmp/perf.data --stdio --no-children \
+			--sort cpu,comm --percent-limit 1 2>/dev/null |
+			grep -v '^#' | grep . | head -n 20 > /dev/console || true
+		"$B/perf" report -i /tmp/perf.data --stdio --no-children \
+			--sort comm,dso,sym --percent-limit 0.7 2>/dev/null |
+			grep -v '^#' | grep . | head -n 45 > /dev/console || true
+		echo "VSB-PROFILE-END $m" > /dev/console
+		rm -f /tmp/perf.data
+	done
+fi
 vs_pass benchmark-ran

@@ -30,10 +30,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#define MAX_CPUS 64
+
 struct cpu_ticks {
 	unsigned long long busy;	/* user nice system irq softirq steal */
 	unsigned long long idle;
 	unsigned long long iowait;
+	unsigned long long cpu_busy[MAX_CPUS];	/* busy, per CPU */
+	unsigned long long cpu_sys[MAX_CPUS];	/* system+irq+softirq */
+	int ncpu;
 };
 
 struct mem_kb {
@@ -44,21 +49,50 @@ struct mem_kb {
 
 static int read_stat(struct cpu_ticks *t)
 {
-	unsigned long long v[8] = { 0 };
+	unsigned long long v[8];
+	char line[512];
 	FILE *f = fopen("/proc/stat", "r");
-	int n;
+	int n, cpu, total = 0;
 
 	if (!f)
 		return -1;
-	n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu",
-		   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]);
+	memset(t, 0, sizeof(*t));
+	while (fgets(line, sizeof(line), f)) {
+		memset(v, 0, sizeof(v));
+		if (!strncmp(line, "cpu ", 4) &&
+		    sscanf(line, "cpu %llu %llu %llu %llu %llu %llu %llu %llu",
+			   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6],
+			   &v[7]) >= 7) {
+			t->busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
+			t->idle = v[3];
+			t->iowait = v[4];
+			total = 1;
+			continue;
+		}
+		n = sscanf(line, "cpu%d %llu %llu %llu %llu %llu %llu %llu %llu",
+			   &cpu, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
+			   &v[6], &v[7]);
+		if (n < 8 || cpu < 0 || cpu >= MAX_CPUS)
+			continue;
+		t->cpu_busy[cpu] = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
+		t->cpu_sys[cpu] = v[2] + v[5] + v[6];
+		if (cpu + 1 > t->ncpu)
+			t->ncpu = cpu + 1;
+	}
 	fclose(f);
-	if (n < 7)
-		return -1;
-	t->busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
-	t->idle = v[3];
-	t->iowait = v[4];
-	return 0;
+	return total ? 0 : -1;
+}
+
+/* ",a,b" per CPU deltas of @which (0 busy, 1 sys) */
+static void print_cpus(const struct cpu_ticks *a, const struct cpu_ticks *b,
+		       int which)
+{
+	int i;
+
+	for (i = 0; i < b->ncpu; i++)
+		printf("%s%llu", i ? "," : "",
+		       which ? b->cpu_sys[i] - a->cpu_sys[i] :
+			       b->cpu_busy[i] - a->cpu_busy[i]);
 }
 
 static int read_mem(struct mem_kb *m)
@@ -168,12 +202,17 @@ int main(int argc, char **argv)
 	       "maxrss_kb=%ld busy_ticks=%llu idle_ticks=%llu iowait_ticks=%llu "
 	       "hz=%ld ncpu=%ld cached_before_kb=%llu cached_after_kb=%llu "
 	       "memfree_before_kb=%llu memfree_after_kb=%llu "
-	       "buffers_before_kb=%llu buffers_after_kb=%llu\n",
+	       "buffers_before_kb=%llu buffers_after_kb=%llu",
 	       label, rc, w1 - w0, tv_us(&ru.ru_utime), tv_us(&ru.ru_stime),
 	       ru.ru_maxrss, t1.busy - t0.busy, t1.idle - t0.idle,
 	       t1.iowait - t0.iowait, sysconf(_SC_CLK_TCK),
 	       sysconf(_SC_NPROCESSORS_ONLN), m0.cached, m1.cached,
 	       m0.memfree, m1.memfree, m0.buffers, m1.buffers);
+	printf(" cpu_busy_ticks=");
+	print_cpus(&t0, &t1, 0);
+	printf(" cpu_sys_ticks=");
+	print_cpus(&t0, &t1, 1);
+	printf("\n");
 	fflush(stdout);
 	return rc;
 }
