@@ -23,6 +23,11 @@ vf_str() {
 vf_num() {
 	grep -o "\"$1\":[0-9a-z.]*" $VF_OUT | head -n 1 | sed 's/^[^:]*://'
 }
+# vf_sum KEY: a value of the summary of the last --json run.
+vf_sum() {
+	grep -o '"summary":{.*' $VF_OUT | grep -o "\"$1\":[0-9a-z.]*" |
+		head -n 1 | sed 's/^[^:]*://'
+}
 
 vs_mkfs
 f=$VS_MNT/d256
@@ -52,12 +57,12 @@ vs_expect_eq sha512-digest "$("$VS_BIN/fsverity" measure "$g" | cut -d' ' -f1)" 
 "$VS_BIN/fsverity" digest --hash-alg=sha512 "$g" >> /tmp/digests
 cat /tmp/digests > /dev/console
 vs_expect_rc file-rc 0 vf_run --json --expect-digest-file /tmp/digests "$f" "$g"
-vs_expect_eq file-ok 2 "$(vf_num ok)"
+vs_expect_eq file-ok 2 "$(vf_sum ok)"
 # the same file, expected as another file's digest: mismatch
 "$VS_BIN/fsverity" digest "$f" | sed "s# .*# $g#" > /tmp/digests2
 "$VS_BIN/fsverity" digest --hash-alg=sha512 "$g" | sed "s# .*# $f#" >> /tmp/digests2
 vs_expect_rc file-swapped-rc 1 vf_run --json --expect-digest-file /tmp/digests2 "$f" "$g"
-vs_expect_eq file-swapped-bad 2 "$(vf_num bad)"
+vs_expect_eq file-swapped-bad 2 "$(vf_sum bad)"
 # a file with no line: operational error
 head -n 1 /tmp/digests > /tmp/digests3
 vs_expect_rc file-missing-rc 8 vf_run --json --expect-digest-file /tmp/digests3 "$f" "$g"

@@ -25,6 +25,11 @@ vf_str() {
 vf_num() {
 	grep -o "\"$1\":[0-9a-z.]*" $VF_OUT | head -n 1 | sed 's/^[^:]*://'
 }
+# vf_sum KEY: a value of the summary of the last --json run.
+vf_sum() {
+	grep -o '"summary":{.*' $VF_OUT | grep -o "\"$1\":[0-9a-z.]*" |
+		head -n 1 | sed 's/^[^:]*://'
+}
 
 vs_mkfs
 f=$VS_MNT/data
@@ -41,7 +46,7 @@ vs_expect_eq clean-block-size 4096 "$(vf_num block_size)"
 vs_expect_eq clean-alg sha256 "$(vf_str hash_algorithm)"
 vs_expect_eq clean-digest "$("$VS_BIN/fsverity" measure "$f" | cut -d' ' -f1)" \
 	"$(vf_str digest)"
-vs_expect_eq clean-summary-ok 1 "$(vf_num ok)"
+vs_expect_eq clean-summary-ok 1 "$(vf_sum ok)"
 vs_expect_rc clean-human-rc 0 vf_run "$f"
 vs_expect_eq clean-human "$f: OK" "$(head -n 1 $VF_OUT)"
 
@@ -93,7 +98,7 @@ vs_dm_restore
 vs_dm_error "$(vs_phys "$d" $((10 * 4096)))" 4096
 echo 1 > /proc/sys/vm/drop_caches
 vs_expect_rc all-rc 3 vf_run --json -j 2 "$f" "$t" "$d"
-vs_expect_eq all-bad 3 "$(vf_num bad)"
+vs_expect_eq all-bad 3 "$(vf_sum bad)"
 vs_dm_restore
 
 # A non-verity file and a missing one: operational errors.

@@ -25,6 +25,15 @@ vf_str() {
 vf_num() {
 	grep -o "\"$1\":[0-9a-z.]*" $VF_OUT | head -n 1 | sed 's/^[^:]*://'
 }
+# vf_sum KEY: a value of the summary of the last --json run.
+vf_sum() {
+	grep -o '"summary":{.*' $VF_OUT | grep -o "\"$1\":[0-9a-z.]*" |
+		head -n 1 | sed 's/^[^:]*://'
+}
+
+# an earlier scenario in the same guest may have loaded it
+vs_unload_module
+vs_expect_eq module-unloaded 0 "$(grep -c '^verity_scrub ' /proc/modules || true)"
 
 vs_mkfs
 f=$VS_MNT/data

@@ -24,6 +24,11 @@ vf_str() {
 vf_num() {
 	grep -o "\"$1\":[0-9a-z.]*" $VF_OUT | head -n 1 | sed 's/^[^:]*://'
 }
+# vf_sum KEY: a value of the summary of the last --json run.
+vf_sum() {
+	grep -o '"summary":{.*' $VF_OUT | grep -o "\"$1\":[0-9a-z.]*" |
+		head -n 1 | sed 's/^[^:]*://'
+}
 
 vs_mkfs
 f=$VS_MNT/big
