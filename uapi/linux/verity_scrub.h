@@ -136,7 +136,6 @@ struct verity_scrub_range {
  * @hash_algorithm: out: FS_VERITY_HASH_ALG_* of the file.
  * @block_size: out: Merkle tree block size in bytes.
  * @digest_size: out: bytes used in @digest.
- * @__pad: set to 0.
  * @file_size: out: size of the file in bytes.
  * @out_flags: out: VERITY_SCRUB_OUT_*.
  * @digest: out: fs-verity file digest computed from the descriptor on
