@@ -56,7 +56,7 @@ static void report_file(struct vf_run *run, struct vf_file *f)
 	if (!run->o->json) {
 		vf_print_file(stdout, run, f);
 		fflush(stdout);
-	} else if (f->error && !run->o->quiet) {
+	} else if (f->error && !f->error_told && !run->o->quiet) {
 		vf_escape_path(path, sizeof(path), f->path);
 		fprintf(stderr, "%s: %s: %s\n", vf_prog, path, f->error);
 	}

@@ -257,6 +257,7 @@ void vf_scrub_file(struct vf_run *run, struct verity_scrub_dev *dev,
 	} else if (!dev) {
 		vf_set_error(f, "%s", verity_scrub_strerror(
 				     VERITY_SCRUB_OP_OPEN_DEVICE, run->module_err));
+		f->error_told = 1;	/* main() said it once for all files */
 	} else {
 		scrub_module(run, dev, fd, f);
 	}

@@ -65,6 +65,7 @@ struct vf_file {
 	uint64_t size_hint;		/* from the walk, for progress */
 	int started, finished, interrupted, fallback;
 	char *error;			/* operational error message */
+	int error_told;			/* already said once on stderr */
 	int have_info;
 	uint64_t size;
 	uint32_t block_size;
@@ -92,7 +93,6 @@ struct vf_run {
 	size_t nfiles, files_cap;
 	struct vf_skipped *skipped;
 	size_t nskipped, skipped_cap;
-	int walk_errors;
 	int module_err;			/* from opening the device, 0 if fine */
 	int use_fallback;
 	atomic_size_t next;		/* next file to claim */
