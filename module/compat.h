@@ -2,8 +2,9 @@
 /*
  * compat.h - every kernel version difference verity-scrub depends on
  *
- * This is the only place allowed to test LINUX_VERSION_CODE.  Supported:
- * Linux 6.1 (Debian) and 6.12; later changes are noted where known.
+ * This is the only place that tests the kernel version, and only through
+ * VS_KERNEL_AT_LEAST().  Supported: Linux 6.1 (Debian) and 6.12; later
+ * changes are handled where known.
  */
 #ifndef VS_COMPAT_H
 #define VS_COMPAT_H
@@ -13,6 +14,11 @@
 #include <linux/fsverity.h>
 #include <linux/pagemap.h>
 #include <linux/version.h>
+
+/* Major.minor of the kernel built against is at least @major.@minor. */
+#define VS_KERNEL_AT_LEAST(major, minor) \
+	(KERNEL_VERSION(LINUX_VERSION_MAJOR, LINUX_VERSION_PATCHLEVEL, 0) >= \
+	 KERNEL_VERSION(major, minor, 0))
 
 #if !IS_ENABLED(CONFIG_FS_VERITY)
 #error "verity-scrub needs a kernel with CONFIG_FS_VERITY"
@@ -27,7 +33,7 @@ static inline struct page *vs_read_merkle_tree_page(struct inode *inode,
 {
 	const struct fsverity_operations *vop = inode->i_sb->s_vop;
 
-#if KERNEL_VERSION(7, 0, 0) <= LINUX_VERSION_CODE
+#if VS_KERNEL_AT_LEAST(7, 0)
 	return vop->read_merkle_tree_page(inode, index);
 #else
 	return vop->read_merkle_tree_page(inode, index, 0);
@@ -41,7 +47,7 @@ static inline struct page *vs_read_merkle_tree_page(struct inode *inode,
  */
 static inline int vs_kernel_digest(struct inode *inode, u8 *digest)
 {
-#if KERNEL_VERSION(6, 5, 0) <= LINUX_VERSION_CODE
+#if VS_KERNEL_AT_LEAST(6, 5)
 	return fsverity_get_digest(inode, digest, NULL, NULL);
 #else
 	return 0;
@@ -71,7 +77,7 @@ static inline struct folio *vs_get_folio(struct address_space *mapping,
  * Pure functions are exported to the KUnit module in the namespace VS_NS:
  * an identifier before 6.13, a string literal from 6.13 on.
  */
-#if KERNEL_VERSION(6, 13, 0) <= LINUX_VERSION_CODE
+#if VS_KERNEL_AT_LEAST(6, 13)
 #define VS_NS	"VERITY_SCRUB"
 #else
 #define VS_NS	VERITY_SCRUB

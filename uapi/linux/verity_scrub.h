@@ -16,6 +16,7 @@
 #ifndef _UAPI_LINUX_VERITY_SCRUB_H
 #define _UAPI_LINUX_VERITY_SCRUB_H
 
+#include <linux/const.h>
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
@@ -92,9 +93,9 @@ struct verity_scrub_range {
 
 /* Flags for verity_scrub_args.flags */
 /* Do not evict cached pages first: faster, but does not prove the disk. */
-#define VERITY_SCRUB_FLAG_KEEP_CACHE	(1ULL << 0)
+#define VERITY_SCRUB_FLAG_KEEP_CACHE	_BITULL(0)
 /* Do not classify failed blocks: report them all as UNKNOWN (benchmarks). */
-#define VERITY_SCRUB_FLAG_NO_CLASSIFY	(1ULL << 1)
+#define VERITY_SCRUB_FLAG_NO_CLASSIFY	_BITULL(1)
 #define VERITY_SCRUB_FLAGS_ALL \
 	(VERITY_SCRUB_FLAG_KEEP_CACHE | VERITY_SCRUB_FLAG_NO_CLASSIFY)
 
@@ -104,11 +105,11 @@ struct verity_scrub_range {
  * open file (checked where the kernel exports it, from Linux 6.5): the
  * descriptor has rotted or was replaced.  @digest is that of the disk copy.
  */
-#define VERITY_SCRUB_OUT_DESCRIPTOR_CHANGED	(1ULL << 0)
+#define VERITY_SCRUB_OUT_DESCRIPTOR_CHANGED	_BITULL(0)
 /* The kernel-held digest was available and compared with the disk copy. */
-#define VERITY_SCRUB_OUT_DIGEST_CHECKED		(1ULL << 1)
+#define VERITY_SCRUB_OUT_DIGEST_CHECKED		_BITULL(1)
 /* The range buffer filled; @start is where the first unreported block is. */
-#define VERITY_SCRUB_OUT_RANGES_FULL		(1ULL << 2)
+#define VERITY_SCRUB_OUT_RANGES_FULL		_BITULL(2)
 
 /* Default for verity_scrub_args.retries when 0 is passed, and the cap. */
 #define VERITY_SCRUB_DEFAULT_RETRIES	3
