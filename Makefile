@@ -110,8 +110,13 @@ uninstall:
 	-rmdir $(DESTDIR)$(DOCDIR)/examples/modules-load.d \
 		$(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null
 
+# Kbuild skips depmod when KDIR has no System.map (distribution headers
+# never have one): run it here, for the release KDIR was built for (its
+# UTS_RELEASE: Debian's kernel.release file says 6.1.N, not 6.1.0-N-amd64).
 modules_install: module
 	$(MAKE) -C $(KDIR) M=$(SRC) modules_install
+	depmod -b "$(if $(INSTALL_MOD_PATH),$(INSTALL_MOD_PATH),/)" -a $$(sed -n \
+		's/^#define UTS_RELEASE "\(.*\)"$$/\1/p' $(KDIR)/include/generated/utsrelease.h)
 
 # ---- DKMS ----------------------------------------------------------------
 
