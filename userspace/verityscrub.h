@@ -196,8 +196,9 @@ void verity_scrub_opts_init(struct verity_scrub_opts *opts);
  * -ECANCELED when a callback asked to stop; -ENODATA if the file is not an
  * fs-verity file; -EINVAL if the file is not a regular file or the kernel
  * does not know a flag in @opts->flags (too old a module); -EBADF if @fd is
- * not open for reading; -EPROTO if the kernel made no progress (a module
- * bug); other -errno from the kernel.
+ * not open for reading; -EUCLEAN if the fs-verity descriptor on disk is
+ * malformed (corruption); -EIO if it cannot be read; -EPROTO if the kernel
+ * made no progress (a module bug); other -errno from the kernel.
  */
 int verity_scrub_fd(struct verity_scrub_dev *dev, int fd,
 		    const struct verity_scrub_opts *opts,

@@ -18,14 +18,15 @@ static int is_corruption(uint32_t kind)
 
 static int digest_bad(const struct vf_file *f)
 {
-	return f->descriptor_changed || (f->expect_checked && !f->expect_match);
+	return f->descriptor_changed || f->descriptor_corrupt ||
+	       (f->expect_checked && !f->expect_match);
 }
 
 enum vf_status vf_file_status(const struct vf_file *f)
 {
 	size_t i;
 
-	if (digest_bad(f))
+	if (digest_bad(f) || f->descriptor_unreadable)
 		return VF_STATUS_BAD;
 	for (i = 0; i < f->nranges; i++)
 		if (f->ranges[i].kind != VERITY_SCRUB_KIND_TRANSIENT)
@@ -52,7 +53,9 @@ int vf_file_exit_bits(const struct vf_file *f)
 	}
 	if (digest_bad(f))
 		bits |= VF_EXIT_CORRUPT;
-	if (f->error)
+	if (f->descriptor_unreadable)
+		bits |= VF_EXIT_IO;
+	else if (f->error && !f->descriptor_corrupt)
 		bits |= VF_EXIT_OPERATIONAL;
 	return bits;
 }
@@ -152,7 +155,8 @@ int vf_format_digest(char *buf, size_t len, const struct vf_digest *d)
 	return (int)o;
 }
 
-static void print_items(FILE *out, const struct vf_file *f, int transient)
+/* Return: the number of items printed. */
+static int print_items(FILE *out, const struct vf_file *f, int transient)
 {
 	char buf[256], a[160], b[160];
 	const char *sep = "";
@@ -179,6 +183,7 @@ static void print_items(FILE *out, const struct vf_file *f, int transient)
 		fprintf(out, "%s%s", sep, buf);
 		sep = "; ";
 	}
+	return *sep != '\0';
 }
 
 void vf_print_file(FILE *out, const struct vf_run *run,
@@ -187,6 +192,7 @@ void vf_print_file(FILE *out, const struct vf_run *run,
 	enum vf_status st = vf_file_status(f);
 	char path[4096], a[160];
 	int has_transient = !!(vf_file_exit_bits(f) & VF_EXIT_TRANSIENT);
+	int items = 0;
 
 	if (run->o->quiet && st == VF_STATUS_OK && !has_transient)
 		return;
@@ -196,10 +202,10 @@ void vf_print_file(FILE *out, const struct vf_run *run,
 		f->error ? "ERROR" : "INTERRUPTED");
 	if (st == VF_STATUS_BAD) {
 		fputs(": ", out);
-		print_items(out, f, 0);
+		items = print_items(out, f, 0);
 	}
-	if (st != VF_STATUS_BAD && f->error)
-		fprintf(out, ": %s", f->error);
+	if (f->error && !items)	/* the error is all there is to say */
+		fprintf(out, "%s%s", st == VF_STATUS_BAD ? "" : ": ", f->error);
 	else if (f->error)
 		fprintf(out, "; ERROR: %s", f->error);
 	if (has_transient) {
@@ -413,6 +419,10 @@ static json_object *json_file(const struct vf_file *f)
 	if (f->have_info)
 		add(o, "descriptor_changed",
 		    json_object_new_boolean(f->descriptor_changed));
+	if (f->descriptor_corrupt)
+		add(o, "descriptor_corrupt", json_object_new_boolean(1));
+	if (f->descriptor_unreadable)
+		add(o, "descriptor_unreadable", json_object_new_boolean(1));
 	if (f->descriptor_changed && f->measured.size)
 		add(o, "measured_digest", json_digest(&f->measured));
 	if (f->expect_checked) {

@@ -216,6 +216,9 @@ static void scrub_module(struct vf_run *run, struct verity_scrub_dev *dev,
 	} else if (err) {
 		vf_set_error(f, "%s", verity_scrub_strerror(VERITY_SCRUB_OP_SCRUB,
 							    err));
+		/* nothing could be verified: say why, as corruption or I/O */
+		f->descriptor_corrupt = err == -EUCLEAN;
+		f->descriptor_unreadable = err == -EIO && !f->have_info;
 	}
 }
 

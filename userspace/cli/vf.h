@@ -71,6 +71,8 @@ struct vf_file {
 	uint32_t block_size;
 	struct vf_digest digest;	/* of the descriptor on disk */
 	int descriptor_changed;
+	int descriptor_corrupt;		/* -EUCLEAN: malformed on disk */
+	int descriptor_unreadable;	/* -EIO reading it */
 	struct vf_digest measured;	/* FS_IOC_MEASURE_VERITY, if it differs */
 	int expect_checked, expect_match;
 	struct vf_digest expected;

@@ -387,6 +387,10 @@ static const char *scrub_msg(int err)
 	case E2BIG:
 		return "the verity_scrub module is older than this library "
 		       "and rejected its argument size";
+	case EUCLEAN:
+		return "the fs-verity descriptor on disk is malformed (corrupt)";
+	case EIO:
+		return "I/O error reading the fs-verity descriptor";
 	case EPROTO:
 		return "the verity_scrub module made no progress (module bug)";
 	case EINTR:

@@ -11,7 +11,7 @@
  *   cap N            the fake kernel fills at most N ranges per call
  *   eintr_every N    every Nth call stops halfway and returns -EINTR
  *   file INO [notverity] [bs=N] [alg=NAME] [digest=HEX] [measured=HEX]
- *        [descchanged] [slowms=N] [noflags]
+ *        [descchanged] [slowms=N] [noflags] [errno=N]
  *   bad INO OFFSET LENGTH KIND [DETAIL [LEVEL]]
  *
  * Files are real host files, found by inode number.  Each ioctl call is
@@ -36,7 +36,7 @@
 
 struct fake_file {
 	ino_t ino;
-	int verity, descchanged, noflags;
+	int verity, descchanged, noflags, err;
 	uint32_t bs, alg, slowms;
 	struct vf_digest digest, measured;
 };
@@ -110,6 +110,8 @@ static void parse_file(char *rest)
 			digest = tok + 7;
 		else if (!strncmp(tok, "measured=", 9))
 			measured = tok + 9;
+		else if (!strncmp(tok, "errno=", 6))
+			f->err = atoi(tok + 6);
 		else if (!strncmp(tok, "slowms=", 7))
 			f->slowms = (uint32_t)atoi(tok + 7);
 	}
@@ -240,6 +242,8 @@ static int fake_scrub(int devfd, struct verity_scrub_args *a)
 	f = find_file(st.st_ino);
 	if (!f || !f->verity)
 		return -ENODATA;
+	if (f->err)
+		return -f->err;
 	if ((a->flags & ~VERITY_SCRUB_FLAGS_ALL) || (f->noflags && a->flags) ||
 	    a->retries > VERITY_SCRUB_MAX_RETRIES)
 		return -EINVAL;

@@ -528,6 +528,27 @@ def descriptor_changed_is_corruption():
 
 
 @test
+def malformed_or_unreadable_descriptor():
+    w = World()
+    f = w.file("f", 2 * BS, "errno=117")   # EUCLEAN
+    g = w.file("g", 2 * BS, "errno=5")     # EIO
+    rc, doc = w.json(f)
+    eq(rc, 1, "malformed descriptor is corruption")
+    eq(doc["files"][0]["status"], "bad", "status")
+    eq(doc["files"][0]["descriptor_corrupt"], True, "flag")
+    eq(doc["files"][0]["error"],
+       "the fs-verity descriptor on disk is malformed (corrupt)", "message")
+    p = w.run(f)
+    eq(p.stdout.decode().splitlines()[0], f"{f}: BAD: the fs-verity "
+       "descriptor on disk is malformed (corrupt)", "human")
+    rc, doc = w.json(g)
+    eq(rc, 2, "unreadable descriptor is an I/O error")
+    eq(doc["files"][0]["descriptor_unreadable"], True, "flag")
+    eq(doc["files"][0]["error"],
+       "I/O error reading the fs-verity descriptor", "message")
+
+
+@test
 def options_reach_the_kernel():
     w = World()
     f = w.file("f", 100 * BS)
