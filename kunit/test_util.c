@@ -106,4 +106,3 @@ void vs_test_desc(const struct vs_vector *v, struct fsverity_descriptor *d)
 
 MODULE_DESCRIPTION("KUnit tests of verity_scrub.ko");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(VS_NS);

@@ -5,7 +5,7 @@
  * Block reads go through struct vs_io_ops, so KUnit fakes the device.
  */
 #include <linux/errno.h>
-#include <linux/module.h>
+#include <linux/kernel.h>
 #include <linux/string.h>
 
 #include "vs_private.h"
@@ -31,7 +31,6 @@ void vs_walk_init(struct vs_walk *w, const struct vs_geom *geom,
 	w->bad_level = -1;
 	w->bad_block = 0;
 }
-EXPORT_SYMBOL_NS_GPL(vs_walk_init, VS_NS);
 
 /**
  * vs_walk_known_bad() - is @blk under the tree block last found corrupt?
@@ -47,7 +46,6 @@ bool vs_walk_known_bad(const struct vs_walk *w, u64 blk)
 		return false;
 	return vs_geom_tree_block(w->geom, w->bad_level, blk) == w->bad_block;
 }
-EXPORT_SYMBOL_NS_GPL(vs_walk_known_bad, VS_NS);
 
 static void note_read_error(int err, bool *no_raw, bool *failed, u32 *detail,
 			    u32 got)
@@ -133,7 +131,6 @@ int vs_walk_block(struct vs_walk *w, u64 blk, struct vs_evidence *ev)
 	ev->leaf_match = !memcmp(got, want, g->digest_size);
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(vs_walk_block, VS_NS);
 
 /**
  * vs_classify_block() - walk and decide for a block that failed every
@@ -156,4 +153,3 @@ int vs_classify_block(struct vs_walk *w, u64 blk, struct vs_verdict *v)
 	vs_decide(&ev, v);
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(vs_classify_block, VS_NS);

@@ -73,14 +73,4 @@ static inline struct folio *vs_get_folio(struct address_space *mapping,
 #define VS_BLK_STS_RESV	BLK_STS_NEXUS
 #endif
 
-/*
- * Pure functions are exported to the KUnit module in the namespace VS_NS:
- * an identifier before 6.13, a string literal from 6.13 on.
- */
-#if VS_KERNEL_AT_LEAST(6, 13)
-#define VS_NS	"VERITY_SCRUB"
-#else
-#define VS_NS	VERITY_SCRUB
-#endif
-
 #endif /* VS_COMPAT_H */

@@ -3,7 +3,7 @@
  * decide.c - the classification decision table (pure): from what the
  * retries, the raw reads and the Merkle walk found, to a kind
  */
-#include <linux/module.h>
+#include <linux/kernel.h>
 #include <linux/string.h>
 
 #include "vs_private.h"
@@ -17,7 +17,6 @@ void vs_evidence_init(struct vs_evidence *ev)
 	memset(ev, 0, sizeof(*ev));
 	ev->bad_level = -1;
 }
-EXPORT_SYMBOL_NS_GPL(vs_evidence_init, VS_NS);
 
 /**
  * vs_blk_status_detail() - block layer status to VERITY_SCRUB_DETAIL_*
@@ -36,7 +35,6 @@ u32 vs_blk_status_detail(blk_status_t status)
 		return VERITY_SCRUB_DETAIL_TRANSPORT;
 	return VERITY_SCRUB_DETAIL_OTHER;
 }
-EXPORT_SYMBOL_NS_GPL(vs_blk_status_detail, VS_NS);
 
 static void set(struct vs_verdict *v, u32 kind, u32 detail, u32 level)
 {
@@ -75,4 +73,3 @@ void vs_decide(const struct vs_evidence *ev, struct vs_verdict *v)
 	else
 		set(v, VS_KIND_GOOD, 0, 0);
 }
-EXPORT_SYMBOL_NS_GPL(vs_decide, VS_NS);

@@ -4,7 +4,7 @@
  * the rules of fs/verity/open.c)
  */
 #include <linux/errno.h>
-#include <linux/module.h>
+#include <linux/kernel.h>
 #include <linux/string.h>
 
 #include "vs_private.h"
@@ -45,4 +45,3 @@ int vs_desc_validate(const struct fsverity_descriptor *desc, size_t size,
 		return -EINVAL;
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(vs_desc_validate, VS_NS);

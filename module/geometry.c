@@ -5,7 +5,7 @@
  */
 #include <linux/errno.h>
 #include <linux/log2.h>
-#include <linux/module.h>
+#include <linux/kernel.h>
 #include <linux/string.h>
 
 #include "vs_private.h"
@@ -59,7 +59,6 @@ int vs_geom_init(struct vs_geom *g, u64 data_size, unsigned int log_blocksize,
 	g->tree_blocks = offset;
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(vs_geom_init, VS_NS);
 
 /**
  * vs_geom_tree_block() - tree block holding the hash of a data block's
@@ -76,7 +75,6 @@ u64 vs_geom_tree_block(const struct vs_geom *g, unsigned int level,
 	return g->level_start[level] +
 	       (data_block >> ((level + 1) * g->log_arity));
 }
-EXPORT_SYMBOL_NS_GPL(vs_geom_tree_block, VS_NS);
 
 /**
  * vs_geom_hash_offset() - byte offset of the hash within that tree block
@@ -93,7 +91,6 @@ unsigned int vs_geom_hash_offset(const struct vs_geom *g, unsigned int level,
 
 	return (idx & ((1ULL << g->log_arity) - 1)) * g->digest_size;
 }
-EXPORT_SYMBOL_NS_GPL(vs_geom_hash_offset, VS_NS);
 
 /**
  * vs_geom_covered() - data blocks covered by a tree block
@@ -113,4 +110,3 @@ void vs_geom_covered(const struct vs_geom *g, unsigned int level,
 	*first = start;
 	*count = min(span, g->data_blocks - start);
 }
-EXPORT_SYMBOL_NS_GPL(vs_geom_covered, VS_NS);

@@ -5,7 +5,7 @@
  */
 #include <crypto/hash.h>
 #include <linux/err.h>
-#include <linux/module.h>
+#include <linux/kernel.h>
 #include <linux/slab.h>
 
 #include "vs_private.h"
@@ -37,7 +37,6 @@ unsigned int vs_alg_digest_size(unsigned int alg)
 	}
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(vs_alg_digest_size, VS_NS);
 
 /**
  * vs_hasher_init() - prepare salted hashing
@@ -77,7 +76,6 @@ int vs_hasher_init(struct vs_hasher *h, unsigned int alg, const u8 *salt,
 	memcpy(h->padded_salt, salt, salt_size);
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(vs_hasher_init, VS_NS);
 
 /**
  * vs_hasher_destroy() - free what vs_hasher_init() allocated
@@ -90,7 +88,6 @@ void vs_hasher_destroy(struct vs_hasher *h)
 		crypto_free_shash(h->tfm);
 	memset(h, 0, sizeof(*h));
 }
-EXPORT_SYMBOL_NS_GPL(vs_hasher_destroy, VS_NS);
 
 /**
  * vs_hash_block() - salted hash of one data or tree block
@@ -119,7 +116,6 @@ int vs_hash_block(const struct vs_hasher *h, const void *block,
 	shash_desc_zero(desc);
 	return err;
 }
-EXPORT_SYMBOL_NS_GPL(vs_hash_block, VS_NS);
 
 /**
  * vs_hash_plain() - unsalted hash of a buffer
@@ -138,7 +134,6 @@ int vs_hash_plain(const struct vs_hasher *h, const void *buf,
 	desc->tfm = h->tfm;
 	return crypto_shash_digest(desc, buf, len, out);
 }
-EXPORT_SYMBOL_NS_GPL(vs_hash_plain, VS_NS);
 
 /**
  * vs_file_digest() - fs-verity file digest of a descriptor
@@ -165,4 +160,3 @@ int vs_file_digest(const struct vs_hasher *h,
 	kfree(copy);
 	return err;
 }
-EXPORT_SYMBOL_NS_GPL(vs_file_digest, VS_NS);

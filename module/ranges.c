@@ -2,7 +2,7 @@
 /*
  * ranges.c - merging bad blocks into byte ranges (pure)
  */
-#include <linux/module.h>
+#include <linux/kernel.h>
 #include <linux/string.h>
 
 #include "vs_private.h"
@@ -15,7 +15,6 @@ void vs_acc_init(struct vs_range_acc *acc)
 {
 	memset(acc, 0, sizeof(*acc));
 }
-EXPORT_SYMBOL_NS_GPL(vs_acc_init, VS_NS);
 
 static bool mergeable(const struct verity_scrub_range *a,
 		      const struct verity_scrub_range *b)
@@ -50,7 +49,6 @@ bool vs_acc_add(struct vs_range_acc *acc, const struct verity_scrub_range *r,
 	}
 	return true;
 }
-EXPORT_SYMBOL_NS_GPL(vs_acc_add, VS_NS);
 
 /**
  * vs_acc_flush() - close the open range
@@ -67,4 +65,3 @@ bool vs_acc_flush(struct vs_range_acc *acc, struct verity_scrub_range *out)
 	acc->open = false;
 	return true;
 }
-EXPORT_SYMBOL_NS_GPL(vs_acc_flush, VS_NS);
