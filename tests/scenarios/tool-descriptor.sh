@@ -1,0 +1,61 @@
+# verify-file and the fs-verity descriptor: a root hash changed on disk while
+# the kernel holds the old digest is corruption (flagged by the module from
+# 6.5, found by comparing with FS_IOC_MEASURE_VERITY before); a malformed
+# descriptor (EUCLEAN) is corruption too.
+# vs-kernels: 6.1 6.12
+# vs-fs: ext4
+VF=/opt/bin/verify-file
+VF_OUT=/tmp/vf.out
+# vf_run ARGS...: run verify-file; stdout in $VF_OUT, both streams on the
+# console; returns verify-file's exit status.
+vf_run() {
+	_rc=0
+	"$VF" "$@" > $VF_OUT 2> /tmp/vf.err || _rc=$?
+	cat $VF_OUT /tmp/vf.err > /dev/console
+	return $_rc
+}
+# vf_ranges: the "ranges" array of the first file of the last --json run.
+vf_ranges() {
+	grep -o '"ranges":\[[^]]*\]' $VF_OUT | head -n 1 | sed 's/^"ranges"://'
+}
+# vf_str KEY, vf_num KEY: the first value of KEY in the last --json run.
+vf_str() {
+	grep -o "\"$1\":\"[^\"]*\"" $VF_OUT | head -n 1 | sed 's/^[^:]*:"//; s/"$//'
+}
+vf_num() {
+	grep -o "\"$1\":[0-9a-z.]*" $VF_OUT | head -n 1 | sed 's/^[^:]*://'
+}
+
+vs_mkfs
+f=$VS_MNT/d
+vs_verity_file "$f" 1048576
+good=$("$VS_BIN/fsverity" measure "$f" | cut -d' ' -f1)
+# ext4: the descriptor follows the tree (3 blocks here) at the next block.
+desc=$(( $(vs_tree_offset "$f") + 3 * 4096 ))
+exec 3< "$f"		# keep the inode, and the digest the kernel holds
+vs_corrupt_file "$f" $((desc + 16))
+vs_expect_rc changed-rc 1 vf_run --json "$f"
+vs_expect_eq changed-flag true "$(vf_num descriptor_changed)"
+vs_expect_eq changed-status bad "$(vf_str status)"
+vs_expect_eq changed-ranges "[]" "$(vf_ranges)"
+vs_expect_eq changed-measured "$good" "$(vf_str measured_digest)"
+if [ "$(vf_str digest)" != "$good" ]; then
+	vs_pass changed-digest-from-disk
+else
+	vs_fail changed-digest-from-disk "verify-file reported the old digest"
+fi
+vs_expect_rc changed-human-rc 1 vf_run "$f"
+vs_expect_eq changed-human 1 "$(grep -c "^$f: BAD: descriptor changed (on disk sha256:[0-9a-f]*, kernel holds $good)\$" $VF_OUT)"
+vs_expect_rc changed-expect-rc 1 vf_run --json --expect-digest "$good" "$f"
+vs_expect_eq changed-expect false "$(vf_num digest_matches)"
+
+vs_corrupt_file "$f" $((desc + 16))	# restored
+vs_expect_rc restored-rc 0 vf_run --json "$f"
+vs_expect_eq restored-flag false "$(vf_num descriptor_changed)"
+
+vs_corrupt_file "$f" "$desc"		# version 1 -> 0xfe
+vs_expect_rc malformed-rc 1 vf_run --json "$f"
+vs_expect_eq malformed-flag true "$(vf_num descriptor_corrupt)"
+vs_expect_eq malformed-error "the fs-verity descriptor on disk is malformed (corrupt)" \
+	"$(vf_str error)"
+exec 3<&-
