@@ -77,7 +77,7 @@ struct hf_job {
  * @work: queued on its CPU
  * @job: the run
  * @blocks: blocks this worker hashed
- * @check: XOR of the first 8 bytes of its digests (keeps the work honest)
+ * @check: sum of the first 8 bytes of its digests (keeps the work honest)
  */
 struct hf_worker {
 	struct work_struct work;
@@ -121,7 +121,7 @@ static void hf_work(struct work_struct *work)
 				return;
 			}
 			memcpy(&head, digest, sizeof(head));
-			w->check ^= head;
+			w->check += head;
 			w->blocks++;
 		}
 		cond_resched();
@@ -335,7 +335,7 @@ static int hf_execute(struct hf_cmd *c)
 				crypto_shash_driver_name(job->hasher.tfm));
 		for (i = 0; i < c->threads; i++) {
 			blocks += workers[i].blocks;
-			check ^= workers[i].check;
+			check += workers[i].check;
 			len += scnprintf(hf_result + len, sizeof(hf_result) - len,
 					 "%s%llu", i ? "," : "",
 					 workers[i].blocks);
