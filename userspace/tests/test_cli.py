@@ -570,9 +570,15 @@ def options_reach_the_kernel():
 def start_slow(w, *args):
     with open(os.path.join(w.dir, ".spec"), "w") as f:
         f.write("\n".join(w.spec) + "\n")
-    env = dict(os.environ, VF_FAKE_SPEC=os.path.join(w.dir, ".spec"))
-    return subprocess.Popen([FAKE] + list(args), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, env=env)
+    env = dict(os.environ, VF_FAKE_SPEC=os.path.join(w.dir, ".spec"),
+               VF_FAKE_LOG=w.log)
+    p = subprocess.Popen([FAKE] + list(args), stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, env=env)
+    # wait until the first ioctl call: signal handlers are installed then
+    deadline = time.time() + 20
+    while not w.calls() and time.time() < deadline and p.poll() is None:
+        time.sleep(0.02)
+    return p
 
 
 @test
@@ -584,7 +590,7 @@ def sigint_stops_cleanly_with_partial_report():
         g = w.file("slow2", 256 * BS, "slowms=50")
         h = w.file("never", BS)
         p = start_slow(w, "--json", "-j", jobs, f, g, h)
-        time.sleep(0.4)
+        time.sleep(0.3)
         p.send_signal(signal.SIGINT)
         t0 = time.time()
         out, err = p.communicate(timeout=10)
@@ -606,7 +612,7 @@ def sigint_stops_cleanly_with_partial_report():
     w = World()
     f = w.file("slow", 256 * BS, "slowms=50")
     p = start_slow(w, f)
-    time.sleep(0.3)
+    time.sleep(0.2)
     p.send_signal(signal.SIGTERM)
     out, err = p.communicate(timeout=10)
     eq(p.returncode, 32, "SIGTERM exit")
