@@ -36,7 +36,7 @@ result version-checks-only-in-compat "$([ -z "$out" ] && echo 0 || echo 1)" \
 
 d=$build/sparse-6.12
 mkdir -p "$d"
-rsync -a --delete --exclude '*.o' --exclude '*.ko' module kunit uapi Kbuild "$d/"
+rsync -a --delete --exclude "*.o" --exclude "*.ko" module kunit uapi Kbuild VERSION "$d/"
 out=$(make -C "$kdir" M="$d" C=2 W=1 modules 2>&1)
 status=$?
 warn=$(echo "$out" | grep -E 'warning:|error:')

@@ -113,7 +113,8 @@ def build_module(kernel, kdir, extra=()):
     run(['rsync', '-a', '--delete', '--exclude', '*.o', '--exclude', '*.ko',
          '--exclude', '.*.cmd',
          os.path.join(TOP, 'module'), os.path.join(TOP, 'kunit'),
-         os.path.join(TOP, 'uapi'), os.path.join(TOP, 'Kbuild'), d + '/'],
+         os.path.join(TOP, 'uapi'), os.path.join(TOP, 'Kbuild'),
+         os.path.join(TOP, 'VERSION'), d + '/'],
         check=True)
     cmd = ['make', '-C', kdir, f'M={d}', 'W=1', 'KCFLAGS=-Werror',
            f'-j{os.cpu_count() or 2}', 'modules'] + list(extra)
