@@ -15,7 +15,12 @@ cache=${VS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/verity-scrub}
 mkdir -p "$cache"
 log() { echo "provision: $*" >&2; }
 
+RECIPE_612="x86_64_defconfig kvm_guest.config fragment; bzImage modules; v1"
 kver=$("$here/install-deps.sh")
+
+# One provisioning at a time: parallel callers wait, then find the cache.
+exec 9> "$cache/.lock"
+flock 9
 
 provision_61() {
 	local pkg="linux-image-$kver-unsigned" ver dir
@@ -38,7 +43,9 @@ provision_612() {
 	local ver hash dir src jobs
 	ver=$(apt-cache policy linux-source-6.12 | sed -n 's/^ *Candidate: //p')
 	[ -n "$ver" ] && [ "$ver" != "(none)" ] || { log "no candidate for linux-source-6.12"; exit 1; }
-	hash=$(cat "$here/kernel-6.12.config" "$0" | sha256sum | cut -c1-12)
+	# Keyed by the config fragment and the recipe below (bump RECIPE when
+	# the way the kernel is built changes).
+	hash=$( (echo "$RECIPE_612"; cat "$here/kernel-6.12.config") | sha256sum | cut -c1-12)
 	dir="$cache/k612-$ver-$hash"
 	src="$dir/src"
 	if [ ! -e "$dir/.done" ]; then
