@@ -207,8 +207,9 @@ int verity_scrub_fd(struct verity_scrub_dev *dev, int fd,
 /**
  * verity_scrub_path() - open a file read-only and scrub it
  * @dev: handle from verity_scrub_open().
- * @path: the file.  FIFOs are not waited on: a path that is not a regular
- *	file fails with -EINVAL before anything is read.
+ * @path: the file.  FIFOs are not waited on: a directory fails with
+ *	-EISDIR and any other path that is not a regular file with -EINVAL,
+ *	before anything is read.
  * @opts: as for verity_scrub_fd().
  * @res: as for verity_scrub_fd().
  *

@@ -102,8 +102,8 @@ vs_expect_eq all-bad 3 "$(vf_sum bad)"
 vs_dm_restore
 
 # A non-verity file and a missing one: operational errors.
-echo plain > $VS_MNT/plain
-vs_expect_rc plain-rc 8 vf_run --json $VS_MNT/plain
+echo plain > "$VS_MNT"/plain
+vs_expect_rc plain-rc 8 vf_run --json "$VS_MNT"/plain
 vs_expect_eq plain-error "not an fs-verity file" "$(vf_str error)"
-vs_expect_rc missing-rc 8 vf_run --json $VS_MNT/missing
+vs_expect_rc missing-rc 8 vf_run --json "$VS_MNT"/missing
 vs_expect_eq missing-error "cannot open: No such file or directory" "$(vf_str error)"
