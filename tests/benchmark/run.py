@@ -257,7 +257,7 @@ def summarize(info, runs):
                     continue
                 threads = int(rs[0]['floor'].get('threads', 1))
                 cpu = [w * threads for w in walls]   # workers spin the whole time
-                proc_cpu = cpu
+                proc_cpu = [None]                    # no process: kernel workers
                 growth = [0 for _ in rs]
                 rss = [None]
                 driver = rs[0]['floor'].get('driver')
@@ -281,7 +281,8 @@ def summarize(info, runs):
                 'mib_per_s_median': size / 2**20 / med,
                 'mib_per_s_best': size / 2**20 / min(walls),
                 'cpu_all_s_median': statistics.median(cpu),
-                'cpu_process_s_median': statistics.median(proc_cpu),
+                'cpu_process_s_median': (statistics.median(proc_cpu)
+                                         if proc_cpu[0] is not None else None),
                 'cache_growth_bytes_median': statistics.median(growth),
                 'cache_growth_pct_median': 100.0 * statistics.median(growth) / size,
                 'maxrss_kb_max': max(rss) if rss[0] is not None else None,
@@ -390,7 +391,7 @@ def markdown(meta, summary):
                 f'{s["wall_median_s"]:.2f} | {s["mib_per_s_median"]:.0f} | '
                 f'{s["cpu_all_s_median"]:.2f} | '
                 f'{"/".join(f"{x:.1f}" for x in s.get("cpu_busy_s_per_vcpu_median", [])) or "-"} | '
-                f'{s["cpu_process_s_median"]:.2f} | '
+                f'{fmt(s["cpu_process_s_median"], ".2f")} | '
                 f'{growth / 2**20:+.1f} MiB ({100.0 * growth / c["bytes"]:.1f}%) | '
                 f'{fmt(rss and rss / 1024, ".1f")} MiB |'.replace('- MiB', '-'))
         rows = targets(c)
@@ -433,8 +434,8 @@ def plot(meta, summary, path):
         ax.set_yticklabels(names, fontsize=8)
         ax.set_xlabel('MiB/s (median; bars: min..max of runs)')
         ax.set_title(f'{case}: {c["bytes"] / 2**20:.0f} MiB, cold cache')
-        for yy, v in zip(y, vals):
-            ax.text(v, yy, f' {v:.0f}', va='center', fontsize=7)
+        for yy, v, h in zip(y, vals, hi):
+            ax.text(v + h, yy, f'  {v:.0f}', va='center', fontsize=8)
     g = meta['guest']
     fig.suptitle(f'verity-scrub benchmark {meta["date"]}: Linux {g.get("kernel", "?")}, '
                  f'{g.get("cpus", "?")} vCPUs (qemu TCG), {int(g.get("mem_total_kb", 0)) // 1024} '
