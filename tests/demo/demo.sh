@@ -3,11 +3,17 @@
 # vs-fs: ext4
 
 say() { printf '\n### %s\n' "$*" > /dev/console; }
+# show CMD...: print the command, its output (through a file, so no
+# progress line: that is only for terminals) and its exit status.
 show() {
 	printf '$ %s\n' "$*" > /dev/console
 	_rc=0
-	"$@" > /dev/console 2>&1 || _rc=$?
+	"$@" > /tmp/demo.out 2>&1 || _rc=$?
+	cat /tmp/demo.out > /dev/console
 	printf '(exit status %s)\n' "$_rc" > /dev/console
+}
+cat_null() {
+	cat "$1" > /dev/null
 }
 
 vs_mkfs
@@ -23,7 +29,7 @@ say "Make the disk fail the sectors under data block 1500 (dm error target)"
 vs_dm_error "$(vs_phys "$f" $((1500 * 4096)))" 4096
 vs_drop_caches
 say "What cat sees: just EIO"
-show cat "$f"
+show cat_null "$f"
 say "What verify-file sees"
 show /opt/bin/verify-file "$f"
 show /opt/bin/verify-file --json "$f"
