@@ -146,15 +146,21 @@ def build_hashfloor(kernel, kdir):
 
 
 def patch_module(kernel, kdir, mdir, patch):
-    """Rebuild the private module copy in mdir with a patch applied."""
-    p = subprocess.run(['patch', '-p1', '-d', mdir, '-i', patch],
+    """Build the module from a fresh copy of mdir's sources with a patch
+    applied, in its own directory (mdir stays the tree's module: make would
+    not notice the patch being undone).  Returns (ok, output, dir)."""
+    pdir = mdir.rstrip('/') + '-patched'
+    shutil.rmtree(pdir, ignore_errors=True)
+    subprocess.run(['rsync', '-a', '--exclude', '*.o', '--exclude', '*.ko',
+                    '--exclude', '.*.cmd', mdir + '/', pdir + '/'], check=True)
+    p = subprocess.run(['patch', '-p1', '-d', pdir, '-i', patch],
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if p.returncode != 0:
-        return False, p.stdout
-    p = subprocess.run(['make', '-C', kdir, f'M={mdir}', 'modules'],
+        return False, p.stdout, pdir
+    p = subprocess.run(['make', '-C', kdir, f'M={pdir}', 'modules'],
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    log(f'module built with {patch}')
-    return p.returncode == 0, p.stdout
+    log(f'module built with {patch} in {pdir}')
+    return p.returncode == 0, p.stdout, pdir
 
 
 def kernel_config(kinfo):
@@ -532,8 +538,8 @@ def main():
         return 1
     ok, out, mdir = vsbench.build_module(args.kernel, kinfo['kdir'])
     if ok and args.module_patch:
-        ok, out = patch_module(args.kernel, kinfo['kdir'], mdir,
-                               os.path.abspath(args.module_patch))
+        ok, out, mdir = patch_module(args.kernel, kinfo['kdir'], mdir,
+                                     os.path.abspath(args.module_patch))
     if not ok:
         log('verity_scrub.ko did not build; module methods will be missing:\n'
             + out[-2000:])
