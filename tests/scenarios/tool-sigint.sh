@@ -30,6 +30,21 @@ vf_sum() {
 		head -n 1 | sed 's/^[^:]*://'
 }
 
+# vf_wait_started PID: wait until verify-file has opened the device (its
+# signal handlers are installed by then: start-up is slow under TCG).
+vf_wait_started() {
+	_n=0
+	while [ $_n -lt 120 ]; do
+		for _fd in /proc/"$1"/fd/*; do
+			[ "$(readlink "$_fd" 2>/dev/null)" = /dev/verity-scrub ] &&
+				return 0
+		done
+		sleep 1
+		_n=$((_n + 1))
+	done
+	return 1
+}
+
 vs_mkfs
 f=$VS_MNT/big
 size=$((256 * 1048576))
@@ -38,6 +53,7 @@ vs_corrupt_file "$f" 100
 
 "$VF" --json "$f" > $VF_OUT 2> /tmp/vf.err &
 pid=$!
+vs_expect_rc int-started 0 vf_wait_started $pid
 sleep 1
 kill -INT $pid
 rc=0
@@ -59,6 +75,7 @@ vs_expect_eq resume-verified $((size - cur)) "$(vf_num bytes_verified)"
 vs_corrupt_file "$f" 100		# repaired
 "$VF" "$f" > $VF_OUT 2> /tmp/vf.err &
 pid=$!
+vs_expect_rc term-started 0 vf_wait_started $pid
 sleep 1
 kill -TERM $pid
 rc=0
