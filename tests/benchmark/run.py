@@ -268,6 +268,7 @@ def summarize(info, runs):
                 rss = [None]
                 driver = rs[0]['floor'].get('driver')
                 percpu = [[]]
+                seen = None
             else:
                 walls = [r['wall_ns'] / 1e9 for r in rs]
                 cpu = [r['busy_ticks'] / r['hz'] for r in rs]
@@ -278,6 +279,11 @@ def summarize(info, runs):
                 driver = None
                 percpu = [[t / r['hz'] for t in r.get('cpu_busy_ticks', [])]
                           for r in rs]
+                # Share of the run's vCPU time the guest accounted at all:
+                # under TCG a vCPU thread the host does not run loses ticks,
+                # so this is low when the host is busy.
+                seen = [(r['busy_ticks'] + r['idle_ticks'] + r['iowait_ticks'])
+                        / r['hz'] / (r['ncpu'] * r['wall_ns'] / 1e9) for r in rs]
             med = statistics.median(walls)
             res[method] = {
                 'runs': len(walls),
@@ -295,6 +301,8 @@ def summarize(info, runs):
             }
             if driver:
                 res[method]['crypto_driver'] = driver
+            if seen:
+                res[method]['vcpu_time_seen_median'] = statistics.median(seen)
             if percpu and percpu[0]:
                 res[method]['cpu_busy_s_per_vcpu_median'] = [
                     statistics.median(p[i] for p in percpu if len(p) > i)
@@ -380,12 +388,15 @@ def markdown(meta, summary):
            f'methods in a rotating order. Times in seconds; MiB/s from the median; '
            f'"CPU, all" is the busy time of all vCPUs over the run (/proc/stat: '
            f'includes fs-verity\'s kworkers), "CPU, process" the process\'s own '
-           f'user+sys; cache growth is /proc/meminfo Cached after minus before.', '']
+           f'user+sys; cache growth is /proc/meminfo Cached after minus before. '
+           f'"vCPU time seen": busy+idle+iowait ticks / (vCPUs x wall); under TCG the '
+           f'guest loses the ticks of a vCPU the host is not running, so well below '
+           f'100% means the host starved the guest during that run.', '']
     for case, c in summary.items():
         out += [f'## {case}: {c["bytes"] / 2**20:.0f} MiB file', '',
                 '| method | runs | min s | median s | MiB/s | CPU, all s | '
-                'per vCPU s | CPU, process s | cache growth | peak RSS |',
-                '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|']
+                'per vCPU s | vCPU time seen | CPU, process s | cache growth | peak RSS |',
+                '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|']
         for method in meta['methods']:
             s = c['methods'].get(method)
             if not s:
@@ -397,9 +408,10 @@ def markdown(meta, summary):
                 f'{s["wall_median_s"]:.2f} | {s["mib_per_s_median"]:.0f} | '
                 f'{s["cpu_all_s_median"]:.2f} | '
                 f'{"/".join(f"{x:.1f}" for x in s.get("cpu_busy_s_per_vcpu_median", [])) or "-"} | '
+                f'{fmt(s.get("vcpu_time_seen_median") and 100 * s["vcpu_time_seen_median"], ".0f")}% | '
                 f'{fmt(s["cpu_process_s_median"], ".2f")} | '
                 f'{growth / 2**20:+.1f} MiB ({100.0 * growth / c["bytes"]:.1f}%) | '
-                f'{fmt(rss and rss / 1024, ".1f")} MiB |'.replace('- MiB', '-'))
+                f'{fmt(rss and rss / 1024, ".1f")} MiB |'.replace('- MiB', '-').replace('-%', '-'))
         rows = targets(c)
         if rows:
             out += ['', '| target (issue 5), judged on medians | measured | met |',
@@ -477,6 +489,8 @@ def main():
             data = json.load(f)
         base = sys.argv[2][:-len('.json')]
         if sys.argv[1] == '--report':
+            data['summary'] = summarize({'cases': data['meta']['cases']},
+                                        data['runs'])
             for c in data['summary'].values():
                 c['targets'] = [{'target': t, 'value': v, 'met': ok}
                                 for t, v, ok in targets(c)]
