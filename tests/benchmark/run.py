@@ -35,6 +35,7 @@ TOP = os.path.abspath(os.path.join(HERE, '..', '..'))
 # A private build directory: other developers' `make check` runs share
 # build/ and would race with ours on build/mod-6.1 and build/tools.
 os.environ.setdefault('VS_BUILD', os.path.join(TOP, 'build', 'benchmark'))
+sys.dont_write_bytecode = True      # no __pycache__ in the source tree
 sys.path.insert(0, os.path.join(TOP, 'tests', 'bench'))
 import vsbench  # noqa: E402  (the bench's machinery, reused as is)
 
