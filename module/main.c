@@ -37,3 +37,4 @@ module_exit(vs_exit);
 
 MODULE_DESCRIPTION("Scrub fs-verity files from disk and classify bad ranges");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(VS_VERSION);
