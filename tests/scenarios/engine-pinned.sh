@@ -1,0 +1,34 @@
+# Engine: a cached, verified page held by someone else (spliced into a
+# pipe) is still dropped from the cache and read from disk again, so damage
+# under it is found (on btrfs the read fails its csum: UNKNOWN).
+# vs-kernels: 6.1 6.12
+# vs-fs: ext4 f2fs btrfs
+. /tests/scenarios/helpers/engine-lib.sh
+
+vs_mkfs
+f=$VS_MNT/p
+vs_verity_file "$f" $((256 * 4096))
+sync
+if [ "$VS_FS" = btrfs ]; then
+	phys=$(/opt/bin/findblock "$VS_DEV" "$f" $((3 * 4096)))
+else
+	phys=$(vs_phys "$f" $((3 * 4096)))
+fi
+exec 3< "$f"
+echo 1 > /proc/sys/vm/drop_caches
+cat "$f" > /dev/null
+/opt/bin/pinpage "$f" $((3 * 4096)) 60 > /tmp/es-pin &
+pin=$!
+while ! grep -q pinned /tmp/es-pin; do sleep 1; done
+vs_corrupt_dev $((phys + 100))
+vs_expect_rc pinned-still-reads 0 "$VS_BIN/dd" if="$f" of=/dev/null bs=4096 skip=3 count=1 status=none
+vs_expect_rc scrub-rc 0 es_scrub "$f"
+if [ "$VS_FS" = btrfs ]; then
+	vs_expect_eq found "RANGE 12288 4096 UNKNOWN NONE 0;" "$(es_ranges)"
+else
+	vs_expect_eq found "RANGE 12288 4096 HASH_MISMATCH NONE 0;" "$(es_ranges)"
+fi
+vs_expect_eq nothing-skipped 0 "$(es_field skipped)"
+kill $pin
+wait $pin || true
+exec 3<&-
