@@ -180,6 +180,27 @@ struct verity_scrub_args {
 /* The first published size of struct verity_scrub_args. */
 #define VERITY_SCRUB_ARGS_SIZE_VER0	240
 
+/*
+ * VERITY_SCRUB_IOC_SCRUB - scrub the file @fd over [@start, @end)
+ *
+ * Returns 0 when the call ended normally: the range is done, or the range
+ * buffer filled (VERITY_SCRUB_OUT_RANGES_FULL); bad ranges are results,
+ * not errors.  The call dispatches on the ioctl's type and number only, so
+ * callers built with a larger struct use the same command.  Errors (nothing
+ * is changed on any of them but -EINTR):
+ *   -EBADF    @fd is not open, or not open for reading
+ *   -EINVAL   not a regular file; unknown @flags; @size below
+ *             VERITY_SCRUB_ARGS_SIZE_VER0; @retries above the maximum
+ *   -E2BIG    @size larger than the kernel knows, with a non-zero tail
+ *   -ENODATA  a regular file without fs-verity
+ *   -EFAULT   bad argument or range array pointer
+ *   -EUCLEAN  the verity descriptor on disk is malformed (corruption)
+ *   -EIO      the verity descriptor cannot be read
+ *   -EINTR    a signal arrived: the out fields, the ranges found so far
+ *             and the @start cursor are copied out; call again to resume
+ * Access: whoever can open /dev/verity-scrub (mode 0600 by default; see the
+ * project's udev rule) may scrub any file they can open for reading.
+ */
 #define VERITY_SCRUB_IOC_SCRUB	_IOWR('v', 0xa0, struct verity_scrub_args)
 
 #endif /* _UAPI_LINUX_VERITY_SCRUB_H */
