@@ -1,5 +1,7 @@
 # Engine: a file larger than guest RAM scrubs; the page cache afterwards has
-# not grown by more than 1% of the file; speed compared with dd bs=4M.
+# not grown by more than 1% of the file.  The dd and scrub times are printed
+# for information only (VS-MEASURE): speed is judged by make bench, never by
+# a timed assertion here.
 # vs-kernels: 6.1 6.12
 # vs-fs: ext4
 # vs-mem: 384
@@ -26,4 +28,3 @@ echo "VS-MEASURE $VS_KERNEL large 512MiB: dd bs=4M ${dd_cs}0 ms, scrub ${scrub_c
 vs_expect_eq range "RANGE $((400 * 1048576 + 12288)) 4096 HASH_MISMATCH NONE 0;" \
 	"$(es_ranges)"
 vs_expect_eq cache-growth-under-1pct 1 "$(( (after - before) * 1024 < size / 100 ))"
-vs_expect_eq not-slower-than-2x-dd 1 "$(( scrub_cs <= 2 * dd_cs + 50 ))"

@@ -8,25 +8,7 @@
 # vs-fs: ext4
 # vs-module: no
 KO=/lib/vs/dkms/verity_scrub.ko
-VF=/opt/bin/verify-file
-VF_OUT=/tmp/vf.out
-
-# vf_run ARGS...: verify-file, stdout in $VF_OUT, both streams on the console.
-vf_run() {
-	_rc=0
-	"$VF" "$@" > $VF_OUT 2> /tmp/vf.err || _rc=$?
-	cat $VF_OUT /tmp/vf.err > /dev/console
-	return $_rc
-}
-vf_ranges() {
-	grep -o '"ranges":\[[^]]*\]' $VF_OUT | head -n 1 | sed 's/^"ranges"://'
-}
-vf_str() {
-	grep -o "\"$1\":\"[^\"]*\"" $VF_OUT | head -n 1 | sed 's/^[^:]*:"//; s/"$//'
-}
-vf_num() {
-	grep -o "\"$1\":[0-9a-z.]*" $VF_OUT | head -n 1 | sed 's/^[^:]*://'
-}
+. /tests/scenarios/helpers/tool-lib.sh
 
 if [ ! -f "$KO" ]; then
 	vs_fail dkms-module "$KO missing: tests/install/run.sh must build build/dkms-6.1/verity_scrub.ko before the 6.1 guest boots"
