@@ -596,6 +596,20 @@ def cmd_demo(args):
     return 0 if ok else 1
 
 
+def lock_build_dir():
+    """One run per build directory (logs, module trees and initramfs live
+    there); set VS_BUILD to run several side by side.  Waits for a run
+    already using it.  Returns the open lock file: keep it while running."""
+    os.makedirs(BUILD, exist_ok=True)
+    lock = open(os.path.join(BUILD, '.lock'), 'w')
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        log(f'another run uses {BUILD}; waiting (or set VS_BUILD)')
+        fcntl.flock(lock, fcntl.LOCK_EX)
+    return lock
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -611,15 +625,7 @@ def main():
     d = sub.add_parser('demo')
     d.add_argument('--kernel', default='6.1', choices=KERNELS)
     args = ap.parse_args()
-    # One run per build directory (logs, module trees and initramfs live
-    # there); set VS_BUILD to run several side by side.
-    os.makedirs(BUILD, exist_ok=True)
-    lock = open(os.path.join(BUILD, '.lock'), 'w')
-    try:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        log(f'another vsbench run uses {BUILD}; waiting (or set VS_BUILD)')
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    lock = lock_build_dir()  # noqa: F841 (held until exit)
     return {'check': cmd_check, 'run': cmd_run, 'demo': cmd_demo}[args.cmd](args)
 
 

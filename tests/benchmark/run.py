@@ -541,16 +541,8 @@ def main():
         log(f'warning: the big case ({args.big_mb} MiB) is not larger than '
             f'guest RAM ({args.mem_mb} MiB)')
 
-    # One run per build directory, as vsbench does (BENCH runs share
-    # build/benchmark; set VS_BUILD to run another side by side).
-    import fcntl
-    os.makedirs(BUILD, exist_ok=True)
-    lock = open(os.path.join(BUILD, '.lock'), 'w')
-    try:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        log(f'another run uses {BUILD}; waiting (or set VS_BUILD)')
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    # BENCH runs share build/benchmark; set VS_BUILD to run another beside.
+    lock = vsbench.lock_build_dir()  # noqa: F841 (held until exit)
     t0 = time.time()
     subprocess.run([os.path.join(TOP, 'tests', 'bench', 'install-deps.sh')],
                    stdout=subprocess.DEVNULL, check=True)
