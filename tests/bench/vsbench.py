@@ -51,6 +51,7 @@ class Results:
         self.failed = 0
         self.skipped = 0
         self.failures = []
+        self.times = []     # (guest seconds, "kernel/scenario[fs]")
 
     def add(self, ok, name, why=''):
         if ok:
@@ -64,6 +65,17 @@ class Results:
     def skip(self, name, why):
         self.skipped += 1
         print(f'SKIP {name} -- {why}', flush=True)
+
+    def report_times(self, logdir, top=8):
+        """Where guest time went: all units to a file, the slowest printed."""
+        if not self.times:
+            return
+        ranked = sorted(self.times, reverse=True)
+        with open(os.path.join(logdir, 'unit-times.txt'), 'w') as f:
+            for secs, tag in ranked:
+                f.write(f'{secs:5d}s {tag}\n')
+        log('slowest guest units (guest seconds; all in logs/unit-times.txt): '
+            + ', '.join(f'{tag} {secs}s' for secs, tag in ranked[:top]))
 
     def summary(self):
         if self.failures:
@@ -297,12 +309,15 @@ def parse_units(text):
         m = re.search(r'VS-BEGIN (\S+) (\S+)', line)
         if m:
             cur = (m.group(1), m.group(2))
-            units[cur] = {'lines': [], 'ended': False, 'rc': None}
+            units[cur] = {'lines': [], 'ended': False, 'rc': None,
+                          'secs': None}
             continue
-        m = re.search(r'VS-END (\S+) (\S+) rc=(\d+)', line)
+        m = re.search(r'VS-END (\S+) (\S+) rc=(\d+)(?: secs=(\d+))?', line)
         if m and cur == (m.group(1), m.group(2)):
             units[cur]['ended'] = True
             units[cur]['rc'] = int(m.group(3))
+            if m.group(4) is not None:
+                units[cur]['secs'] = int(m.group(4))
             cur = None
             continue
         if cur:
@@ -399,6 +414,8 @@ def run_guests(kernel, kinfo, initramfs, units, res, logdir, kunit=False):
 
 def judge_unit(kernel, kinfo, sc, name, fs, u, res, logdir, logpath):
     tag = f'{kernel}/{name}[{fs}]'
+    if u.get('secs') is not None:
+        res.times.append((u['secs'], tag))
     if sc is None:
         kunit_results(kernel, kinfo['kdir'], u['lines'], res, logdir)
     else:
@@ -518,6 +535,7 @@ def cmd_check(args):
                    kunit=has_kunit and not args.only)
     if not args.no_lint:
         lint(res)
+    res.report_times(logdir)
     log(f'check took {time.time() - t0:.0f}s')
     res.summary()
     return 1 if res.failed else 0
@@ -554,6 +572,7 @@ def cmd_run(args):
         for f in (fs.split(',') if fs else sc.fs):
             units.append((sc, f))
     run_guests(args.kernel, kinfo, initramfs, units, res, logdir, kunit=kunit)
+    res.report_times(logdir)
     res.summary()
     return 1 if res.failed else 0
 
