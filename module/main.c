@@ -24,12 +24,20 @@ static struct miscdevice vs_misc = {
 
 static int __init vs_init(void)
 {
-	return misc_register(&vs_misc);
+	int err = vs_direct_init();
+
+	if (err)
+		return err;
+	err = misc_register(&vs_misc);
+	if (err)
+		vs_direct_exit();
+	return err;
 }
 
 static void __exit vs_exit(void)
 {
 	misc_deregister(&vs_misc);
+	vs_direct_exit();
 }
 
 module_init(vs_init);

@@ -14,8 +14,16 @@
 
 #include "vs_private.h"
 
-/* Map byte @pos of the mapping to a device block; -EOPNOTSUPP if unmapped. */
-static int map_block(struct inode *inode, u64 pos, sector_t *phys)
+/**
+ * vs_map_block() - device block of the filesystem block holding byte @pos
+ * @inode: the verity file
+ * @pos: byte offset in its mapping
+ * @phys: set to the block number, in filesystem blocks
+ *
+ * Return: 0, or -EOPNOTSUPP when the block cannot be read raw (no
+ * ->bmap(), a hole or inline data, encrypted, not on s_bdev).
+ */
+int vs_map_block(struct inode *inode, u64 pos, sector_t *phys)
 {
 	struct block_device *bdev = inode->i_sb->s_bdev;
 	unsigned int blkbits = inode->i_blkbits;
@@ -66,7 +74,7 @@ static int raw_read(struct vs_scrub *s, u64 pos, u8 *buf, unsigned int len,
 	void *kaddr;
 	int err;
 
-	err = map_block(s->inode, pos, &phys);
+	err = vs_map_block(s->inode, pos, &phys);
 	if (err)
 		return err;
 	for (;;) {

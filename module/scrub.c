@@ -3,6 +3,8 @@
  * scrub.c - the page-cache walk: evict a window, read it ahead in one
  * large request while the previous window is checked, wait for each folio,
  * send failed folios to classification, report ranges, drop the window.
+ * Files the direct path (direct.c) can read go there; it sends back here
+ * the pages it did not find clean.
  *
  * Three ranges are involved, all in bytes of the file:
  *   [s->first, s->end)  the blocks to scrub (block aligned, clamped to EOF)
@@ -342,15 +344,24 @@ static void drop_window(struct vs_scrub *s, unsigned int slot, pgoff_t w,
 	}
 }
 
+/**
+ * vs_scrub_set_deadline() - start the retry budget of a window
+ * @s: scrub
+ */
+void vs_scrub_set_deadline(struct vs_scrub *s)
+{
+	s->deadline = jiffies + VS_RETRY_BUDGET;
+	if (time_after(s->deadline, s->call_deadline))
+		s->deadline = s->call_deadline;
+}
+
 static int check_window(struct vs_scrub *s, unsigned int slot, pgoff_t w,
 			unsigned long nr)
 {
 	pgoff_t idx = w;
 	int err;
 
-	s->deadline = jiffies + VS_RETRY_BUDGET;
-	if (time_after(s->deadline, s->call_deadline))
-		s->deadline = s->call_deadline;
+	vs_scrub_set_deadline(s);
 	while (idx < w + nr) {
 		err = check_folio(s, slot, w, &idx);
 		if (err)
@@ -358,6 +369,27 @@ static int check_window(struct vs_scrub *s, unsigned int slot, pgoff_t w,
 		cond_resched();
 	}
 	return 0;
+}
+
+/**
+ * vs_scrub_cached() - scrub pages [w, w + nr) through the page cache
+ * @s: scrub
+ * @w: first page
+ * @nr: number of pages, at most VS_WINDOW_PAGES
+ *
+ * The direct path sends here what it found not clean: evicted, read by
+ * the filesystem and verified by fs-verity, failures classified.
+ *
+ * Return: as vs_scrub_file() while scrubbing.
+ */
+int vs_scrub_cached(struct vs_scrub *s, pgoff_t w, unsigned long nr)
+{
+	int err;
+
+	start_window(s, 0, w, nr);
+	err = check_window(s, 0, w, nr);
+	drop_window(s, 0, w, nr);
+	return err;
 }
 
 static unsigned long window_len(const struct vs_scrub *s, pgoff_t w)
@@ -375,7 +407,6 @@ static int scrub_windows(struct vs_scrub *s)
 	unsigned int slot = 0;
 	int err = 0;
 
-	s->call_deadline = jiffies + VS_CALL_BUDGET;
 	if (nr)
 		start_window(s, slot, w, nr);
 	while (nr) {
@@ -442,8 +473,10 @@ int vs_scrub_file(struct file *file, struct verity_scrub_args *args,
 	s->uranges = uranges;
 	err = vs_scrub_setup(s, file, args);
 	if (!err) {
+		s->call_deadline = jiffies + VS_CALL_BUDGET;
 		if (s->first < s->end)
-			err = scrub_windows(s);
+			err = vs_direct_possible(s) ? vs_scrub_direct(s) :
+						      scrub_windows(s);
 		err = finish(s, err);
 	}
 	vs_scrub_teardown(s);

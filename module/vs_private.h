@@ -200,6 +200,34 @@ int vs_walk_block(struct vs_walk *w, u64 blk, struct vs_evidence *ev);
 bool vs_walk_known_bad(const struct vs_walk *w, u64 blk);
 int vs_classify_block(struct vs_walk *w, u64 blk, struct vs_verdict *v);
 
+/* tree.c */
+
+/**
+ * struct vs_tree_cursor - tree blocks held and verified along a walk
+ * @geom: tree layout
+ * @hasher: salted hashing
+ * @root_hash: root hash from the descriptor on disk
+ * @ops: block reads (->read_tree only)
+ * @priv: argument of @ops
+ * @block: per level, block_size bytes: the verified block held
+ * @held: per level, index of that block in the tree, or U64_MAX
+ */
+struct vs_tree_cursor {
+	const struct vs_geom *geom;
+	const struct vs_hasher *hasher;
+	const u8 *root_hash;
+	const struct vs_io_ops *ops;
+	void *priv;
+	u8 *block[VS_MAX_LEVELS];
+	u64 held[VS_MAX_LEVELS];
+};
+
+int vs_tree_init(struct vs_tree_cursor *c, const struct vs_geom *geom,
+		 const struct vs_hasher *hasher, const u8 *root_hash,
+		 const struct vs_io_ops *ops, void *priv);
+void vs_tree_destroy(struct vs_tree_cursor *c);
+int vs_tree_want(struct vs_tree_cursor *c, u64 blk, const u8 **want);
+
 /* setup.c */
 
 /**
@@ -259,10 +287,19 @@ void vs_scrub_teardown(struct vs_scrub *s);
 
 /* rawio.c */
 extern const struct vs_io_ops vs_raw_ops;
+int vs_map_block(struct inode *inode, u64 pos, sector_t *phys);
 
 /* scrub.c */
 int vs_scrub_file(struct file *file, struct verity_scrub_args *args,
 		  struct verity_scrub_range __user *uranges);
+void vs_scrub_set_deadline(struct vs_scrub *s);
+int vs_scrub_cached(struct vs_scrub *s, pgoff_t w, unsigned long nr);
+
+/* direct.c */
+bool vs_direct_possible(const struct vs_scrub *s);
+int vs_scrub_direct(struct vs_scrub *s);
+int vs_direct_init(void);
+void vs_direct_exit(void);
 
 /* ioctl.c */
 long vs_ioctl(struct file *file, unsigned int cmd, unsigned long arg);

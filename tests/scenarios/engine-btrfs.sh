@@ -13,6 +13,7 @@ vs_expect_rc clean-rc 0 es_scrub "$f"
 vs_expect_eq clean-no-ranges "" "$(es_ranges)"
 vs_expect_eq clean-cursor "$size" "$(es_field start)"
 vs_expect_eq digest "$(es_digest "$f")" "$(es_field digest)"
+vs_expect_eq not-direct 0 "$(( $(es_field flags) & 8 ))"
 
 sync
 phys=$(/opt/bin/findblock "$VS_DEV" "$f" $((30 * 4096)))

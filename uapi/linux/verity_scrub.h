@@ -96,8 +96,14 @@ struct verity_scrub_range {
 #define VERITY_SCRUB_FLAG_KEEP_CACHE	_BITULL(0)
 /* Do not classify failed blocks: report them all as UNKNOWN (benchmarks). */
 #define VERITY_SCRUB_FLAG_NO_CLASSIFY	_BITULL(1)
+/*
+ * Read all data through the page cache, verified by fs-verity as read()
+ * does, instead of straight from the device (see VERITY_SCRUB_OUT_DIRECT).
+ */
+#define VERITY_SCRUB_FLAG_PAGE_CACHE	_BITULL(2)
 #define VERITY_SCRUB_FLAGS_ALL \
-	(VERITY_SCRUB_FLAG_KEEP_CACHE | VERITY_SCRUB_FLAG_NO_CLASSIFY)
+	(VERITY_SCRUB_FLAG_KEEP_CACHE | VERITY_SCRUB_FLAG_NO_CLASSIFY | \
+	 VERITY_SCRUB_FLAG_PAGE_CACHE)
 
 /* Flags for verity_scrub_args.out_flags */
 /*
@@ -110,6 +116,14 @@ struct verity_scrub_range {
 #define VERITY_SCRUB_OUT_DIGEST_CHECKED		_BITULL(1)
 /* The range buffer filled; @start is where the first unreported block is. */
 #define VERITY_SCRUB_OUT_RANGES_FULL		_BITULL(2)
+/*
+ * The data was read straight from the device in large requests, bypassing
+ * and leaving alone the page cache, and hashed by the module on every CPU;
+ * pages not found clean that way were read again through the page cache
+ * and classified.  Not set with KEEP_CACHE or PAGE_CACHE, nor for files
+ * that cannot be read raw (btrfs, encrypted, inline data, ...).
+ */
+#define VERITY_SCRUB_OUT_DIRECT			_BITULL(3)
 
 /* Default for verity_scrub_args.retries when 0 is passed, and the cap. */
 #define VERITY_SCRUB_DEFAULT_RETRIES	3

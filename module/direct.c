@@ -1,0 +1,532 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * direct.c - the direct clean path: read a window of the file straight
+ * from the block device in large bios of our own (bmap()), hash its blocks
+ * on every CPU with the module's own code, and check them against the
+ * tree.  The next window is in flight while one is hashed.  The page
+ * cache is left alone; pages of a window that are not clean here (a
+ * failed bio, a block that does not match, a tree block that cannot be
+ * used) go through the page-cache walk, which classifies them.
+ */
+#include <linux/bio.h>
+#include <linux/blkdev.h>
+#include <linux/completion.h>
+#include <linux/fs.h>
+#include <linux/fscrypt.h>
+#include <linux/highmem.h>
+#include <linux/refcount.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+
+#include "vs_private.h"
+
+#define VS_MAX_HASHERS	8
+
+/**
+ * struct vs_dwin - one window's buffer and the bios reading it
+ * @ref: the scrub's reference plus one per bio in flight; the last one
+ *	frees the window, so a killed scrub does not wait for its bios
+ * @pending: bios in flight, plus one while they are being submitted
+ * @done: completed when @pending drops to zero
+ * @failed: some bio failed
+ * @unmapped: some block could not be mapped: nothing was read
+ * @w: first page of the window (page index in the file)
+ * @nr: number of pages
+ * @pages: VS_WINDOW_PAGES pages, allocated once
+ */
+struct vs_dwin {
+	refcount_t ref;
+	atomic_t pending;
+	struct completion done;
+	bool failed;
+	bool unmapped;
+	pgoff_t w;
+	unsigned long nr;
+	struct page *pages[VS_WINDOW_PAGES];
+};
+
+/**
+ * struct vs_hash_job - hash a share of a window's blocks
+ * @work: queued on vs_hash_wq (job 0 runs in the scrubbing task)
+ * @d: the scrub's direct state
+ * @first: first block, counted from the window's first block
+ * @count: number of blocks
+ * @err: 0 or the hashing error
+ */
+struct vs_hash_job {
+	struct work_struct work;
+	struct vs_direct *d;
+	unsigned int first;
+	unsigned int count;
+	int err;
+};
+
+/**
+ * struct vs_direct - state of the direct path of one scrub
+ * @s: the scrub
+ * @win: the window being checked and the one in flight
+ * @digests: hash of each block of the window being checked
+ * @cur: that window
+ * @base: its first block (file block index)
+ * @bad: pages of that window left to the page-cache walk
+ * @tree: the tree blocks on the path of the block being checked
+ * @jobs: hashing shares
+ * @nr_jobs: number of shares used
+ */
+struct vs_direct {
+	struct vs_scrub *s;
+	struct vs_tree_cursor tree;
+	struct vs_dwin *win[2];
+	u8 *digests;
+	struct vs_dwin *cur;
+	u64 base;
+	DECLARE_BITMAP(bad, VS_WINDOW_PAGES);
+	struct vs_hash_job jobs[VS_MAX_HASHERS];
+	unsigned int nr_jobs;
+};
+
+static struct workqueue_struct *vs_hash_wq;
+
+static void dwin_free(struct vs_dwin *dw)
+{
+	unsigned int i;
+
+	for (i = 0; i < VS_WINDOW_PAGES; i++)
+		if (dw->pages[i])
+			__free_page(dw->pages[i]);
+	kfree(dw);
+}
+
+static void dwin_put(struct vs_dwin *dw)
+{
+	if (dw && refcount_dec_and_test(&dw->ref))
+		dwin_free(dw);
+}
+
+static struct vs_dwin *dwin_alloc(unsigned long nr_pages)
+{
+	struct vs_dwin *dw = kzalloc(sizeof(*dw), GFP_KERNEL);
+	unsigned long i;
+
+	if (!dw)
+		return NULL;
+	refcount_set(&dw->ref, 1);
+	init_completion(&dw->done);
+	for (i = 0; i < nr_pages; i++) {
+		dw->pages[i] = alloc_page(GFP_KERNEL);
+		if (!dw->pages[i]) {
+			dwin_free(dw);
+			return NULL;
+		}
+	}
+	return dw;
+}
+
+static void dwin_end_io(struct bio *bio)
+{
+	struct vs_dwin *dw = bio->bi_private;
+
+	if (bio->bi_status)
+		WRITE_ONCE(dw->failed, true);
+	bio_put(bio);
+	if (atomic_dec_and_test(&dw->pending))
+		complete(&dw->done);
+	dwin_put(dw);
+}
+
+static void dwin_submit_bio(struct vs_dwin *dw, struct bio *bio)
+{
+	refcount_inc(&dw->ref);
+	atomic_inc(&dw->pending);
+	bio->bi_private = dw;
+	bio->bi_end_io = dwin_end_io;
+	submit_bio(bio);
+}
+
+/**
+ * struct vs_bio_build - building the bios of one window
+ * @dw: the window
+ * @bdev: the filesystem's device
+ * @bio: the bio being filled, or NULL
+ * @next: the device block that would extend @bio
+ * @blkbits: log2 of the filesystem block size
+ */
+struct vs_bio_build {
+	struct vs_dwin *dw;
+	struct block_device *bdev;
+	struct bio *bio;
+	sector_t next;
+	unsigned int blkbits;
+};
+
+/*
+ * Add filesystem block @phys to the bio being built, or submit that bio
+ * and start another when @phys does not follow on the device or the bio
+ * is full.
+ */
+static void add_block(struct vs_bio_build *b, sector_t phys,
+		      struct page *page, unsigned int off,
+		      unsigned long pages_left)
+{
+	unsigned int len = 1U << b->blkbits;
+
+	if (b->bio && (phys != b->next ||
+		       bio_add_page(b->bio, page, len, off) != len)) {
+		dwin_submit_bio(b->dw, b->bio);
+		b->bio = NULL;
+	}
+	if (!b->bio) {
+		b->bio = bio_alloc(b->bdev, min_t(unsigned long, pages_left,
+						  BIO_MAX_VECS),
+				   REQ_OP_READ, GFP_KERNEL);
+		b->bio->bi_iter.bi_sector = phys << (b->blkbits - SECTOR_SHIFT);
+		__bio_add_page(b->bio, page, len, off);
+	}
+	b->next = phys + 1;
+}
+
+/*
+ * Map every filesystem block of pages [w, w + nr) and read them in as few
+ * bios as the layout allows.  Blocks past EOF are zeroes.  If a block
+ * cannot be mapped, nothing is read and the window is marked unmapped.
+ */
+static void start_dwin(struct vs_direct *d, struct vs_dwin *dw, pgoff_t w,
+		       unsigned long nr)
+{
+	struct inode *inode = d->s->inode;
+	struct vs_bio_build b = {
+		.dw = dw, .bdev = inode->i_sb->s_bdev,
+		.blkbits = inode->i_blkbits,
+	};
+	unsigned int off, bs = i_blocksize(inode);
+	u64 pos, size = i_size_read(inode);
+	unsigned long i;
+	sector_t phys;
+
+	dw->w = w;
+	dw->nr = nr;
+	dw->failed = false;
+	dw->unmapped = false;
+	atomic_set(&dw->pending, 1);
+	reinit_completion(&dw->done);
+	for (i = 0; i < nr && !dw->unmapped; i++) {
+		for (off = 0; off < PAGE_SIZE; off += bs) {
+			pos = ((u64)(w + i) << PAGE_SHIFT) + off;
+			if (pos >= size) {
+				zero_user_segment(dw->pages[i], off, PAGE_SIZE);
+				break;
+			}
+			if (vs_map_block(inode, pos, &phys)) {
+				dw->unmapped = true;
+				break;
+			}
+			add_block(&b, phys, dw->pages[i], off, nr - i);
+		}
+	}
+	if (b.bio)
+		dwin_submit_bio(dw, b.bio);
+	if (atomic_dec_and_test(&dw->pending))
+		complete(&dw->done);
+	if (!dw->unmapped)
+		d->s->args->bytes_read += min_t(u64, (u64)nr << PAGE_SHIFT,
+						size - ((u64)w << PAGE_SHIFT));
+}
+
+/*
+ * fs-verity hashes the last block with zeroes past EOF, whatever the disk
+ * holds there.
+ */
+static void zero_tail(struct vs_dwin *dw, u64 size)
+{
+	pgoff_t p = size >> PAGE_SHIFT;
+
+	if (offset_in_page(size) && p >= dw->w && p < dw->w + dw->nr)
+		zero_user_segment(dw->pages[p - dw->w], offset_in_page(size),
+				  PAGE_SIZE);
+}
+
+static void hash_share(struct vs_hash_job *job)
+{
+	struct vs_direct *d = job->d;
+	const struct vs_geom *g = &d->s->geom;
+	unsigned int per_page = PAGE_SIZE >> g->log_blocksize;
+	u64 win_blk0 = (u64)d->cur->w * per_page;
+	unsigned int i;
+
+	for (i = job->first; i < job->first + job->count; i++) {
+		u64 blk = d->base + i;
+		unsigned int p = blk - win_blk0;
+		void *kaddr = kmap_local_page(d->cur->pages[p / per_page]);
+
+		job->err = vs_hash_block(&d->s->hasher,
+					 kaddr + (p % per_page) * g->block_size,
+					 g->block_size,
+					 d->digests + (size_t)i * g->digest_size);
+		kunmap_local(kaddr);
+		if (job->err)
+			return;
+		cond_resched();
+	}
+}
+
+static void hash_work(struct work_struct *work)
+{
+	hash_share(container_of(work, struct vs_hash_job, work));
+}
+
+/* Hash @count blocks from d->base on every CPU; the caller takes a share. */
+static int hash_blocks(struct vs_direct *d, unsigned int count)
+{
+	unsigned int n = clamp(count / 64, 1U, d->nr_jobs);
+	unsigned int i, at = 0;
+	int err = 0;
+
+	for (i = 0; i < n; i++) {
+		struct vs_hash_job *job = &d->jobs[i];
+
+		job->first = at;
+		job->count = count / n + (i < count % n);
+		job->err = 0;
+		at += job->count;
+		if (i)
+			queue_work(vs_hash_wq, &job->work);
+	}
+	hash_share(&d->jobs[0]);
+	for (i = 0; i < n; i++) {
+		if (i)
+			flush_work(&d->jobs[i].work);
+		err = err ?: d->jobs[i].err;
+	}
+	return err;
+}
+
+/* Mark the pages holding data blocks [blk, blk + count) of the window bad. */
+static void mark_bad(struct vs_direct *d, u64 blk, u64 count)
+{
+	unsigned int shift = PAGE_SHIFT - d->s->geom.log_blocksize;
+	pgoff_t first = blk >> shift, last = (blk + count - 1) >> shift;
+
+	first = max(first, d->cur->w);
+	last = min(last, d->cur->w + d->cur->nr - 1);
+	if (first <= last)
+		bitmap_set(d->bad, first - d->cur->w, last - first + 1);
+}
+
+/*
+ * Check the hashes of blocks [d->base, d->base + count) against the tree.
+ * A tree block that cannot be used marks all the blocks it covers.
+ */
+static int compare_blocks(struct vs_direct *d, unsigned int count)
+{
+	const struct vs_geom *g = &d->s->geom;
+	u64 blk, end = d->base + count;
+	const u8 *want;
+	int err;
+
+	for (blk = d->base; blk < end; blk++) {
+		err = vs_tree_want(&d->tree, blk, &want);
+		if (err == -EINTR)
+			return err;
+		if (err) {
+			u64 first, n;
+
+			vs_geom_covered(g, 0, blk, &first, &n);
+			mark_bad(d, blk, first + n - blk);
+			blk = first + n - 1;
+			continue;
+		}
+		if (memcmp(want, d->digests + (blk - d->base) * g->digest_size,
+			   g->digest_size))
+			mark_bad(d, blk, 1);
+	}
+	return 0;
+}
+
+/*
+ * Account the clean pages of the window and send the runs of bad pages to
+ * the page-cache walk, in file order.
+ */
+static int settle(struct vs_direct *d)
+{
+	struct vs_scrub *s = d->s;
+	struct vs_dwin *dw = d->cur;
+	unsigned long i = 0, j;
+	u64 from, to;
+	int err;
+
+	while (i < dw->nr) {
+		bool bad = test_bit(i, d->bad);
+
+		j = bad ? find_next_zero_bit(d->bad, dw->nr, i) :
+			  find_next_bit(d->bad, dw->nr, i);
+		if (bad) {
+			err = vs_scrub_cached(s, dw->w + i, j - i);
+			if (err)
+				return err;
+		} else {
+			from = max_t(u64, (u64)(dw->w + i) << PAGE_SHIFT,
+				     s->first);
+			to = min_t(u64, (u64)(dw->w + j) << PAGE_SHIFT, s->end);
+			if (from < to) {
+				s->args->bytes_verified += to - from;
+				s->cursor = to;
+			}
+		}
+		i = j;
+	}
+	return 0;
+}
+
+/* Wait for the window @dw, hash and check it, settle it. */
+static int check_dwin(struct vs_direct *d, struct vs_dwin *dw)
+{
+	struct vs_scrub *s = d->s;
+	u32 lbs = s->geom.log_blocksize;
+	u64 from = max_t(u64, (u64)dw->w << PAGE_SHIFT, s->first);
+	u64 to = min_t(u64, (u64)(dw->w + dw->nr) << PAGE_SHIFT, s->end);
+	unsigned int count;
+	int err;
+
+	if (wait_for_completion_killable(&dw->done))
+		return -EINTR;
+	zero_tail(dw, s->geom.data_size);
+	d->cur = dw;
+	bitmap_zero(d->bad, VS_WINDOW_PAGES);
+	if (dw->unmapped || READ_ONCE(dw->failed)) {
+		bitmap_set(d->bad, 0, dw->nr);
+		return settle(d);
+	}
+	d->base = from >> lbs;
+	count = ((to - 1) >> lbs) - d->base + 1;
+	err = hash_blocks(d, count);
+	if (!err)
+		err = compare_blocks(d, count);
+	if (!err)
+		err = settle(d);
+	return err;
+}
+
+static unsigned long window_len(const struct vs_scrub *s, pgoff_t w)
+{
+	pgoff_t last = (s->end - 1) >> PAGE_SHIFT;
+
+	return w > last ? 0 : min_t(u64, VS_WINDOW_PAGES, last - w + 1);
+}
+
+static int direct_setup(struct vs_direct *d, struct vs_scrub *s)
+{
+	pgoff_t w = s->first >> PAGE_SHIFT;
+	unsigned long nr = window_len(s, w);
+	unsigned int per_page = PAGE_SIZE >> s->geom.log_blocksize;
+	unsigned int i;
+
+	d->s = s;
+	if (vs_tree_init(&d->tree, &s->geom, &s->hasher, s->desc->root_hash,
+			 &vs_raw_ops, s))
+		return -ENOMEM;
+	d->nr_jobs = clamp(num_online_cpus(), 1U, (unsigned int)VS_MAX_HASHERS);
+	for (i = 0; i < d->nr_jobs; i++) {
+		INIT_WORK(&d->jobs[i].work, hash_work);
+		d->jobs[i].d = d;
+	}
+	d->digests = kvmalloc_array(VS_WINDOW_PAGES * per_page,
+				    s->geom.digest_size, GFP_KERNEL);
+	d->win[0] = dwin_alloc(nr);
+	if (window_len(s, w + nr))
+		d->win[1] = dwin_alloc(VS_WINDOW_PAGES);
+	if (!d->digests || !d->win[0] ||
+	    (window_len(s, w + nr) && !d->win[1]))
+		return -ENOMEM;
+	return 0;
+}
+
+static void direct_teardown(struct vs_direct *d)
+{
+	dwin_put(d->win[0]);
+	dwin_put(d->win[1]);
+	kvfree(d->digests);
+	vs_tree_destroy(&d->tree);
+}
+
+/**
+ * vs_direct_possible() - can this scrub read the file's blocks directly?
+ * @s: scrub, set up
+ *
+ * Return: true for a file on one block device with ->bmap(), not
+ * encrypted, whose blocks are at most a page, when the caller did not ask
+ * for the page cache.
+ */
+bool vs_direct_possible(const struct vs_scrub *s)
+{
+	const struct inode *inode = s->inode;
+
+	if (s->args->flags & (VERITY_SCRUB_FLAG_KEEP_CACHE |
+			      VERITY_SCRUB_FLAG_PAGE_CACHE))
+		return false;
+	return inode->i_sb->s_bdev && inode->i_mapping->a_ops->bmap &&
+	       !IS_ENCRYPTED(inode) && inode->i_blkbits <= PAGE_SHIFT &&
+	       s->geom.log_blocksize <= PAGE_SHIFT;
+}
+
+/**
+ * vs_scrub_direct() - scrub [s->first, s->end) through the direct path
+ * @s: scrub, set up; vs_direct_possible() is true
+ *
+ * Return: 0, -EINTR (s->cursor says where to resume), -ENOSPC when the
+ * range array filled, -EFAULT, -ENOMEM.
+ */
+int vs_scrub_direct(struct vs_scrub *s)
+{
+	struct vs_direct *d = kzalloc(sizeof(*d), GFP_KERNEL);
+	pgoff_t w = s->first >> PAGE_SHIFT;
+	unsigned long nr, next_nr;
+	unsigned int slot = 0;
+	int err;
+
+	if (!d)
+		return -ENOMEM;
+	err = direct_setup(d, s);
+	if (err)
+		goto out;
+	s->args->out_flags |= VERITY_SCRUB_OUT_DIRECT;
+	nr = window_len(s, w);
+	start_dwin(d, d->win[0], w, nr);
+	while (nr) {
+		next_nr = window_len(s, w + nr);
+		if (next_nr)
+			start_dwin(d, d->win[!slot], w + nr, next_nr);
+		vs_scrub_set_deadline(s);
+		err = check_dwin(d, d->win[slot]);
+		if (!err && signal_pending(current))
+			err = -EINTR;
+		if (err)
+			break;
+		w += nr;
+		nr = next_nr;
+		slot = !slot;
+	}
+out:
+	direct_teardown(d);
+	kfree(d);
+	return err;
+}
+
+/**
+ * vs_direct_init() - create the hashing workqueue (module load)
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int vs_direct_init(void)
+{
+	vs_hash_wq = alloc_workqueue("verity_scrub_hash",
+				     WQ_UNBOUND | WQ_HIGHPRI, 0);
+	return vs_hash_wq ? 0 : -ENOMEM;
+}
+
+/**
+ * vs_direct_exit() - destroy it (module unload; no scrub is running)
+ */
+void vs_direct_exit(void)
+{
+	destroy_workqueue(vs_hash_wq);
+}
