@@ -80,100 +80,17 @@ static void test_blk_status(struct kunit *test)
 			VERITY_SCRUB_DETAIL_OTHER);
 }
 
-/**
- * struct fake - a device holding one file and its tree
- * @t: the file and tree as built (and checked against libfsverity)
- * @data: what the device returns for data blocks
- * @tree: what it returns for tree blocks
- * @bad_data: data block whose read fails, or -1
- * @bad_tree: tree block whose read fails, or -1
- * @err: the error of those reads
- * @detail: the detail of those reads
- * @data_reads: number of data reads
- */
-struct fake {
-	struct vs_tree t;
-	u8 *data;
-	u8 *tree;
-	s64 bad_data;
-	s64 bad_tree;
-	int err;
-	u32 detail;
-	unsigned int data_reads;
-};
-
-static int fake_read(struct fake *f, const u8 *src, u64 blk, s64 bad,
-		     u8 *buf, u32 *detail)
+static struct vs_fake *fake_new(struct kunit *test, struct vs_walk *w,
+				const char *name)
 {
-	if ((s64)blk == bad) {
-		*detail = f->detail;
-		return f->err;
-	}
-	memcpy(buf, src + blk * f->t.g.block_size, f->t.g.block_size);
-	return 0;
-}
-
-static int fake_read_data(void *priv, u64 blk, u8 *buf, u32 *detail)
-{
-	struct fake *f = priv;
-
-	f->data_reads++;
-	return fake_read(f, f->data, blk, f->bad_data, buf, detail);
-}
-
-static int fake_read_tree(void *priv, u64 blk, u8 *buf, u32 *detail)
-{
-	struct fake *f = priv;
-
-	return fake_read(f, f->tree, blk, f->bad_tree, buf, detail);
-}
-
-static const struct vs_io_ops fake_ops = {
-	.read_data = fake_read_data,
-	.read_tree = fake_read_tree,
-};
-
-static const struct vs_vector *find_vector(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < vs_test_nvectors; i++)
-		if (!strcmp(vs_test_vectors[i].name, name))
-			return &vs_test_vectors[i];
-	return NULL;
-}
-
-static struct fake *fake_new(struct kunit *test, struct vs_walk *w,
-			     const char *name)
-{
-	const struct vs_vector *v = find_vector(name);
-	struct fake *f;
-	u32 bs;
-
-	KUNIT_ASSERT_NOT_NULL(test, v);
-	f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, f);
-	vs_test_build(test, v, &f->t);
-	KUNIT_ASSERT_EQ(test, 0, memcmp(f->t.root, v->root_hash,
-					f->t.g.digest_size));
-	bs = f->t.g.block_size;
-	f->data = kunit_kmalloc(test, (f->t.g.data_blocks + 1) * bs,
-				GFP_KERNEL);
-	f->tree = kunit_kmalloc(test, (f->t.g.tree_blocks + 1) * bs,
-				GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, f->data);
-	KUNIT_ASSERT_NOT_NULL(test, f->tree);
-	memcpy(f->data, f->t.data, (f->t.g.data_blocks + 1) * bs);
-	memcpy(f->tree, f->t.tree, (f->t.g.tree_blocks + 1) * bs);
-	f->bad_data = -1;
-	f->bad_tree = -1;
-	f->err = -EIO;
+	struct vs_fake *f = vs_fake_new(test, name);
+	u32 bs = f->t.g.block_size;
 
 	w->buf = kunit_kmalloc(test, bs, GFP_KERNEL);
 	w->tbuf = kunit_kmalloc(test, bs, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, w->buf);
 	KUNIT_ASSERT_NOT_NULL(test, w->tbuf);
-	vs_walk_init(w, &f->t.g, &f->t.h, f->t.root, &fake_ops, f);
+	vs_walk_init(w, &f->t.g, &f->t.h, f->t.root, &vs_fake_ops, f);
 	return f;
 }
 
@@ -194,7 +111,7 @@ static void expect_verdict(struct kunit *test, struct vs_walk *w, u64 blk,
 static void test_walk_clean(struct kunit *test)
 {
 	struct vs_walk w;
-	struct fake *f = fake_new(test, &w, VEC3);
+	struct vs_fake *f = fake_new(test, &w, VEC3);
 
 	KUNIT_ASSERT_EQ(test, f->t.g.num_levels, 3);
 	expect_verdict(test, &w, 0, GOOD, 0, 0);
@@ -206,7 +123,7 @@ static void test_walk_clean(struct kunit *test)
 static void test_walk_data_corrupt(struct kunit *test)
 {
 	struct vs_walk w;
-	struct fake *f = fake_new(test, &w, VEC3);
+	struct vs_fake *f = fake_new(test, &w, VEC3);
 
 	f->data[500 * 1024 + 17] ^= 1;
 	f->data[1025 * 1024 + 99] ^= 0x80;	/* last byte of the file */
@@ -223,7 +140,7 @@ static void test_walk_tree_corrupt(struct kunit *test)
 
 	for (level = 0; level < 3; level++) {
 		struct vs_walk w;
-		struct fake *f = fake_new(test, &w, VEC3);
+		struct vs_fake *f = fake_new(test, &w, VEC3);
 		u64 tblk = vs_geom_tree_block(&f->t.g, level, 500);
 		u64 first, count;
 		unsigned int reads;
@@ -246,7 +163,7 @@ static void test_walk_tree_corrupt(struct kunit *test)
 static void test_walk_read_errors(struct kunit *test)
 {
 	struct vs_walk w;
-	struct fake *f = fake_new(test, &w, VEC3);
+	struct vs_fake *f = fake_new(test, &w, VEC3);
 
 	f->bad_data = 7;
 	f->detail = MED;
@@ -270,7 +187,7 @@ static void test_walk_read_errors(struct kunit *test)
 static void test_walk_single_block(struct kunit *test)
 {
 	struct vs_walk w;
-	struct fake *f = fake_new(test, &w, "one_byte");
+	struct vs_fake *f = fake_new(test, &w, "one_byte");
 
 	KUNIT_ASSERT_EQ(test, f->t.g.num_levels, 0);
 	expect_verdict(test, &w, 0, GOOD, 0, 0);

@@ -104,5 +104,82 @@ void vs_test_desc(const struct vs_vector *v, struct fsverity_descriptor *d)
 	memcpy(d->salt, v->salt, v->salt_size);
 }
 
+static int fake_read(struct vs_fake *f, const u8 *src, u64 blk, s64 bad,
+		     u8 *buf, u32 *detail)
+{
+	if ((s64)blk == bad) {
+		*detail = f->detail;
+		return f->err;
+	}
+	memcpy(buf, src + blk * f->t.g.block_size, f->t.g.block_size);
+	return 0;
+}
+
+static int fake_read_data(void *priv, u64 blk, u8 *buf, u32 *detail)
+{
+	struct vs_fake *f = priv;
+
+	f->data_reads++;
+	return fake_read(f, f->data, blk, f->bad_data, buf, detail);
+}
+
+static int fake_read_tree(void *priv, u64 blk, u8 *buf, u32 *detail)
+{
+	struct vs_fake *f = priv;
+
+	f->tree_reads++;
+	return fake_read(f, f->tree, blk, f->bad_tree, buf, detail);
+}
+
+/* Reads of a struct vs_fake (the ops' @priv). */
+const struct vs_io_ops vs_fake_ops = {
+	.read_data = fake_read_data,
+	.read_tree = fake_read_tree,
+};
+
+static const struct vs_vector *find_vector(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < vs_test_nvectors; i++)
+		if (!strcmp(vs_test_vectors[i].name, name))
+			return &vs_test_vectors[i];
+	return NULL;
+}
+
+/**
+ * vs_fake_new() - a fake device serving vector @name, nothing broken yet
+ * @test: test; allocations are freed with it
+ * @name: name of a vector in kunit/vectors.h
+ *
+ * Return: the device; f->t.h must be destroyed by the caller.
+ */
+struct vs_fake *vs_fake_new(struct kunit *test, const char *name)
+{
+	const struct vs_vector *v = find_vector(name);
+	struct vs_fake *f;
+	u32 bs;
+
+	KUNIT_ASSERT_NOT_NULL(test, v);
+	f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	vs_test_build(test, v, &f->t);
+	KUNIT_ASSERT_EQ(test, 0, memcmp(f->t.root, v->root_hash,
+					f->t.g.digest_size));
+	bs = f->t.g.block_size;
+	f->data = kunit_kmalloc(test, (f->t.g.data_blocks + 1) * bs,
+				GFP_KERNEL);
+	f->tree = kunit_kmalloc(test, (f->t.g.tree_blocks + 1) * bs,
+				GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, f->data);
+	KUNIT_ASSERT_NOT_NULL(test, f->tree);
+	memcpy(f->data, f->t.data, (f->t.g.data_blocks + 1) * bs);
+	memcpy(f->tree, f->t.tree, (f->t.g.tree_blocks + 1) * bs);
+	f->bad_data = -1;
+	f->bad_tree = -1;
+	f->err = -EIO;
+	return f;
+}
+
 MODULE_DESCRIPTION("KUnit tests of verity_scrub.ko");
 MODULE_LICENSE("GPL");

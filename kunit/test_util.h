@@ -57,9 +57,36 @@ struct vs_tree {
 extern const struct vs_vector vs_test_vectors[];
 extern const size_t vs_test_nvectors;
 
+/**
+ * struct vs_fake - a device holding one file and its tree, for the walks
+ * @t: the file and tree as built (and checked against libfsverity)
+ * @data: what the device returns for data blocks
+ * @tree: what it returns for tree blocks
+ * @bad_data: data block whose read fails, or -1
+ * @bad_tree: tree block whose read fails, or -1
+ * @err: the error of those reads
+ * @detail: the detail of those reads
+ * @data_reads: number of data reads
+ * @tree_reads: number of tree reads
+ */
+struct vs_fake {
+	struct vs_tree t;
+	u8 *data;
+	u8 *tree;
+	s64 bad_data;
+	s64 bad_tree;
+	int err;
+	u32 detail;
+	unsigned int data_reads;
+	unsigned int tree_reads;
+};
+
+extern const struct vs_io_ops vs_fake_ops;
+
 void vs_test_fill(u8 *buf, size_t size, u32 seed);
 void vs_test_build(struct kunit *test, const struct vs_vector *v,
 		   struct vs_tree *t);
 void vs_test_desc(const struct vs_vector *v, struct fsverity_descriptor *d);
+struct vs_fake *vs_fake_new(struct kunit *test, const char *name);
 
 #endif /* VS_TEST_UTIL_H */

@@ -30,6 +30,9 @@ void vf_usage(FILE *f)
 "      --retries N            retry a failed read N times (1-%d, default %d)\n"
 "      --keep-cache           do not evict cached pages first (faster, but\n"
 "                             does not prove the disk is good)\n"
+"      --page-cache           read through the page cache, verified by\n"
+"                             fs-verity as read() is, not straight from the\n"
+"                             device\n"
 "      --limit RATE           scrub at most RATE bytes/s (suffixes K M G T)\n"
 "      --expect-digest ALG:HEX\n"
 "                             the file digest must be ALG:HEX\n"
@@ -298,7 +301,7 @@ const struct vf_digest *vf_expected_for(const struct vf_opts *o,
 enum {
 	OPT_CROSS_MOUNTS = 256, OPT_RANGE, OPT_RETRIES, OPT_KEEP_CACHE,
 	OPT_LIMIT, OPT_EXPECT_DIGEST, OPT_EXPECT_DIGEST_FILE, OPT_NO_MODULE,
-	OPT_FALLBACK, OPT_JSON,
+	OPT_FALLBACK, OPT_JSON, OPT_PAGE_CACHE,
 };
 
 static const struct option long_options[] = {
@@ -308,6 +311,7 @@ static const struct option long_options[] = {
 	{ "range", required_argument, NULL, OPT_RANGE },
 	{ "retries", required_argument, NULL, OPT_RETRIES },
 	{ "keep-cache", no_argument, NULL, OPT_KEEP_CACHE },
+	{ "page-cache", no_argument, NULL, OPT_PAGE_CACHE },
 	{ "limit", required_argument, NULL, OPT_LIMIT },
 	{ "expect-digest", required_argument, NULL, OPT_EXPECT_DIGEST },
 	{ "expect-digest-file", required_argument, NULL, OPT_EXPECT_DIGEST_FILE },
@@ -365,6 +369,7 @@ static int parse_one(int c, struct vf_opts *o, int *have_digest_opt)
 					   "invalid --retries '%s'", optarg);
 		return 0;
 	case OPT_KEEP_CACHE: o->keep_cache = 1; return 0;
+	case OPT_PAGE_CACHE: o->page_cache = 1; return 0;
 	case OPT_LIMIT:
 		if (vf_parse_size(optarg, &o->limit) || !o->limit)
 			return usage_error("expected bytes per second > 0, "

@@ -217,12 +217,13 @@ void vf_print_file(FILE *out, const struct vf_run *run,
 			(unsigned long long)f->resume_offset);
 	if (run->o->verbose && f->have_info) {
 		vf_format_digest(a, sizeof(a), &f->digest);
-		fprintf(out, " [%s, block size %u, %llu bytes verified, %llu read, "
-			"%llu blocks retried%s]", a, f->block_size,
+		fprintf(out, " [%s, block size %u, %llu bytes verified, %llu read "
+			"%s, %llu blocks retried]", a, f->block_size,
 			(unsigned long long)f->bytes_verified,
 			(unsigned long long)f->bytes_read,
-			(unsigned long long)f->blocks_retried,
-			f->fallback ? ", without the module" : "");
+			f->fallback ? "without the module" :
+			f->direct ? "from the device" : "through the page cache",
+			(unsigned long long)f->blocks_retried);
 	}
 	fputc('\n', out);
 	if (f->bytes_skipped && !run->o->quiet)
@@ -416,6 +417,8 @@ static json_object *json_file(const struct vf_file *f)
 	add(o, "blocks_retried", json_object_new_uint64(f->blocks_retried));
 	add(o, "bytes_skipped", json_object_new_uint64(f->bytes_skipped));
 	add(o, "method", json_object_new_string(f->fallback ? "pread" : "module"));
+	add(o, "read_path", json_object_new_string(f->direct ? "direct" :
+						   "page_cache"));
 	if (f->have_info)
 		add(o, "descriptor_changed",
 		    json_object_new_boolean(f->descriptor_changed));

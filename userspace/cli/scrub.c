@@ -178,6 +178,7 @@ static void copy_result(struct vf_file *f, const struct verity_scrub_result *res
 	f->have_info = res->block_size != 0;
 	if (res->out_flags & VERITY_SCRUB_OUT_DESCRIPTOR_CHANGED)
 		f->descriptor_changed = 1;
+	f->direct = !!(res->out_flags & VERITY_SCRUB_OUT_DIRECT);
 	f->bytes_verified = res->bytes_verified;
 	f->bytes_read = res->bytes_read;
 	f->blocks_retried = res->blocks_retried;
@@ -202,6 +203,8 @@ static void scrub_module(struct vf_run *run, struct verity_scrub_dev *dev,
 	c.last_cursor = opts.start;
 	if (run->o->keep_cache)
 		opts.flags |= VERITY_SCRUB_FLAG_KEEP_CACHE;
+	if (run->o->page_cache)
+		opts.flags |= VERITY_SCRUB_FLAG_PAGE_CACHE;
 	opts.retries = run->o->retries;
 	opts.step = scrub_step(run);
 	opts.on_range = on_range;

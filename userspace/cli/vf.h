@@ -40,7 +40,7 @@ struct vf_expect_entry {
 
 struct vf_opts {
 	int json, quiet, verbose, recursive, cross_mounts;
-	int keep_cache, no_module, fallback;
+	int keep_cache, page_cache, no_module, fallback;
 	unsigned int jobs;
 	unsigned int retries;		/* 0: kernel default */
 	uint64_t limit;			/* bytes/s, 0: none */
@@ -64,6 +64,7 @@ struct vf_file {
 	char *path;
 	uint64_t size_hint;		/* from the walk, for progress */
 	int started, finished, interrupted, fallback;
+	int direct;			/* read straight from the device */
 	char *error;			/* operational error message */
 	int error_told;			/* already said once on stderr */
 	int have_info;

@@ -263,6 +263,10 @@ static int fake_scrub(int devfd, struct verity_scrub_args *a)
 	a->file_size = size;
 	a->out_flags = VERITY_SCRUB_OUT_DIGEST_CHECKED |
 		       (f->descchanged ? VERITY_SCRUB_OUT_DESCRIPTOR_CHANGED : 0);
+	/* as the module on ext4: direct unless told to use the page cache */
+	if (!(a->flags & (VERITY_SCRUB_FLAG_KEEP_CACHE |
+			  VERITY_SCRUB_FLAG_PAGE_CACHE)))
+		a->out_flags |= VERITY_SCRUB_OUT_DIRECT;
 	stop = halve && end > pos ? pos + (end - pos) / bs / 2 * bs : end;
 	for (; pos < stop; pos += blen) {
 		if (f->slowms && (pos / bs) % 16 == 0 && slow(f->slowms)) {

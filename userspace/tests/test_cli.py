@@ -567,6 +567,24 @@ def options_reach_the_kernel():
     check("too old" in doc["files"][0]["error"], doc["files"][0]["error"])
 
 
+@test
+def read_path_reported():
+    w = World()
+    f = w.file("f", 10 * BS)
+    rc, doc = w.json(f)
+    eq(rc, 0, "exit")
+    eq([c[3] for c in w.calls()], ["0"], "no flags")
+    eq(doc["files"][0]["read_path"], "direct", "module read it directly")
+    rc, doc = w.json("--page-cache", f)
+    eq(rc, 0, "page-cache exit")
+    eq([c[3] for c in w.calls()], ["0", "4"], "PAGE_CACHE flag")
+    eq(doc["files"][0]["read_path"], "page_cache", "through the page cache")
+    out = w.run("-v", "--page-cache", f).stdout.decode()
+    check("read through the page cache," in out, out)
+    out = w.run("-v", f).stdout.decode()
+    check("read from the device," in out, out)
+
+
 def start_slow(w, *args):
     with open(os.path.join(w.dir, ".spec"), "w") as f:
         f.write("\n".join(w.spec) + "\n")
