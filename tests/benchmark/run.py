@@ -58,6 +58,8 @@ METHODS = {
     'vf':            ('`verify-file` (ioctl)', 'module'),
     'ioctl':         ('ioctl, direct (vsb-scan)', 'module'),
     'ioctl-noclass': ('ioctl, NO_CLASSIFY (vsb-scan)', 'module'),
+    'ioctl-pagecache': ('ioctl, PAGE_CACHE: the page-cache walk (vsb-scan)',
+                        'module'),
     'vf-warm':       ('`verify-file`, file fully cached first', 'module'),
     'plain-dd':      ('non-verity copy, `dd bs=4M`', 'ref'),
     'hashfloor':     ('hash floor (module/hash.c, all vCPUs)', 'ref'),
@@ -66,8 +68,8 @@ METHODS = {
 DEFAULT_METHODS = list(METHODS)
 # The file larger than RAM: the scrubs and the references (it cannot be
 # cached whole, and each run is 3-4 times longer).
-DEFAULT_BIG_METHODS = ['cat', 'dd', 'vf-nomod', 'vf', 'ioctl', 'plain-dd',
-                       'hashfloor']
+DEFAULT_BIG_METHODS = ['cat', 'dd', 'vf-nomod', 'vf', 'ioctl',
+                       'ioctl-pagecache', 'plain-dd', 'hashfloor']
 USER_METHODS = [m for m, (_, k) in METHODS.items() if k == 'user']
 
 

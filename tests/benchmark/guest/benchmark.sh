@@ -75,6 +75,8 @@ method_cmd() {
 	ioctl)		[ $have_module = yes ] && echo "$B/vsb-scan ioctl $_v" ;;
 	ioctl-noclass)	[ $have_module = yes ] &&
 				echo "$B/vsb-scan ioctl $_v no-classify" ;;
+	ioctl-pagecache) [ $have_module = yes ] &&
+				echo "$B/vsb-scan ioctl $_v page-cache" ;;
 	plain-dd)	echo "$B/dd if=$VS_MNT/$2.plain of=/dev/null bs=4M" ;;
 	hashfloor|hashfloor-1cpu)
 		[ $have_floor = yes ] || return 0

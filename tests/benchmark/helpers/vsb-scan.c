@@ -5,7 +5,7 @@
  *   vsb-scan populate FILE [WINDOW_MIB]   mmap WINDOW (4) MiB at a time,
  *                                         MADV_POPULATE_READ, munmap
  *   vsb-scan touch FILE                   mmap the file, read one byte/page
- *   vsb-scan ioctl FILE [no-classify] [keep-cache]
+ *   vsb-scan ioctl FILE [no-classify] [keep-cache] [page-cache]
  *                                         VERITY_SCRUB_IOC_SCRUB directly
  *   vsb-scan hashfloor FILE|buf:MIB [bytes=N] [threads=N] [alg=N]
  *                                         [salt=HEX] [block=N]
@@ -196,7 +196,7 @@ static int usage(void)
 	fprintf(stderr,
 		"usage: vsb-scan populate FILE [WINDOW_MIB]\n"
 		"       vsb-scan touch FILE\n"
-		"       vsb-scan ioctl FILE [no-classify] [keep-cache]\n"
+		"       vsb-scan ioctl FILE [no-classify] [keep-cache] [page-cache]\n"
 		"       vsb-scan hashfloor FILE|buf:MIB [key=value...]\n");
 	return 2;
 }
@@ -221,6 +221,8 @@ int main(int argc, char **argv)
 				flags |= VERITY_SCRUB_FLAG_NO_CLASSIFY;
 			else if (!strcmp(argv[i], "keep-cache"))
 				flags |= VERITY_SCRUB_FLAG_KEEP_CACHE;
+			else if (!strcmp(argv[i], "page-cache"))
+				flags |= VERITY_SCRUB_FLAG_PAGE_CACHE;
 			else
 				return usage();
 		}
