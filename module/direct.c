@@ -21,6 +21,11 @@
 #include "vs_private.h"
 
 #define VS_MAX_HASHERS	8
+/*
+ * Windows in flight.  Under load the device may serve a window later than
+ * the CPUs hash one; a deeper queue lets it catch up in bursts.
+ */
+#define VS_DIRECT_DEPTH	4
 
 /**
  * struct vs_dwin - one window's buffer and the bios reading it
@@ -31,7 +36,7 @@
  * @failed: some bio failed
  * @unmapped: some block could not be mapped: nothing was read
  * @w: first page of the window (page index in the file)
- * @nr: number of pages
+ * @nr: number of pages; 0 when the window is not in use
  * @pages: VS_WINDOW_PAGES pages, allocated once
  */
 struct vs_dwin {
@@ -64,7 +69,7 @@ struct vs_hash_job {
 /**
  * struct vs_direct - state of the direct path of one scrub
  * @s: the scrub
- * @win: the window being checked and the one in flight
+ * @win: the window being checked and those in flight, a ring
  * @digests: hash of each block of the window being checked
  * @cur: that window
  * @base: its first block (file block index)
@@ -76,7 +81,7 @@ struct vs_hash_job {
 struct vs_direct {
 	struct vs_scrub *s;
 	struct vs_tree_cursor tree;
-	struct vs_dwin *win[2];
+	struct vs_dwin *win[VS_DIRECT_DEPTH];
 	u8 *digests;
 	struct vs_dwin *cur;
 	u64 base;
@@ -415,8 +420,7 @@ static unsigned long window_len(const struct vs_scrub *s, pgoff_t w)
 
 static int direct_setup(struct vs_direct *d, struct vs_scrub *s)
 {
-	pgoff_t w = s->first >> PAGE_SHIFT;
-	unsigned long nr = window_len(s, w);
+	u64 pages = ((s->end - 1) >> PAGE_SHIFT) - (s->first >> PAGE_SHIFT) + 1;
 	unsigned int per_page = PAGE_SIZE >> s->geom.log_blocksize;
 	unsigned int i;
 
@@ -431,19 +435,23 @@ static int direct_setup(struct vs_direct *d, struct vs_scrub *s)
 	}
 	d->digests = kvmalloc_array(VS_WINDOW_PAGES * per_page,
 				    s->geom.digest_size, GFP_KERNEL);
-	d->win[0] = dwin_alloc(nr);
-	if (window_len(s, w + nr))
-		d->win[1] = dwin_alloc(VS_WINDOW_PAGES);
-	if (!d->digests || !d->win[0] ||
-	    (window_len(s, w + nr) && !d->win[1]))
+	if (!d->digests)
 		return -ENOMEM;
+	for (i = 0; i < VS_DIRECT_DEPTH &&
+		    (u64)i * VS_WINDOW_PAGES < pages; i++) {
+		d->win[i] = dwin_alloc(min_t(u64, pages, VS_WINDOW_PAGES));
+		if (!d->win[i])
+			return -ENOMEM;
+	}
 	return 0;
 }
 
 static void direct_teardown(struct vs_direct *d)
 {
-	dwin_put(d->win[0]);
-	dwin_put(d->win[1]);
+	unsigned int i;
+
+	for (i = 0; i < VS_DIRECT_DEPTH; i++)
+		dwin_put(d->win[i]);
 	kvfree(d->digests);
 	vs_tree_destroy(&d->tree);
 }
@@ -478,9 +486,9 @@ bool vs_direct_possible(const struct vs_scrub *s)
 int vs_scrub_direct(struct vs_scrub *s)
 {
 	struct vs_direct *d = kzalloc(sizeof(*d), GFP_KERNEL);
-	pgoff_t w = s->first >> PAGE_SHIFT;
-	unsigned long nr, next_nr;
-	unsigned int slot = 0;
+	pgoff_t next = s->first >> PAGE_SHIFT;
+	unsigned int slot;
+	unsigned long nr;
 	int err;
 
 	if (!d)
@@ -489,21 +497,24 @@ int vs_scrub_direct(struct vs_scrub *s)
 	if (err)
 		goto out;
 	s->args->out_flags |= VERITY_SCRUB_OUT_DIRECT;
-	nr = window_len(s, w);
-	start_dwin(d, d->win[0], w, nr);
-	while (nr) {
-		next_nr = window_len(s, w + nr);
-		if (next_nr)
-			start_dwin(d, d->win[!slot], w + nr, next_nr);
+	for (slot = 0; slot < VS_DIRECT_DEPTH && d->win[slot]; slot++) {
+		nr = window_len(s, next);
+		start_dwin(d, d->win[slot], next, nr);
+		next += nr;
+	}
+	for (slot = 0; d->win[slot] && d->win[slot]->nr;
+	     slot = (slot + 1) % VS_DIRECT_DEPTH) {
 		vs_scrub_set_deadline(s);
 		err = check_dwin(d, d->win[slot]);
 		if (!err && signal_pending(current))
 			err = -EINTR;
 		if (err)
 			break;
-		w += nr;
-		nr = next_nr;
-		slot = !slot;
+		nr = window_len(s, next);
+		d->win[slot]->nr = 0;
+		if (nr)
+			start_dwin(d, d->win[slot], next, nr);
+		next += nr;
 	}
 out:
 	direct_teardown(d);
