@@ -25,18 +25,20 @@
 #endif
 
 /*
- * ->read_merkle_tree_page() lost its num_ra_pages argument in 7.0.  The
- * scrubber asks for no readahead: it reads one tree block at a time.
+ * ->read_merkle_tree_page() lost its num_ra_pages argument in 7.0 (the
+ * filesystem reads ahead on its own there).  @ra_pages: pages to read
+ * ahead from @index when it is not cached; 0 for the one page.
  */
 static inline struct page *vs_read_merkle_tree_page(struct inode *inode,
-						    pgoff_t index)
+						    pgoff_t index,
+						    unsigned long ra_pages)
 {
 	const struct fsverity_operations *vop = inode->i_sb->s_vop;
 
 #if VS_KERNEL_AT_LEAST(7, 0)
 	return vop->read_merkle_tree_page(inode, index);
 #else
-	return vop->read_merkle_tree_page(inode, index, 0);
+	return vop->read_merkle_tree_page(inode, index, ra_pages);
 #endif
 }
 

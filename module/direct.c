@@ -21,6 +21,7 @@
 #include "vs_private.h"
 
 #define VS_MAX_HASHERS	8
+#define VS_HASH_BATCH	16	/* blocks a hashing job claims at a time */
 /*
  * Windows in flight.  Under load the device may serve a window later than
  * the CPUs hash one; a deeper queue lets it catch up in bursts.
@@ -51,18 +52,15 @@ struct vs_dwin {
 };
 
 /**
- * struct vs_hash_job - hash a share of a window's blocks
- * @work: queued on vs_hash_wq (job 0 runs in the scrubbing task)
+ * struct vs_hash_job - one CPU hashing a window's blocks, claimed in
+ *	batches so that no CPU waits for another
+ * @work: queued on vs_hash_wq, on the job's CPU
  * @d: the scrub's direct state
- * @first: first block, counted from the window's first block
- * @count: number of blocks
  * @err: 0 or the hashing error
  */
 struct vs_hash_job {
 	struct work_struct work;
 	struct vs_direct *d;
-	unsigned int first;
-	unsigned int count;
 	int err;
 };
 
@@ -73,10 +71,12 @@ struct vs_hash_job {
  * @digests: hash of each block of the window being checked
  * @cur: that window
  * @base: its first block (file block index)
+ * @count: number of its blocks to hash
+ * @claimed: blocks of it claimed by the hashing jobs so far
  * @bad: pages of that window left to the page-cache walk
  * @tree: the tree blocks on the path of the block being checked
- * @jobs: hashing shares
- * @nr_jobs: number of shares used
+ * @jobs: hashing jobs, one per CPU
+ * @nr_jobs: number of jobs used
  */
 struct vs_direct {
 	struct vs_scrub *s;
@@ -85,6 +85,8 @@ struct vs_direct {
 	u8 *digests;
 	struct vs_dwin *cur;
 	u64 base;
+	unsigned int count;
+	atomic_t claimed;
 	DECLARE_BITMAP(bad, VS_WINDOW_PAGES);
 	struct vs_hash_job jobs[VS_MAX_HASHERS];
 	unsigned int nr_jobs;
@@ -250,56 +252,72 @@ static void zero_tail(struct vs_dwin *dw, u64 size)
 				  PAGE_SIZE);
 }
 
-static void hash_share(struct vs_hash_job *job)
+static int hash_batch(struct vs_direct *d, unsigned int first,
+		      unsigned int end)
 {
-	struct vs_direct *d = job->d;
 	const struct vs_geom *g = &d->s->geom;
 	unsigned int per_page = PAGE_SIZE >> g->log_blocksize;
-	u64 win_blk0 = (u64)d->cur->w * per_page;
-	unsigned int i;
+	unsigned int i, p = d->base - (u64)d->cur->w * per_page + first;
+	void *kaddr;
+	int err;
 
-	for (i = job->first; i < job->first + job->count; i++) {
-		u64 blk = d->base + i;
-		unsigned int p = blk - win_blk0;
-		void *kaddr = kmap_local_page(d->cur->pages[p / per_page]);
-
-		job->err = vs_hash_block(&d->s->hasher,
-					 kaddr + (p % per_page) * g->block_size,
-					 g->block_size,
-					 d->digests + (size_t)i * g->digest_size);
+	for (i = first; i < end; i++, p++) {
+		kaddr = kmap_local_page(d->cur->pages[p / per_page]);
+		err = vs_hash_block(&d->s->hasher,
+				    kaddr + (p % per_page) * g->block_size,
+				    g->block_size,
+				    d->digests + (size_t)i * g->digest_size);
 		kunmap_local(kaddr);
-		if (job->err)
-			return;
-		cond_resched();
+		if (err)
+			return err;
 	}
+	return 0;
 }
 
 static void hash_work(struct work_struct *work)
 {
-	hash_share(container_of(work, struct vs_hash_job, work));
+	struct vs_hash_job *job = container_of(work, struct vs_hash_job, work);
+	struct vs_direct *d = job->d;
+	unsigned int first;
+
+	for (;;) {
+		first = atomic_fetch_add(VS_HASH_BATCH, &d->claimed);
+		if (first >= d->count)
+			break;
+		job->err = hash_batch(d, first,
+				      min(first + VS_HASH_BATCH, d->count));
+		if (job->err)
+			break;
+		cond_resched();
+	}
 }
 
-/* Hash @count blocks from d->base on every CPU; the caller takes a share. */
-static int hash_blocks(struct vs_direct *d, unsigned int count)
+/* Start hashing the blocks of window @dw on every CPU. */
+static void hash_start(struct vs_direct *d, struct vs_dwin *dw, u64 base,
+		       unsigned int count)
 {
-	unsigned int n = clamp(count / 64, 1U, d->nr_jobs);
-	unsigned int i, at = 0;
+	unsigned int i = 0;
+	int cpu;
+
+	d->cur = dw;
+	d->base = base;
+	d->count = count;
+	atomic_set(&d->claimed, 0);
+	for_each_online_cpu(cpu) {
+		if (i == d->nr_jobs)
+			break;
+		d->jobs[i].err = 0;
+		queue_work_on(cpu, vs_hash_wq, &d->jobs[i++].work);
+	}
+}
+
+static int hash_wait(struct vs_direct *d)
+{
+	unsigned int i;
 	int err = 0;
 
-	for (i = 0; i < n; i++) {
-		struct vs_hash_job *job = &d->jobs[i];
-
-		job->first = at;
-		job->count = count / n + (i < count % n);
-		job->err = 0;
-		at += job->count;
-		if (i)
-			queue_work(vs_hash_wq, &job->work);
-	}
-	hash_share(&d->jobs[0]);
-	for (i = 0; i < n; i++) {
-		if (i)
-			flush_work(&d->jobs[i].work);
+	for (i = 0; i < d->nr_jobs; i++) {
+		flush_work(&d->jobs[i].work);
 		err = err ?: d->jobs[i].err;
 	}
 	return err;
@@ -382,14 +400,37 @@ static int settle(struct vs_direct *d)
 	return 0;
 }
 
-/* Wait for the window @dw, hash and check it, settle it. */
-static int check_dwin(struct vs_direct *d, struct vs_dwin *dw)
+static unsigned long window_len(const struct vs_scrub *s, pgoff_t w);
+
+/* Read the next window of the file into @slot if it is free. */
+static void refill(struct vs_direct *d, unsigned int slot, pgoff_t *next)
+{
+	struct vs_dwin *dw = d->win[slot];
+	unsigned long nr;
+
+	if (!dw || dw->nr)
+		return;
+	nr = window_len(d->s, *next);
+	if (nr) {
+		start_dwin(d, dw, *next, nr);
+		*next += nr;
+	}
+}
+
+/*
+ * Check the window in @slot: wait for its bios; hash it on every CPU
+ * while the window before it, settled already, is refilled with the next
+ * one to read; compare with the tree; settle it.
+ */
+static int check_dwin(struct vs_direct *d, unsigned int slot, pgoff_t *next)
 {
 	struct vs_scrub *s = d->s;
+	struct vs_dwin *dw = d->win[slot];
 	u32 lbs = s->geom.log_blocksize;
 	u64 from = max_t(u64, (u64)dw->w << PAGE_SHIFT, s->first);
 	u64 to = min_t(u64, (u64)(dw->w + dw->nr) << PAGE_SHIFT, s->end);
-	unsigned int count;
+	unsigned int count = ((to - 1) >> lbs) - (from >> lbs) + 1;
+	bool failed;
 	int err;
 
 	if (wait_for_completion_killable(&dw->done))
@@ -397,13 +438,15 @@ static int check_dwin(struct vs_direct *d, struct vs_dwin *dw)
 	zero_tail(dw, s->geom.data_size);
 	d->cur = dw;
 	bitmap_zero(d->bad, VS_WINDOW_PAGES);
-	if (dw->unmapped || READ_ONCE(dw->failed)) {
+	failed = dw->unmapped || READ_ONCE(dw->failed);
+	if (!failed)
+		hash_start(d, dw, from >> lbs, count);
+	refill(d, (slot + VS_DIRECT_DEPTH - 1) % VS_DIRECT_DEPTH, next);
+	if (failed) {
 		bitmap_set(d->bad, 0, dw->nr);
 		return settle(d);
 	}
-	d->base = from >> lbs;
-	count = ((to - 1) >> lbs) - d->base + 1;
-	err = hash_blocks(d, count);
+	err = hash_wait(d);
 	if (!err)
 		err = compare_blocks(d, count);
 	if (!err)
@@ -428,6 +471,7 @@ static int direct_setup(struct vs_direct *d, struct vs_scrub *s)
 	if (vs_tree_init(&d->tree, &s->geom, &s->hasher, s->desc->root_hash,
 			 &vs_raw_ops, s))
 		return -ENOMEM;
+	s->tree_ra = VS_TREE_RA_PAGES;
 	d->nr_jobs = clamp(num_online_cpus(), 1U, (unsigned int)VS_MAX_HASHERS);
 	for (i = 0; i < d->nr_jobs; i++) {
 		INIT_WORK(&d->jobs[i].work, hash_work);
@@ -505,16 +549,12 @@ int vs_scrub_direct(struct vs_scrub *s)
 	for (slot = 0; d->win[slot] && d->win[slot]->nr;
 	     slot = (slot + 1) % VS_DIRECT_DEPTH) {
 		vs_scrub_set_deadline(s);
-		err = check_dwin(d, d->win[slot]);
+		err = check_dwin(d, slot, &next);
+		d->win[slot]->nr = 0;	/* free: the next check refills it */
 		if (!err && signal_pending(current))
 			err = -EINTR;
 		if (err)
 			break;
-		nr = window_len(s, next);
-		d->win[slot]->nr = 0;
-		if (nr)
-			start_dwin(d, d->win[slot], next, nr);
-		next += nr;
 	}
 out:
 	direct_teardown(d);
@@ -530,7 +570,7 @@ out:
 int vs_direct_init(void)
 {
 	vs_hash_wq = alloc_workqueue("verity_scrub_hash",
-				     WQ_UNBOUND | WQ_HIGHPRI, 0);
+				     WQ_HIGHPRI | WQ_CPU_INTENSIVE, 0);
 	return vs_hash_wq ? 0 : -ENOMEM;
 }
 

@@ -116,7 +116,8 @@ static int read_tree(void *priv, u64 blk, u8 *buf, u32 *detail)
 	struct page *page;
 	void *kaddr;
 
-	page = vs_read_merkle_tree_page(s->inode, pos >> PAGE_SHIFT);
+	page = vs_read_merkle_tree_page(s->inode, pos >> PAGE_SHIFT,
+					s->tree_ra);
 	if (IS_ERR(page))
 		return raw_read(s, s->tree_pos + pos, buf, s->geom.block_size,
 				detail);

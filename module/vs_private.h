@@ -20,6 +20,7 @@
 #define VS_DESC_HASHED_SIZE	256	/* sizeof(struct fsverity_descriptor) */
 #define VS_TREE_ALIGN		65536	/* ext4/f2fs: tree starts here past EOF */
 #define VS_WINDOW_PAGES		(SZ_4M >> PAGE_SHIFT)	/* readahead window */
+#define VS_TREE_RA_PAGES	64	/* tree readahead of the direct path */
 
 /* geometry.c */
 
@@ -245,6 +246,7 @@ int vs_tree_want(struct vs_tree_cursor *c, u64 blk, const u8 **want);
  * @acc: range merging
  * @tree_pos: byte offset of the tree in @mapping (ext4/f2fs layout)
  * @raw_page: bounce page for raw reads
+ * @tree_ra: pages of tree to read ahead on a tree page miss (0: none)
  * @first: first data byte of the scrub (block aligned)
  * @end: end of the scrub, exclusive, clamped to the file size
  * @cursor: first byte not yet reported; becomes args->start
@@ -270,6 +272,7 @@ struct vs_scrub {
 	struct vs_range_acc acc;
 	u64 tree_pos;
 	struct page *raw_page;
+	unsigned int tree_ra;
 	u64 first;
 	u64 end;
 	u64 cursor;
