@@ -1,20 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * direct.c - the direct clean path: read a window of the file straight
- * from the block device in large bios of our own (bmap()), hash its blocks
- * on every CPU with the module's own code, and check them against the
- * tree.  The next window is in flight while one is hashed.  The page
- * cache is left alone; pages of a window that are not clean here (a
- * failed bio, a block that does not match, a tree block that cannot be
- * used) go through the page-cache walk, which classifies them.
+ * direct.c - the direct clean path: read the file in windows straight from
+ * the block device (dwin.c), hash each window's blocks on every CPU with
+ * the module's own code, check them against the tree (tree.c).  A ring of
+ * windows is in flight; a window is hashed while the one before it is
+ * compared and settled.  The page cache is left alone; pages not found
+ * clean here (a failed bio, a block that does not match, a tree block that
+ * cannot be used) go through the page-cache walk, which classifies them.
  */
-#include <linux/bio.h>
-#include <linux/blkdev.h>
-#include <linux/completion.h>
+#include <linux/cpumask.h>
 #include <linux/fs.h>
 #include <linux/fscrypt.h>
 #include <linux/highmem.h>
-#include <linux/refcount.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
@@ -27,29 +25,6 @@
  * the CPUs hash one; a deeper queue lets it catch up in bursts.
  */
 #define VS_DIRECT_DEPTH	4
-
-/**
- * struct vs_dwin - one window's buffer and the bios reading it
- * @ref: the scrub's reference plus one per bio in flight; the last one
- *	frees the window, so a killed scrub does not wait for its bios
- * @pending: bios in flight, plus one while they are being submitted
- * @done: completed when @pending drops to zero
- * @failed: some bio failed
- * @unmapped: some block could not be mapped: nothing was read
- * @w: first page of the window (page index in the file)
- * @nr: number of pages; 0 when the window is not in use
- * @pages: VS_WINDOW_PAGES pages, allocated once
- */
-struct vs_dwin {
-	refcount_t ref;
-	atomic_t pending;
-	struct completion done;
-	bool failed;
-	bool unmapped;
-	pgoff_t w;
-	unsigned long nr;
-	struct page *pages[VS_WINDOW_PAGES];
-};
 
 /**
  * struct vs_hash_job - one CPU hashing a window's blocks, claimed in
@@ -67,14 +42,14 @@ struct vs_hash_job {
 /**
  * struct vs_direct - state of the direct path of one scrub
  * @s: the scrub
- * @win: the window being checked and those in flight, a ring
- * @digests: hash of each block of the window being checked
- * @cur: that window
- * @base: its first block (file block index)
- * @count: number of its blocks to hash
- * @claimed: blocks of it claimed by the hashing jobs so far
- * @bad: pages of that window left to the page-cache walk
- * @tree: the tree blocks on the path of the block being checked
+ * @tree: the tree blocks on the path of the block being compared
+ * @win: the windows, a ring in file order
+ * @digests: two buffers of block hashes: the window being hashed and the
+ *	one being compared
+ * @flip: which buffer the next window hashed uses
+ * @hashing: the window the jobs hash
+ * @claimed: blocks of it claimed by the jobs so far
+ * @bad: pages of the window being settled left to the page-cache walk
  * @jobs: hashing jobs, one per CPU
  * @nr_jobs: number of jobs used
  */
@@ -82,10 +57,9 @@ struct vs_direct {
 	struct vs_scrub *s;
 	struct vs_tree_cursor tree;
 	struct vs_dwin *win[VS_DIRECT_DEPTH];
-	u8 *digests;
-	struct vs_dwin *cur;
-	u64 base;
-	unsigned int count;
+	u8 *digests[2];
+	unsigned int flip;
+	struct vs_dwin *hashing;
 	atomic_t claimed;
 	DECLARE_BITMAP(bad, VS_WINDOW_PAGES);
 	struct vs_hash_job jobs[VS_MAX_HASHERS];
@@ -94,179 +68,21 @@ struct vs_direct {
 
 static struct workqueue_struct *vs_hash_wq;
 
-static void dwin_free(struct vs_dwin *dw)
-{
-	unsigned int i;
-
-	for (i = 0; i < VS_WINDOW_PAGES; i++)
-		if (dw->pages[i])
-			__free_page(dw->pages[i]);
-	kfree(dw);
-}
-
-static void dwin_put(struct vs_dwin *dw)
-{
-	if (dw && refcount_dec_and_test(&dw->ref))
-		dwin_free(dw);
-}
-
-static struct vs_dwin *dwin_alloc(unsigned long nr_pages)
-{
-	struct vs_dwin *dw = kzalloc(sizeof(*dw), GFP_KERNEL);
-	unsigned long i;
-
-	if (!dw)
-		return NULL;
-	refcount_set(&dw->ref, 1);
-	init_completion(&dw->done);
-	for (i = 0; i < nr_pages; i++) {
-		dw->pages[i] = alloc_page(GFP_KERNEL);
-		if (!dw->pages[i]) {
-			dwin_free(dw);
-			return NULL;
-		}
-	}
-	return dw;
-}
-
-static void dwin_end_io(struct bio *bio)
-{
-	struct vs_dwin *dw = bio->bi_private;
-
-	if (bio->bi_status)
-		WRITE_ONCE(dw->failed, true);
-	bio_put(bio);
-	if (atomic_dec_and_test(&dw->pending))
-		complete(&dw->done);
-	dwin_put(dw);
-}
-
-static void dwin_submit_bio(struct vs_dwin *dw, struct bio *bio)
-{
-	refcount_inc(&dw->ref);
-	atomic_inc(&dw->pending);
-	bio->bi_private = dw;
-	bio->bi_end_io = dwin_end_io;
-	submit_bio(bio);
-}
-
-/**
- * struct vs_bio_build - building the bios of one window
- * @dw: the window
- * @bdev: the filesystem's device
- * @bio: the bio being filled, or NULL
- * @next: the device block that would extend @bio
- * @blkbits: log2 of the filesystem block size
- */
-struct vs_bio_build {
-	struct vs_dwin *dw;
-	struct block_device *bdev;
-	struct bio *bio;
-	sector_t next;
-	unsigned int blkbits;
-};
-
-/*
- * Add filesystem block @phys to the bio being built, or submit that bio
- * and start another when @phys does not follow on the device or the bio
- * is full.
- */
-static void add_block(struct vs_bio_build *b, sector_t phys,
-		      struct page *page, unsigned int off,
-		      unsigned long pages_left)
-{
-	unsigned int len = 1U << b->blkbits;
-
-	if (b->bio && (phys != b->next ||
-		       bio_add_page(b->bio, page, len, off) != len)) {
-		dwin_submit_bio(b->dw, b->bio);
-		b->bio = NULL;
-	}
-	if (!b->bio) {
-		b->bio = bio_alloc(b->bdev, min_t(unsigned long, pages_left,
-						  BIO_MAX_VECS),
-				   REQ_OP_READ, GFP_KERNEL);
-		b->bio->bi_iter.bi_sector = phys << (b->blkbits - SECTOR_SHIFT);
-		__bio_add_page(b->bio, page, len, off);
-	}
-	b->next = phys + 1;
-}
-
-/*
- * Map every filesystem block of pages [w, w + nr) and read them in as few
- * bios as the layout allows.  Blocks past EOF are zeroes.  If a block
- * cannot be mapped, nothing is read and the window is marked unmapped.
- */
-static void start_dwin(struct vs_direct *d, struct vs_dwin *dw, pgoff_t w,
-		       unsigned long nr)
-{
-	struct inode *inode = d->s->inode;
-	struct vs_bio_build b = {
-		.dw = dw, .bdev = inode->i_sb->s_bdev,
-		.blkbits = inode->i_blkbits,
-	};
-	unsigned int off, bs = i_blocksize(inode);
-	u64 pos, size = i_size_read(inode);
-	unsigned long i;
-	sector_t phys;
-
-	dw->w = w;
-	dw->nr = nr;
-	dw->failed = false;
-	dw->unmapped = false;
-	atomic_set(&dw->pending, 1);
-	reinit_completion(&dw->done);
-	for (i = 0; i < nr && !dw->unmapped; i++) {
-		for (off = 0; off < PAGE_SIZE; off += bs) {
-			pos = ((u64)(w + i) << PAGE_SHIFT) + off;
-			if (pos >= size) {
-				zero_user_segment(dw->pages[i], off, PAGE_SIZE);
-				break;
-			}
-			if (vs_map_block(inode, pos, &phys)) {
-				dw->unmapped = true;
-				break;
-			}
-			add_block(&b, phys, dw->pages[i], off, nr - i);
-		}
-	}
-	if (b.bio)
-		dwin_submit_bio(dw, b.bio);
-	if (atomic_dec_and_test(&dw->pending))
-		complete(&dw->done);
-	if (!dw->unmapped)
-		d->s->args->bytes_read += min_t(u64, (u64)nr << PAGE_SHIFT,
-						size - ((u64)w << PAGE_SHIFT));
-}
-
-/*
- * fs-verity hashes the last block with zeroes past EOF, whatever the disk
- * holds there.
- */
-static void zero_tail(struct vs_dwin *dw, u64 size)
-{
-	pgoff_t p = size >> PAGE_SHIFT;
-
-	if (offset_in_page(size) && p >= dw->w && p < dw->w + dw->nr)
-		zero_user_segment(dw->pages[p - dw->w], offset_in_page(size),
-				  PAGE_SIZE);
-}
-
-static int hash_batch(struct vs_direct *d, unsigned int first,
-		      unsigned int end)
+static int hash_batch(struct vs_direct *d, struct vs_dwin *dw,
+		      unsigned int first, unsigned int end)
 {
 	const struct vs_geom *g = &d->s->geom;
 	unsigned int per_page = PAGE_SIZE >> g->log_blocksize;
-	unsigned int i, p = d->base - (u64)d->cur->w * per_page + first;
+	unsigned int i, p = dw->base - (u64)dw->w * per_page + first;
 	void *kaddr;
 	int err;
 
 	for (i = first; i < end; i++, p++) {
-		kaddr = kmap_local_page(d->cur->pages[p / per_page]);
+		kaddr = kmap_local_page(dw->pages[p / per_page]);
 		err = vs_hash_block(&d->s->hasher,
 				    kaddr + (p % per_page) * g->block_size,
 				    g->block_size,
-				    d->digests + (size_t)i * g->digest_size);
+				    dw->digests + (size_t)i * g->digest_size);
 		kunmap_local(kaddr);
 		if (err)
 			return err;
@@ -278,39 +94,22 @@ static void hash_work(struct work_struct *work)
 {
 	struct vs_hash_job *job = container_of(work, struct vs_hash_job, work);
 	struct vs_direct *d = job->d;
+	struct vs_dwin *dw = d->hashing;
 	unsigned int first;
 
 	for (;;) {
 		first = atomic_fetch_add(VS_HASH_BATCH, &d->claimed);
-		if (first >= d->count)
+		if (first >= dw->count)
 			break;
-		job->err = hash_batch(d, first,
-				      min(first + VS_HASH_BATCH, d->count));
+		job->err = hash_batch(d, dw, first,
+				      min(first + VS_HASH_BATCH, dw->count));
 		if (job->err)
 			break;
 		cond_resched();
 	}
 }
 
-/* Start hashing the blocks of window @dw on every CPU. */
-static void hash_start(struct vs_direct *d, struct vs_dwin *dw, u64 base,
-		       unsigned int count)
-{
-	unsigned int i = 0;
-	int cpu;
-
-	d->cur = dw;
-	d->base = base;
-	d->count = count;
-	atomic_set(&d->claimed, 0);
-	for_each_online_cpu(cpu) {
-		if (i == d->nr_jobs)
-			break;
-		d->jobs[i].err = 0;
-		queue_work_on(cpu, vs_hash_wq, &d->jobs[i++].work);
-	}
-}
-
+/* Wait for the jobs; nothing is hashed after this. */
 static int hash_wait(struct vs_direct *d)
 {
 	unsigned int i;
@@ -323,56 +122,84 @@ static int hash_wait(struct vs_direct *d)
 	return err;
 }
 
-/* Mark the pages holding data blocks [blk, blk + count) of the window bad. */
-static void mark_bad(struct vs_direct *d, u64 blk, u64 count)
-{
-	unsigned int shift = PAGE_SHIFT - d->s->geom.log_blocksize;
-	pgoff_t first = blk >> shift, last = (blk + count - 1) >> shift;
-
-	first = max(first, d->cur->w);
-	last = min(last, d->cur->w + d->cur->nr - 1);
-	if (first <= last)
-		bitmap_set(d->bad, first - d->cur->w, last - first + 1);
-}
-
 /*
- * Check the hashes of blocks [d->base, d->base + count) against the tree.
- * A tree block that cannot be used marks all the blocks it covers.
+ * Wait for window @dw to be read, then start hashing it on every CPU
+ * unless a bio failed or a block could not be mapped.  The jobs must be
+ * idle (hash_wait()).
  */
-static int compare_blocks(struct vs_direct *d, unsigned int count)
+static int begin(struct vs_direct *d, struct vs_dwin *dw)
 {
-	const struct vs_geom *g = &d->s->geom;
-	u64 blk, end = d->base + count;
-	const u8 *want;
-	int err;
+	struct vs_scrub *s = d->s;
+	u32 lbs = s->geom.log_blocksize;
+	u64 from = max_t(u64, (u64)dw->w << PAGE_SHIFT, s->first);
+	u64 to = min_t(u64, (u64)(dw->w + dw->nr) << PAGE_SHIFT, s->end);
+	unsigned int i = 0;
+	int cpu, err;
 
-	for (blk = d->base; blk < end; blk++) {
-		err = vs_tree_want(&d->tree, blk, &want);
-		if (err == -EINTR)
-			return err;
-		if (err) {
-			u64 first, n;
-
-			vs_geom_covered(g, 0, blk, &first, &n);
-			mark_bad(d, blk, first + n - blk);
-			blk = first + n - 1;
-			continue;
-		}
-		if (memcmp(want, d->digests + (blk - d->base) * g->digest_size,
-			   g->digest_size))
-			mark_bad(d, blk, 1);
+	err = vs_dwin_wait(dw, s->geom.data_size);
+	if (err)
+		return err;
+	dw->hashed = !dw->unmapped && !READ_ONCE(dw->failed);
+	if (!dw->hashed)
+		return 0;
+	dw->base = from >> lbs;
+	dw->count = ((to - 1) >> lbs) - dw->base + 1;
+	dw->digests = d->digests[d->flip];
+	d->flip ^= 1;
+	d->hashing = dw;
+	atomic_set(&d->claimed, 0);
+	for_each_online_cpu(cpu) {
+		if (i == d->nr_jobs)
+			break;
+		d->jobs[i].err = 0;
+		queue_work_on(cpu, vs_hash_wq, &d->jobs[i++].work);
 	}
 	return 0;
 }
 
+/* Mark the pages of window @dw holding data blocks [blk, blk + count). */
+static void mark_bad(struct vs_direct *d, struct vs_dwin *dw, u64 blk,
+		     u64 count)
+{
+	unsigned int shift = PAGE_SHIFT - d->s->geom.log_blocksize;
+	pgoff_t first = blk >> shift, last = (blk + count - 1) >> shift;
+
+	first = max(first, dw->w);
+	last = min(last, dw->w + dw->nr - 1);
+	if (first <= last)
+		bitmap_set(d->bad, first - dw->w, last - first + 1);
+}
+
 /*
- * Account the clean pages of the window and send the runs of bad pages to
+ * Check the hashes of window @dw against the tree.  A tree block that
+ * cannot be used marks all the blocks it covers.
+ */
+static void compare(struct vs_direct *d, struct vs_dwin *dw)
+{
+	const struct vs_geom *g = &d->s->geom;
+	u64 blk, first, n, end = dw->base + dw->count;
+	const u8 *want;
+
+	for (blk = dw->base; blk < end; blk++) {
+		if (vs_tree_want(&d->tree, blk, &want)) {
+			vs_geom_covered(g, 0, blk, &first, &n);
+			mark_bad(d, dw, blk, first + n - blk);
+			blk = first + n - 1;
+			continue;
+		}
+		if (memcmp(want, dw->digests + (blk - dw->base) * g->digest_size,
+			   g->digest_size))
+			mark_bad(d, dw, blk, 1);
+	}
+}
+
+/*
+ * Account the clean pages of window @dw and send the runs of bad pages to
  * the page-cache walk, in file order.
  */
-static int settle(struct vs_direct *d)
+static int settle(struct vs_direct *d, struct vs_dwin *dw)
 {
 	struct vs_scrub *s = d->s;
-	struct vs_dwin *dw = d->cur;
 	unsigned long i = 0, j;
 	u64 from, to;
 	int err;
@@ -400,9 +227,14 @@ static int settle(struct vs_direct *d)
 	return 0;
 }
 
-static unsigned long window_len(const struct vs_scrub *s, pgoff_t w);
+static unsigned long window_len(const struct vs_scrub *s, pgoff_t w)
+{
+	pgoff_t last = (s->end - 1) >> PAGE_SHIFT;
 
-/* Read the next window of the file into @slot if it is free. */
+	return w > last ? 0 : min_t(u64, VS_WINDOW_PAGES, last - w + 1);
+}
+
+/* Read the next window of the file into @slot if that slot is idle. */
 static void refill(struct vs_direct *d, unsigned int slot, pgoff_t *next)
 {
 	struct vs_dwin *dw = d->win[slot];
@@ -412,53 +244,38 @@ static void refill(struct vs_direct *d, unsigned int slot, pgoff_t *next)
 		return;
 	nr = window_len(d->s, *next);
 	if (nr) {
-		start_dwin(d, dw, *next, nr);
+		d->s->args->bytes_read += vs_dwin_start(dw, d->s->inode,
+							*next, nr);
 		*next += nr;
 	}
 }
 
 /*
- * Check the window in @slot: wait for its bios; hash it on every CPU
- * while the window before it, settled already, is refilled with the next
- * one to read; compare with the tree; settle it.
+ * Finish the window in @slot, being hashed (or failed): once its hashes
+ * are in, start hashing the next window, refill the slot before it (idle
+ * since the last call), compare, settle.  The slot is idle afterwards.
  */
-static int check_dwin(struct vs_direct *d, unsigned int slot, pgoff_t *next)
+static int check_slot(struct vs_direct *d, unsigned int slot, pgoff_t *next)
 {
-	struct vs_scrub *s = d->s;
 	struct vs_dwin *dw = d->win[slot];
-	u32 lbs = s->geom.log_blocksize;
-	u64 from = max_t(u64, (u64)dw->w << PAGE_SHIFT, s->first);
-	u64 to = min_t(u64, (u64)(dw->w + dw->nr) << PAGE_SHIFT, s->end);
-	unsigned int count = ((to - 1) >> lbs) - (from >> lbs) + 1;
-	bool failed;
-	int err;
+	struct vs_dwin *nx = d->win[(slot + 1) % VS_DIRECT_DEPTH];
+	int err = 0;
 
-	if (wait_for_completion_killable(&dw->done))
-		return -EINTR;
-	zero_tail(dw, s->geom.data_size);
-	d->cur = dw;
-	bitmap_zero(d->bad, VS_WINDOW_PAGES);
-	failed = dw->unmapped || READ_ONCE(dw->failed);
-	if (!failed)
-		hash_start(d, dw, from >> lbs, count);
+	if (dw->hashed)
+		err = hash_wait(d);
+	if (!err && nx && nx->nr)
+		err = begin(d, nx);
 	refill(d, (slot + VS_DIRECT_DEPTH - 1) % VS_DIRECT_DEPTH, next);
-	if (failed) {
+	if (err)
+		return err;
+	bitmap_zero(d->bad, VS_WINDOW_PAGES);
+	if (dw->hashed)
+		compare(d, dw);
+	else
 		bitmap_set(d->bad, 0, dw->nr);
-		return settle(d);
-	}
-	err = hash_wait(d);
-	if (!err)
-		err = compare_blocks(d, count);
-	if (!err)
-		err = settle(d);
+	err = settle(d, dw);
+	dw->nr = 0;
 	return err;
-}
-
-static unsigned long window_len(const struct vs_scrub *s, pgoff_t w)
-{
-	pgoff_t last = (s->end - 1) >> PAGE_SHIFT;
-
-	return w > last ? 0 : min_t(u64, VS_WINDOW_PAGES, last - w + 1);
 }
 
 static int direct_setup(struct vs_direct *d, struct vs_scrub *s)
@@ -468,22 +285,24 @@ static int direct_setup(struct vs_direct *d, struct vs_scrub *s)
 	unsigned int i;
 
 	d->s = s;
+	s->tree_ra = VS_TREE_RA_PAGES;
 	if (vs_tree_init(&d->tree, &s->geom, &s->hasher, s->desc->root_hash,
 			 &vs_raw_ops, s))
 		return -ENOMEM;
-	s->tree_ra = VS_TREE_RA_PAGES;
 	d->nr_jobs = clamp(num_online_cpus(), 1U, (unsigned int)VS_MAX_HASHERS);
 	for (i = 0; i < d->nr_jobs; i++) {
 		INIT_WORK(&d->jobs[i].work, hash_work);
 		d->jobs[i].d = d;
 	}
-	d->digests = kvmalloc_array(VS_WINDOW_PAGES * per_page,
-				    s->geom.digest_size, GFP_KERNEL);
-	if (!d->digests)
-		return -ENOMEM;
+	for (i = 0; i < 2; i++) {
+		d->digests[i] = kvmalloc_array(VS_WINDOW_PAGES * per_page,
+					       s->geom.digest_size, GFP_KERNEL);
+		if (!d->digests[i])
+			return -ENOMEM;
+	}
 	for (i = 0; i < VS_DIRECT_DEPTH &&
 		    (u64)i * VS_WINDOW_PAGES < pages; i++) {
-		d->win[i] = dwin_alloc(min_t(u64, pages, VS_WINDOW_PAGES));
+		d->win[i] = vs_dwin_alloc(min_t(u64, pages, VS_WINDOW_PAGES));
 		if (!d->win[i])
 			return -ENOMEM;
 	}
@@ -494,9 +313,11 @@ static void direct_teardown(struct vs_direct *d)
 {
 	unsigned int i;
 
+	hash_wait(d);
 	for (i = 0; i < VS_DIRECT_DEPTH; i++)
-		dwin_put(d->win[i]);
-	kvfree(d->digests);
+		vs_dwin_put(d->win[i]);
+	kvfree(d->digests[0]);
+	kvfree(d->digests[1]);
 	vs_tree_destroy(&d->tree);
 }
 
@@ -532,7 +353,6 @@ int vs_scrub_direct(struct vs_scrub *s)
 	struct vs_direct *d = kzalloc(sizeof(*d), GFP_KERNEL);
 	pgoff_t next = s->first >> PAGE_SHIFT;
 	unsigned int slot;
-	unsigned long nr;
 	int err;
 
 	if (!d)
@@ -541,20 +361,15 @@ int vs_scrub_direct(struct vs_scrub *s)
 	if (err)
 		goto out;
 	s->args->out_flags |= VERITY_SCRUB_OUT_DIRECT;
-	for (slot = 0; slot < VS_DIRECT_DEPTH && d->win[slot]; slot++) {
-		nr = window_len(s, next);
-		start_dwin(d, d->win[slot], next, nr);
-		next += nr;
-	}
-	for (slot = 0; d->win[slot] && d->win[slot]->nr;
+	for (slot = 0; slot < VS_DIRECT_DEPTH; slot++)
+		refill(d, slot, &next);
+	err = begin(d, d->win[0]);
+	for (slot = 0; !err && d->win[slot] && d->win[slot]->nr;
 	     slot = (slot + 1) % VS_DIRECT_DEPTH) {
 		vs_scrub_set_deadline(s);
-		err = check_dwin(d, slot, &next);
-		d->win[slot]->nr = 0;	/* free: the next check refills it */
+		err = check_slot(d, slot, &next);
 		if (!err && signal_pending(current))
 			err = -EINTR;
-		if (err)
-			break;
 	}
 out:
 	direct_teardown(d);

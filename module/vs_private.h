@@ -6,6 +6,8 @@
 #ifndef VS_PRIVATE_H
 #define VS_PRIVATE_H
 
+#include <linux/completion.h>
+#include <linux/refcount.h>
 #include <linux/sizes.h>
 #include <linux/types.h>
 #include <linux/blk_types.h>
@@ -297,6 +299,46 @@ int vs_scrub_file(struct file *file, struct verity_scrub_args *args,
 		  struct verity_scrub_range __user *uranges);
 void vs_scrub_set_deadline(struct vs_scrub *s);
 int vs_scrub_cached(struct vs_scrub *s, pgoff_t w, unsigned long nr);
+
+/* dwin.c */
+
+/**
+ * struct vs_dwin - a window of the direct path: pages of the file read
+ *	straight from the device
+ * @ref: the scrub's reference plus one per bio in flight; the last one
+ *	frees the window
+ * @pending: bios in flight, plus one while they are being submitted
+ * @done: completed when @pending drops to zero
+ * @failed: some bio failed
+ * @unmapped: some block could not be mapped: the rest was not read
+ * @w: first page (page index in the file)
+ * @nr: number of pages; 0 when the window is idle
+ * @hashed: its blocks are being (or were) hashed (direct.c)
+ * @base: first block hashed (file block index)
+ * @count: number of blocks hashed
+ * @digests: their hashes, @count x digest size
+ * @pages: the buffer, VS_WINDOW_PAGES pages at most, allocated once
+ */
+struct vs_dwin {
+	refcount_t ref;
+	atomic_t pending;
+	struct completion done;
+	bool failed;
+	bool unmapped;
+	pgoff_t w;
+	unsigned long nr;
+	bool hashed;
+	u64 base;
+	unsigned int count;
+	u8 *digests;
+	struct page *pages[VS_WINDOW_PAGES];
+};
+
+struct vs_dwin *vs_dwin_alloc(unsigned long nr_pages);
+void vs_dwin_put(struct vs_dwin *dw);
+u64 vs_dwin_start(struct vs_dwin *dw, struct inode *inode, pgoff_t w,
+		  unsigned long nr);
+int vs_dwin_wait(struct vs_dwin *dw, u64 size);
 
 /* direct.c */
 bool vs_direct_possible(const struct vs_scrub *s);
