@@ -12,10 +12,17 @@ result lines.  A kernel oops, KASAN report, lockdep splat, hung task or
     vsbench.py run --kernel 6.12 SCENARIO[:FS]...    (development)
 
 Every check counts as one test; the run ends with "N passed, N failed".
+Guests run VS_JOBS at a time (default 2; a TCG guest keeps about 1.2 host
+CPUs busy): the scenarios are split into boots balanced by the guest time
+each unit took last time (logs/unit-times.txt), longest first; the host
+tests and lint run alongside.
 """
 
 import argparse
+import concurrent.futures
 import fcntl
+import functools
+import itertools
 import json
 import os
 import re
@@ -23,6 +30,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
@@ -44,9 +52,10 @@ SPLAT = re.compile(
 
 
 class Results:
-    """Counts every check; prints one line per check."""
+    """Counts every check; prints one line per check (thread-safe)."""
 
     def __init__(self):
+        self.lock = threading.RLock()
         self.passed = 0
         self.failed = 0
         self.skipped = 0
@@ -54,25 +63,29 @@ class Results:
         self.times = []     # (guest seconds, "kernel/scenario[fs]")
 
     def add(self, ok, name, why=''):
-        if ok:
-            self.passed += 1
-            print(f'PASS {name}', flush=True)
-        else:
-            self.failed += 1
-            self.failures.append(f'{name} -- {why}')
-            print(f'FAIL {name} -- {why}', flush=True)
+        with self.lock:
+            if ok:
+                self.passed += 1
+                print(f'PASS {name}', flush=True)
+            else:
+                self.failed += 1
+                self.failures.append(f'{name} -- {why}')
+                print(f'FAIL {name} -- {why}', flush=True)
 
     def skip(self, name, why):
-        self.skipped += 1
-        print(f'SKIP {name} -- {why}', flush=True)
+        with self.lock:
+            self.skipped += 1
+            print(f'SKIP {name} -- {why}', flush=True)
 
     def report_times(self, logdir, top=8):
         """Where guest time went: all units to a file, the slowest printed."""
         if not self.times:
             return
         ranked = sorted(self.times, reverse=True)
+        merged = unit_weights()         # keep units this run did not run
+        merged.update({tag: secs for secs, tag in ranked})
         with open(os.path.join(logdir, 'unit-times.txt'), 'w') as f:
-            for secs, tag in ranked:
+            for tag, secs in sorted(merged.items(), key=lambda kv: -kv[1]):
                 f.write(f'{secs:5d}s {tag}\n')
         log('slowest guest units (guest seconds; all in logs/unit-times.txt): '
             + ', '.join(f'{tag} {secs}s' for secs, tag in ranked[:top]))
@@ -371,45 +384,119 @@ def kunit_results(kernel, kdir, lines, res, logdir):
         res.add(False, f'{kernel}/kunit-parse', f'kunit.py exited {p.returncode}')
 
 
-def run_guests(kernel, kinfo, initramfs, units, res, logdir, kunit=False):
-    """Run [(Scenario, fs)] (+ KUnit) in as few guest boots as possible."""
+BOOT_NO = itertools.count(1)
+KUNIT_UNIT = (None, 'none')
+KUNIT_BOOT = (1536, 1024, 0)
+
+
+def run_boot_job(kernel, kinfo, initramfs, todo, boot_key, res, logdir):
+    """Boot guests with boot_key until every unit of todo [(Scenario or
+    None for KUnit, fs)] ran; a second boot is made for units a dead guest
+    never started, and only one."""
+    mem, disk, disk2 = boot_key
+    retried = set()
+    while todo:
+        plan = [('kunit', 'none', 300) if sc is None else
+                (sc.name, fs, sc.timeout) for sc, fs in todo]
+        logpath = os.path.join(logdir, f'guest-{kernel}-{next(BOOT_NO)}.log')
+        text = boot(kernel, kinfo, initramfs, plan, mem, disk, disk2, logpath)
+        if 'VS-BOOTED' not in text:
+            res.add(False, f'{kernel}/boot', f'guest did not boot, see {logpath}')
+            return
+        boot_lines = text.split('VS-BOOTED', 1)[0].splitlines()
+        for s in splats(boot_lines):
+            res.add(False, f'{kernel}/boot', f'kernel: {s.strip()}')
+        parsed = parse_units(text)
+        rest = []
+        for sc, fs in todo:
+            name = 'kunit' if sc is None else sc.name
+            u = parsed.get((name, fs))
+            if u is None:
+                rest.append((sc, fs))
+                continue
+            judge_unit(kernel, kinfo, sc, name, fs, u, res, logdir, logpath)
+        if rest and tuple(rest) in retried:
+            for sc, fs in rest:
+                res.add(False, f'{kernel}/{sc.name if sc else "kunit"}[{fs}]',
+                        f'never started (guest died), see {logpath}')
+            break
+        retried.add(tuple(rest))
+        todo = rest
+
+
+def unit_weights():
+    """Guest seconds of each unit in the last run, {"kernel/name[fs]": s}."""
+    w = {}
+    try:
+        with open(os.path.join(BUILD, 'logs', 'unit-times.txt')) as f:
+            for line in f:
+                secs, tag = line.split()
+                w[tag] = int(secs.rstrip('s'))
+    except (OSError, ValueError):
+        pass
+    return w
+
+
+def boot_jobs(kernel, units, kunit, weights, slots):
+    """Split [(Scenario, fs)] (+ KUnit) into boots: units needing the same
+    guest (memory, disks) share boots; a group is cut into pieces so that
+    `slots` guests running side by side finish together.  Returns
+    [(estimated seconds, boot_key, [(Scenario or None, fs)])]."""
+    boot_cost = 25 if kernel == '6.12' else 5
     groups = {}
     for sc, fs in units:
         groups.setdefault(sc.boot_key(), []).append((sc, fs))
     if kunit:
-        groups.setdefault((1536, 1024, 0), []).insert(0, (None, 'none'))
-    boot_no = 0
-    for (mem, disk, disk2), todo in groups.items():
-        retried = set()
-        while todo:
-            boot_no += 1
-            plan = [('kunit', 'none', 300) if sc is None else
-                    (sc.name, fs, sc.timeout) for sc, fs in todo]
-            logpath = os.path.join(logdir, f'guest-{kernel}-{boot_no}.log')
-            text = boot(kernel, kinfo, initramfs, plan, mem, disk, disk2,
-                        logpath)
-            if 'VS-BOOTED' not in text:
-                res.add(False, f'{kernel}/boot', f'guest did not boot, see {logpath}')
-                return
-            boot_lines = text.split('VS-BOOTED', 1)[0].splitlines()
-            for s in splats(boot_lines):
-                res.add(False, f'{kernel}/boot', f'kernel: {s.strip()}')
-            parsed = parse_units(text)
-            rest = []
-            for sc, fs in todo:
-                name = 'kunit' if sc is None else sc.name
-                u = parsed.get((name, fs))
-                if u is None:
-                    rest.append((sc, fs))
-                    continue
-                judge_unit(kernel, kinfo, sc, name, fs, u, res, logdir, logpath)
-            if rest and tuple(rest) in retried:
-                for sc, fs in rest:
-                    res.add(False, f'{kernel}/{sc.name if sc else "kunit"}[{fs}]',
-                            f'never started (guest died), see {logpath}')
-                break
-            retried.add(tuple(rest))
-            todo = rest
+        groups.setdefault(KUNIT_BOOT, []).insert(0, KUNIT_UNIT)
+
+    def weight(sc, fs):
+        if sc is None:
+            return weights.get(f'{kernel}/kunit[none]', 30)
+        # Unknown: a guess from the scenario's timeout (6.12 guests, with
+        # KASAN and lockdep, take about 6 times as long as 6.1's).
+        return weights.get(f'{kernel}/{sc.name}[{fs}]',
+                           max(5, sc.timeout // (6 if kernel == '6.12' else 36)))
+    total = sum(weight(*u) for g in groups.values() for u in g)
+    target = max(90, total / (2 * slots))
+    jobs = []
+    for key, todo in groups.items():
+        w = sum(weight(*u) for u in todo)
+        n = max(1, min(len(todo), round(w / target)))
+        bins = [[0, []] for _ in range(n)]
+        for u in sorted(todo, key=lambda u: -weight(*u)):
+            b = min(bins, key=lambda b: b[0])
+            b[0] += weight(*u)
+            b[1].append(u)
+        jobs += [(b[0] + boot_cost, key, b[1]) for b in bins if b[1]]
+    return jobs
+
+
+def run_jobs(jobs, slots):
+    """Run [(estimated seconds, label, fn)] on `slots` threads, longest
+    first; an exception fails nothing silently: it is re-raised."""
+    jobs = sorted(jobs, key=lambda j: -j[0])
+    with concurrent.futures.ThreadPoolExecutor(max_workers=slots) as pool:
+        futures = [pool.submit(fn) for _, _, fn in jobs]
+        for f in futures:
+            f.result()
+
+
+def run_guests(kernel, kinfo, initramfs, units, res, logdir, kunit=False):
+    """Run [(Scenario, fs)] (+ KUnit) on one kernel, VS_JOBS guests at a
+    time."""
+    slots = guest_slots()
+    jobs = [(est, key, lambda key=key, todo=todo: run_boot_job(
+                kernel, kinfo, initramfs, todo, key, res, logdir))
+            for est, key, todo in boot_jobs(kernel, units, kunit,
+                                            unit_weights(), slots)]
+    run_jobs(jobs, slots)
+
+
+def guest_slots():
+    try:
+        return max(1, int(os.environ.get('VS_JOBS', '2')))
+    except ValueError:
+        return 2
 
 
 def judge_unit(kernel, kinfo, sc, name, fs, u, res, logdir, logpath):
@@ -497,6 +584,30 @@ def install_tests(res):
         res.add(False, 'install', f'run.sh exited {p.returncode} after {n} checks')
 
 
+def prepare_guest(kernel, tools, res=None, install=False):
+    """Provision the kernel, build the module against it (W=1) and the
+    guest's initramfs.  With res, the builds count as checks; install runs
+    the install/DKMS checks first (their DKMS module goes into the guest).
+    Returns (kinfo, initramfs, has_kunit, module_ok)."""
+    tk = time.time()
+    kinfo = provision(kernel)
+    log(f'kernel {kernel} ready after {time.time() - tk:.0f}s')
+    ok, out, mdir = build_module(kernel, kinfo['kdir'])
+    if not ok:
+        print(out[-6000:])
+    has_kunit = kernel_has(kinfo['kdir'], 'CONFIG_KUNIT')
+    if res is not None:
+        res.add(ok, f'build/module-{kernel}', 'module build failed or warned (W=1)')
+        if has_kunit:
+            res.add(os.path.exists(os.path.join(mdir, 'verity_scrub_test.ko')),
+                    f'build/kunit-{kernel}', 'verity_scrub_test.ko not built')
+    if install and ok:
+        install_tests(res)
+    initramfs = os.path.join(BUILD, f'initramfs-{kernel}.cpio')
+    make_initramfs(kernel, kinfo, mdir, tools, initramfs)
+    return kinfo, initramfs, has_kunit, ok
+
+
 def cmd_check(args):
     res = Results()
     t0 = time.time()
@@ -505,36 +616,31 @@ def cmd_check(args):
     os.makedirs(logdir, exist_ok=True)
     run([os.path.join(BENCH, 'install-deps.sh')], stdout=subprocess.DEVNULL,
         check=True)
-    if not args.no_host:
-        host_tests(res)
     ok, why = build_userspace()
     res.add(ok, 'build/userspace', why)
     ok, why, tools = build_tools()
     res.add(ok, 'build/test-tools', why)
     scen = load_scenarios(args.only)
-    for k in kernels:
-        tk = time.time()
-        kinfo = provision(k)
-        log(f'kernel {k} ready after {time.time() - tk:.0f}s')
-        ok, out, mdir = build_module(k, kinfo['kdir'])
+    slots = guest_slots()
+    weights = unit_weights()
+    jobs = []
+    for k in kernels if tools else ():
+        kinfo, initramfs, has_kunit, ok = prepare_guest(
+            k, tools, res, install=k == '6.1' and not args.only)
         if not ok:
-            print(out[-6000:])
-        res.add(ok, f'build/module-{k}', 'module build failed or warned (W=1)')
-        has_kunit = kernel_has(kinfo['kdir'], 'CONFIG_KUNIT')
-        if has_kunit:
-            res.add(os.path.exists(os.path.join(mdir, 'verity_scrub_test.ko')),
-                    f'build/kunit-{k}', 'verity_scrub_test.ko not built')
-        if not ok or not tools:
             continue
-        if k == '6.1' and not args.only:
-            install_tests(res)
-        initramfs = os.path.join(BUILD, f'initramfs-{k}.cpio')
-        make_initramfs(k, kinfo, mdir, tools, initramfs)
         units = [(sc, fs) for sc in scen if k in sc.kernels for fs in sc.fs]
-        run_guests(k, kinfo, initramfs, units, res, logdir,
-                   kunit=has_kunit and not args.only)
+        for est, key, todo in boot_jobs(k, units, has_kunit and not args.only,
+                                        weights, slots):
+            jobs.append((est, f'{k} guest', functools.partial(
+                run_boot_job, k, kinfo, initramfs, todo, key, res, logdir)))
+    # The host's own checks run beside the guests.
+    if not args.no_host:
+        jobs.append((120, 'host tests', functools.partial(host_tests, res)))
     if not args.no_lint:
-        lint(res)
+        jobs.append((60, 'lint', functools.partial(lint, res)))
+    log(f'{len(jobs)} jobs, {slots} at a time (VS_JOBS)')
+    run_jobs(jobs, slots)
     res.report_times(logdir)
     log(f'check took {time.time() - t0:.0f}s')
     res.summary()
@@ -546,11 +652,6 @@ def cmd_run(args):
     res = Results()
     logdir = os.path.join(BUILD, 'logs')
     os.makedirs(logdir, exist_ok=True)
-    kinfo = provision(args.kernel)
-    ok, out, mdir = build_module(args.kernel, kinfo['kdir'])
-    if not ok:
-        print(out[-6000:])
-        log('module build failed: only "vs-module: no" scenarios can pass')
     ok, why = build_userspace()
     if not ok:
         log('userspace build failed: ' + why[-500:])
@@ -558,8 +659,9 @@ def cmd_run(args):
     if not ok:
         print(why)
         return 1
-    initramfs = os.path.join(BUILD, f'initramfs-{args.kernel}.cpio')
-    make_initramfs(args.kernel, kinfo, mdir, tools, initramfs)
+    kinfo, initramfs, _, ok = prepare_guest(args.kernel, tools)
+    if not ok:
+        log('module build failed: only "vs-module: no" scenarios can pass')
     byname = {s.name: s for s in load_scenarios()}
     units = []
     kunit = False
@@ -569,6 +671,9 @@ def cmd_run(args):
             kunit = True
             continue
         sc = byname[name]
+        if args.kernel not in sc.kernels:
+            log(f'{name} does not run on {args.kernel} (vs-kernels)')
+            continue
         for f in (fs.split(',') if fs else sc.fs):
             units.append((sc, f))
     run_guests(args.kernel, kinfo, initramfs, units, res, logdir, kunit=kunit)
@@ -582,11 +687,6 @@ def cmd_demo(args):
     kernel = args.kernel
     logdir = os.path.join(BUILD, 'logs')
     os.makedirs(logdir, exist_ok=True)
-    kinfo = provision(kernel)
-    ok, out, mdir = build_module(kernel, kinfo['kdir'])
-    if not ok:
-        print(out[-6000:])
-        return 1
     ok, why = build_userspace()
     if not ok:
         print(why)
@@ -595,8 +695,9 @@ def cmd_demo(args):
     if not ok:
         print(why)
         return 1
-    initramfs = os.path.join(BUILD, f'initramfs-{kernel}.cpio')
-    make_initramfs(kernel, kinfo, mdir, tools, initramfs)
+    kinfo, initramfs, _, ok = prepare_guest(kernel, tools)
+    if not ok:
+        return 1
     logpath = os.path.join(logdir, f'demo-{kernel}.log')
     text = boot(kernel, kinfo, initramfs, [('demo', 'ext4', 300)], 1536, 1024,
                 0, logpath)
