@@ -300,8 +300,9 @@ static int direct_setup(struct vs_direct *d, struct vs_scrub *s)
 		if (!d->digests[i])
 			return -ENOMEM;
 	}
-	for (i = 0; i < VS_DIRECT_DEPTH &&
-		    (u64)i * VS_WINDOW_PAGES < pages; i++) {
+	for (i = 0; i < VS_DIRECT_DEPTH; i++) {
+		if ((u64)i * VS_WINDOW_PAGES >= pages)
+			break;
 		d->win[i] = vs_dwin_alloc(min_t(u64, pages, VS_WINDOW_PAGES));
 		if (!d->win[i])
 			return -ENOMEM;

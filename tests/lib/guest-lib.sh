@@ -80,6 +80,21 @@ vs_run_kunit() {
 
 # ---- devices and filesystems ---------------------------------------------
 
+# vs_wait_fd PID PATH: wait (up to 120 s) until process PID has PATH open
+# (for example verify-file, /dev/verity-scrub: its start-up is slow under
+# TCG, and its signal handlers are installed by then).
+vs_wait_fd() {
+	_n=0
+	while [ $_n -lt 120 ]; do
+		for _fd in /proc/"$1"/fd/*; do
+			[ "$(readlink "$_fd" 2>/dev/null)" = "$2" ] && return 0
+		done
+		sleep 1
+		_n=$((_n + 1))
+	done
+	return 1
+}
+
 # vs_dev_sectors DEV: size in 512-byte sectors
 vs_dev_sectors() {
 	blockdev --getsz "$1"
