@@ -5,7 +5,7 @@
 Builds the module against the bench kernels, builds the userspace tools,
 boots qemu guests (TCG) with a busybox initramfs, runs the KUnit suites and
 the guest scenarios in tests/scenarios/, and decides pass/fail from explicit
-result lines.  A kernel oops, KASAN report, lockdep splat, hung task or
+result lines.  A kernel oops, KASAN/KFENCE report, lockdep splat, hung task or
 "BUG:" anywhere in a guest's console log fails the scenario it happened in.
 
     vsbench.py check [--kernels 6.1,6.12] [--only REGEX] [--no-host] [--no-lint]
