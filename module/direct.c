@@ -136,7 +136,7 @@ static int begin(struct vs_direct *d, struct vs_dwin *dw)
 	unsigned int i = 0;
 	int cpu, err;
 
-	err = vs_dwin_wait(dw, s->geom.data_size);
+	err = vs_dwin_wait(dw);
 	if (err)
 		return err;
 	dw->hashed = !dw->unmapped && !READ_ONCE(dw->failed);

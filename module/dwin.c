@@ -178,20 +178,17 @@ u64 vs_dwin_start(struct vs_dwin *dw, struct inode *inode, pgoff_t w,
 /**
  * vs_dwin_wait() - wait until window @dw is read
  * @dw: a started window
- * @size: file size: fs-verity hashes the last block with zeroes past EOF,
- *	whatever the disk holds there
+ *
+ * The last block is left as the disk holds it past EOF: zeroes on a
+ * healthy disk.  If not, it does not match, and the page-cache walk gives
+ * the filesystem's own verdict.
  *
  * Return: 0, or -EINTR on a fatal signal (the bios go on; the window is
  * freed by the last of them if the scrub drops it).
  */
-int vs_dwin_wait(struct vs_dwin *dw, u64 size)
+int vs_dwin_wait(struct vs_dwin *dw)
 {
-	pgoff_t p = size >> PAGE_SHIFT;
-
 	if (wait_for_completion_killable(&dw->done))
 		return -EINTR;
-	if (offset_in_page(size) && p >= dw->w && p < dw->w + dw->nr)
-		zero_user_segment(dw->pages[p - dw->w], offset_in_page(size),
-				  PAGE_SIZE);
 	return 0;
 }

@@ -94,19 +94,18 @@ static int raw_read(struct vs_scrub *s, u64 pos, u8 *buf, unsigned int len,
 	return 0;
 }
 
+/*
+ * The last block is returned as the disk holds it, past EOF too: fs-verity
+ * hashes what the filesystem's read gives, and ext4 and f2fs read the tail
+ * from the disk (zeroes when it is healthy).  Garbage there fails the
+ * kernel's own read, so it is the HASH_MISMATCH a reader gets.
+ */
 static int read_data(void *priv, u64 blk, u8 *buf, u32 *detail)
 {
 	struct vs_scrub *s = priv;
-	u64 pos = blk << s->geom.log_blocksize;
-	int err;
 
-	err = raw_read(s, pos, buf, s->geom.block_size, detail);
-	if (err)
-		return err;
-	if (pos + s->geom.block_size > s->geom.data_size)	/* EOF: zeros */
-		memset(buf + (s->geom.data_size - pos), 0,
-		       pos + s->geom.block_size - s->geom.data_size);
-	return 0;
+	return raw_read(s, blk << s->geom.log_blocksize, buf,
+			s->geom.block_size, detail);
 }
 
 static int read_tree(void *priv, u64 blk, u8 *buf, u32 *detail)

@@ -338,7 +338,7 @@ struct vs_dwin *vs_dwin_alloc(unsigned long nr_pages);
 void vs_dwin_put(struct vs_dwin *dw);
 u64 vs_dwin_start(struct vs_dwin *dw, struct inode *inode, pgoff_t w,
 		  unsigned long nr);
-int vs_dwin_wait(struct vs_dwin *dw, u64 size);
+int vs_dwin_wait(struct vs_dwin *dw);
 
 /* direct.c */
 bool vs_direct_possible(const struct vs_scrub *s);
