@@ -387,7 +387,8 @@ def markdown(meta, summary):
            f'4 KiB Merkle blocks, no salt; kernel sha256: {g.get("crypto_sha256", "?")}.',
            f'Each run starts with a cold cache (`sync; echo 3 > drop_caches`), '
            f'except the hash floor (bytes already in memory) and the "fully cached '
-           f'first" row (the module evicts them itself). {meta["runs"]} rounds, '
+           f'first" row (the direct path reads the disk anyway and leaves the '
+           f'cached copy alone). {meta["runs"]} rounds, '
            f'methods in a rotating order. Times in seconds; MiB/s from the median; '
            f'"CPU, all" is the busy time of all vCPUs over the run (/proc/stat: '
            f'includes fs-verity\'s kworkers), "CPU, process" the process\'s own '
