@@ -10,7 +10,6 @@
  */
 #include <linux/cpumask.h>
 #include <linux/fs.h>
-#include <linux/fscrypt.h>
 #include <linux/highmem.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -227,13 +226,6 @@ static int settle(struct vs_direct *d, struct vs_dwin *dw)
 	return 0;
 }
 
-static unsigned long window_len(const struct vs_scrub *s, pgoff_t w)
-{
-	pgoff_t last = (s->end - 1) >> PAGE_SHIFT;
-
-	return w > last ? 0 : min_t(u64, VS_WINDOW_PAGES, last - w + 1);
-}
-
 /* Read the next window of the file into @slot if that slot is idle. */
 static void refill(struct vs_direct *d, unsigned int slot, pgoff_t *next)
 {
@@ -242,7 +234,7 @@ static void refill(struct vs_direct *d, unsigned int slot, pgoff_t *next)
 
 	if (!dw || dw->nr)
 		return;
-	nr = window_len(d->s, *next);
+	nr = vs_window_len(d->s, *next);
 	if (nr) {
 		d->s->args->bytes_read += vs_dwin_start(dw, d->s->inode,
 							*next, nr);
@@ -332,14 +324,10 @@ static void direct_teardown(struct vs_direct *d)
  */
 bool vs_direct_possible(const struct vs_scrub *s)
 {
-	const struct inode *inode = s->inode;
-
 	if (s->args->flags & (VERITY_SCRUB_FLAG_KEEP_CACHE |
 			      VERITY_SCRUB_FLAG_PAGE_CACHE))
 		return false;
-	return inode->i_sb->s_bdev && inode->i_mapping->a_ops->bmap &&
-	       !IS_ENCRYPTED(inode) && inode->i_blkbits <= PAGE_SHIFT &&
-	       s->geom.log_blocksize <= PAGE_SHIFT;
+	return vs_raw_possible(s->inode) && s->geom.log_blocksize <= PAGE_SHIFT;
 }
 
 /**

@@ -15,6 +15,19 @@
 #include "vs_private.h"
 
 /**
+ * vs_raw_possible() - can blocks of @inode be read raw at all?
+ * @inode: the verity file
+ *
+ * Return: true for a file on its filesystem's block device, with ->bmap(),
+ * not encrypted (the disk holds ciphertext), blocks at most a page.
+ */
+bool vs_raw_possible(const struct inode *inode)
+{
+	return inode->i_sb->s_bdev && inode->i_mapping->a_ops->bmap &&
+	       inode->i_blkbits <= PAGE_SHIFT && !IS_ENCRYPTED(inode);
+}
+
+/**
  * vs_map_block() - device block of the filesystem block holding byte @pos
  * @inode: the verity file
  * @pos: byte offset in its mapping
@@ -29,10 +42,10 @@ int vs_map_block(struct inode *inode, u64 pos, sector_t *phys)
 	unsigned int blkbits = inode->i_blkbits;
 	sector_t blk = pos >> blkbits;
 
-	if (!bdev || blkbits > PAGE_SHIFT || IS_ENCRYPTED(inode))
-		return -EOPNOTSUPP;
+	if (!vs_raw_possible(inode))
+		return -EOPNOTSUPP;	/* btrfs (no ->bmap), encrypted, ... */
 	if (bmap(inode, &blk) || blk == 0)
-		return -EOPNOTSUPP;	/* no ->bmap (btrfs), hole, inline */
+		return -EOPNOTSUPP;	/* hole, inline data */
 	if (blk >= bdev_nr_sectors(bdev) >> (blkbits - SECTOR_SHIFT))
 		return -EOPNOTSUPP;	/* not on s_bdev: multi-device */
 	*phys = blk;

@@ -392,7 +392,14 @@ int vs_scrub_cached(struct vs_scrub *s, pgoff_t w, unsigned long nr)
 	return err;
 }
 
-static unsigned long window_len(const struct vs_scrub *s, pgoff_t w)
+/**
+ * vs_window_len() - pages of the window starting at page @w
+ * @s: scrub
+ * @w: first page of the window
+ *
+ * Return: up to VS_WINDOW_PAGES, clamped to the end of the scrub; 0 past it.
+ */
+unsigned long vs_window_len(const struct vs_scrub *s, pgoff_t w)
 {
 	pgoff_t last = (s->end - 1) >> PAGE_SHIFT;
 
@@ -403,14 +410,14 @@ static unsigned long window_len(const struct vs_scrub *s, pgoff_t w)
 static int scrub_windows(struct vs_scrub *s)
 {
 	pgoff_t w = s->first >> PAGE_SHIFT;
-	unsigned long nr = window_len(s, w), next_nr;
+	unsigned long nr = vs_window_len(s, w), next_nr;
 	unsigned int slot = 0;
 	int err = 0;
 
 	if (nr)
 		start_window(s, slot, w, nr);
 	while (nr) {
-		next_nr = window_len(s, w + nr);
+		next_nr = vs_window_len(s, w + nr);
 		if (next_nr)
 			start_window(s, !slot, w + nr, next_nr);
 		err = check_window(s, slot, w, nr);

@@ -292,6 +292,7 @@ void vs_scrub_teardown(struct vs_scrub *s);
 
 /* rawio.c */
 extern const struct vs_io_ops vs_raw_ops;
+bool vs_raw_possible(const struct inode *inode);
 int vs_map_block(struct inode *inode, u64 pos, sector_t *phys);
 
 /* scrub.c */
@@ -299,6 +300,7 @@ int vs_scrub_file(struct file *file, struct verity_scrub_args *args,
 		  struct verity_scrub_range __user *uranges);
 void vs_scrub_set_deadline(struct vs_scrub *s);
 int vs_scrub_cached(struct vs_scrub *s, pgoff_t w, unsigned long nr);
+unsigned long vs_window_len(const struct vs_scrub *s, pgoff_t w);
 
 /* dwin.c */
 
