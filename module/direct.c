@@ -1,16 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * direct.c - the direct clean path: read the file in windows straight from
- * the block device (dwin.c), hash each window's blocks on every CPU with
- * the module's own code, check them against the tree (tree.c).  A ring of
- * windows is in flight; a window is hashed while the one before it is
- * compared and settled.  The page cache is left alone; pages not found
- * clean here (a failed bio, a block that does not match, a tree block that
- * cannot be used) go through the page-cache walk, which classifies them.
+ * the block device (dwin.c), hash each window's blocks with the module's
+ * own code, check them against the tree (tree.c).  A ring of windows is in
+ * flight; a window is hashed while the one before it is compared and
+ * settled.  The page cache is not touched; pages not found clean here (a
+ * failed bio, a block that does not match, a tree block that cannot be
+ * used) go through the page-cache walk, which classifies them.
+ *
+ * Hashing runs on the caller's CPUs at no more than the caller's priority:
+ * the calling thread hashes, helped by per-CPU workers (nice 0) on the
+ * other CPUs of its affinity mask (so its cpuset too), and by none when
+ * the caller runs at a positive nice value or SCHED_IDLE.
  */
 #include <linux/cpumask.h>
 #include <linux/fs.h>
 #include <linux/highmem.h>
+#include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
@@ -46,11 +52,11 @@ struct vs_hash_job {
  * @digests: two buffers of block hashes: the window being hashed and the
  *	one being compared
  * @flip: which buffer the next window hashed uses
- * @hashing: the window the jobs hash
- * @claimed: blocks of it claimed by the jobs so far
+ * @hashing: the window being hashed, or NULL
+ * @claimed: blocks of it claimed so far, by the caller and the jobs
  * @bad: pages of the window being settled left to the page-cache walk
- * @jobs: hashing jobs, one per CPU
- * @nr_jobs: number of jobs used
+ * @jobs: hashing jobs, one per helping CPU
+ * @nr_jobs: number of jobs queued for @hashing
  */
 struct vs_direct {
 	struct vs_scrub *s;
@@ -89,71 +95,103 @@ static int hash_batch(struct vs_direct *d, struct vs_dwin *dw,
 	return 0;
 }
 
-static void hash_work(struct work_struct *work)
+/* Hash batches of window @dw until none is left to claim. */
+static int hash_claim(struct vs_direct *d, struct vs_dwin *dw)
 {
-	struct vs_hash_job *job = container_of(work, struct vs_hash_job, work);
-	struct vs_direct *d = job->d;
-	struct vs_dwin *dw = d->hashing;
 	unsigned int first;
+	int err;
 
 	for (;;) {
 		first = atomic_fetch_add(VS_HASH_BATCH, &d->claimed);
 		if (first >= dw->count)
-			break;
-		job->err = hash_batch(d, dw, first,
-				      min(first + VS_HASH_BATCH, dw->count));
-		if (job->err)
-			break;
+			return 0;
+		err = hash_batch(d, dw, first,
+				 min(first + VS_HASH_BATCH, dw->count));
+		if (err)
+			return err;
 		cond_resched();
 	}
 }
 
-/* Wait for the jobs; nothing is hashed after this. */
-static int hash_wait(struct vs_direct *d)
+static void hash_work(struct work_struct *work)
+{
+	struct vs_hash_job *job = container_of(work, struct vs_hash_job, work);
+
+	job->err = hash_claim(job->d, job->d->hashing);
+}
+
+/*
+ * Finish hashing the window being hashed, the caller taking its share
+ * (none if @help is false), and wait for the jobs: nothing is hashed
+ * after this.
+ */
+static int hash_wait(struct vs_direct *d, bool help)
 {
 	unsigned int i;
 	int err = 0;
 
+	if (!d->hashing)
+		return 0;
+	if (help)
+		err = hash_claim(d, d->hashing);
+	else
+		atomic_set(&d->claimed, INT_MAX);
 	for (i = 0; i < d->nr_jobs; i++) {
 		flush_work(&d->jobs[i].work);
 		err = err ?: d->jobs[i].err;
 	}
+	d->nr_jobs = 0;
+	d->hashing = NULL;
 	return err;
 }
 
+/* Whether kworkers (nice 0) may hash for the caller: not above it. */
+static bool may_help(void)
+{
+	return task_nice(current) <= 0 && current->policy != SCHED_IDLE;
+}
+
+/* Queue a job on each other CPU the caller may run on, up to the maximum. */
+static void queue_helpers(struct vs_direct *d)
+{
+	int cpu, me = raw_smp_processor_id();
+
+	d->nr_jobs = 0;
+	if (!may_help())
+		return;
+	for_each_cpu_and(cpu, current->cpus_ptr, cpu_online_mask) {
+		if (cpu == me)
+			continue;
+		if (d->nr_jobs == VS_MAX_HASHERS - 1)
+			break;
+		d->jobs[d->nr_jobs].err = 0;
+		queue_work_on(cpu, vs_hash_wq, &d->jobs[d->nr_jobs++].work);
+	}
+}
+
 /*
- * Wait for window @dw to be read, then start hashing it on every CPU
- * unless a bio failed or a block could not be mapped.  The jobs must be
- * idle (hash_wait()).
+ * Wait for window @dw to be read, then start hashing it on the helping
+ * CPUs unless a bio failed or a block could not be mapped; the caller
+ * joins in hash_wait().  The jobs must be idle (hash_wait()).
  */
-static int begin(struct vs_direct *d, struct vs_dwin *dw)
+static void begin(struct vs_direct *d, struct vs_dwin *dw)
 {
 	struct vs_scrub *s = d->s;
 	u32 lbs = s->geom.log_blocksize;
 	u64 from = max_t(u64, (u64)dw->w << PAGE_SHIFT, s->first);
 	u64 to = min_t(u64, (u64)(dw->w + dw->nr) << PAGE_SHIFT, s->end);
-	unsigned int i = 0;
-	int cpu, err;
 
-	err = vs_dwin_wait(dw);
-	if (err)
-		return err;
-	dw->hashed = !dw->unmapped && !READ_ONCE(dw->failed);
+	vs_dwin_wait(dw);
+	dw->hashed = !dw->unmapped && !dw->failed;
 	if (!dw->hashed)
-		return 0;
+		return;
 	dw->base = from >> lbs;
 	dw->count = ((to - 1) >> lbs) - dw->base + 1;
 	dw->digests = d->digests[d->flip];
 	d->flip ^= 1;
-	d->hashing = dw;
 	atomic_set(&d->claimed, 0);
-	for_each_online_cpu(cpu) {
-		if (i == d->nr_jobs)
-			break;
-		d->jobs[i].err = 0;
-		queue_work_on(cpu, vs_hash_wq, &d->jobs[i++].work);
-	}
-	return 0;
+	d->hashing = dw;
+	queue_helpers(d);
 }
 
 /* Mark the pages of window @dw holding data blocks [blk, blk + count). */
@@ -254,9 +292,9 @@ static int check_slot(struct vs_direct *d, unsigned int slot, pgoff_t *next)
 	int err = 0;
 
 	if (dw->hashed)
-		err = hash_wait(d);
+		err = hash_wait(d, true);
 	if (!err && nx && nx->nr)
-		err = begin(d, nx);
+		begin(d, nx);
 	refill(d, (slot + VS_DIRECT_DEPTH - 1) % VS_DIRECT_DEPTH, next);
 	if (err)
 		return err;
@@ -281,14 +319,13 @@ static int direct_setup(struct vs_direct *d, struct vs_scrub *s)
 	if (vs_tree_init(&d->tree, &s->geom, &s->hasher, s->desc->root_hash,
 			 &vs_raw_ops, s))
 		return -ENOMEM;
-	d->nr_jobs = clamp(num_online_cpus(), 1U, (unsigned int)VS_MAX_HASHERS);
-	for (i = 0; i < d->nr_jobs; i++) {
+	for (i = 0; i < VS_MAX_HASHERS - 1; i++) {
 		INIT_WORK(&d->jobs[i].work, hash_work);
 		d->jobs[i].d = d;
 	}
 	for (i = 0; i < 2; i++) {
 		d->digests[i] = kvmalloc_array(VS_WINDOW_PAGES * per_page,
-					       s->geom.digest_size, GFP_KERNEL);
+					       s->geom.digest_size, VS_GFP);
 		if (!d->digests[i])
 			return -ENOMEM;
 	}
@@ -302,13 +339,17 @@ static int direct_setup(struct vs_direct *d, struct vs_scrub *s)
 	return 0;
 }
 
+/* Stop hashing, wait for every read still in flight, free the windows. */
 static void direct_teardown(struct vs_direct *d)
 {
 	unsigned int i;
 
-	hash_wait(d);
-	for (i = 0; i < VS_DIRECT_DEPTH; i++)
-		vs_dwin_put(d->win[i]);
+	hash_wait(d, false);
+	for (i = 0; i < VS_DIRECT_DEPTH; i++) {
+		if (d->win[i])
+			vs_dwin_wait(d->win[i]);
+		vs_dwin_free(d->win[i]);
+	}
 	kvfree(d->digests[0]);
 	kvfree(d->digests[1]);
 	vs_tree_destroy(&d->tree);
@@ -327,7 +368,7 @@ bool vs_direct_possible(const struct vs_scrub *s)
 	if (s->args->flags & (VERITY_SCRUB_FLAG_KEEP_CACHE |
 			      VERITY_SCRUB_FLAG_PAGE_CACHE))
 		return false;
-	return vs_raw_possible(s->inode) && s->geom.log_blocksize <= PAGE_SHIFT;
+	return s->raw && s->geom.log_blocksize <= PAGE_SHIFT;
 }
 
 /**
@@ -339,7 +380,7 @@ bool vs_direct_possible(const struct vs_scrub *s)
  */
 int vs_scrub_direct(struct vs_scrub *s)
 {
-	struct vs_direct *d = kzalloc(sizeof(*d), GFP_KERNEL);
+	struct vs_direct *d = kzalloc(sizeof(*d), VS_GFP);
 	pgoff_t next = s->first >> PAGE_SHIFT;
 	unsigned int slot;
 	int err;
@@ -352,7 +393,7 @@ int vs_scrub_direct(struct vs_scrub *s)
 	s->args->out_flags |= VERITY_SCRUB_OUT_DIRECT;
 	for (slot = 0; slot < VS_DIRECT_DEPTH; slot++)
 		refill(d, slot, &next);
-	err = begin(d, d->win[0]);
+	begin(d, d->win[0]);
 	for (slot = 0; !err && d->win[slot] && d->win[slot]->nr;
 	     slot = (slot + 1) % VS_DIRECT_DEPTH) {
 		vs_scrub_set_deadline(s);
@@ -367,14 +408,14 @@ out:
 }
 
 /**
- * vs_direct_init() - create the hashing workqueue (module load)
+ * vs_direct_init() - create the hashing workqueue (module load): per-CPU,
+ * normal priority
  *
  * Return: 0 or -ENOMEM.
  */
 int vs_direct_init(void)
 {
-	vs_hash_wq = alloc_workqueue("verity_scrub_hash",
-				     WQ_HIGHPRI | WQ_CPU_INTENSIVE, 0);
+	vs_hash_wq = alloc_workqueue("verity_scrub_hash", WQ_CPU_INTENSIVE, 0);
 	return vs_hash_wq ? 0 : -ENOMEM;
 }
 

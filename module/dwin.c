@@ -2,8 +2,17 @@
 /*
  * dwin.c - the windows of the direct path: a buffer of pages, filled
  * straight from the filesystem's block device by bios of our own built
- * from bmap(), as few as the file's layout allows.  A window lives until
- * its last bio completes, so a killed scrub need not wait for its I/O.
+ * from bmap(), as few as the file's layout allows.  Holes are zeroes, as
+ * fs-verity hashes them.
+ *
+ * Lifetime: no code of this module ever runs as a bio completion.  The
+ * bios of a window are chained (bio_chain()) to one small parent bio, a
+ * re-read of the window's first block into a scratch page, which
+ * vs_dwin_wait() submits and waits for with submit_bio_wait(): every
+ * completion is the block layer's own code, and once the wait returns no
+ * bio of the window is in flight.  The scrub waits for every window it
+ * started before it returns (direct I/O does the same), so nothing of it
+ * outlives the ioctl, which holds the module.
  */
 #include <linux/bio.h>
 #include <linux/blkdev.h>
@@ -13,70 +22,50 @@
 
 #include "vs_private.h"
 
-static void dwin_free(struct vs_dwin *dw)
+/**
+ * vs_dwin_free() - free a window that is idle or waited for
+ * @dw: window, or NULL
+ */
+void vs_dwin_free(struct vs_dwin *dw)
 {
 	unsigned int i;
 
+	if (!dw)
+		return;
+	WARN_ON_ONCE(dw->parent);
 	for (i = 0; i < VS_WINDOW_PAGES; i++)
 		if (dw->pages[i])
 			__free_page(dw->pages[i]);
+	if (dw->scratch)
+		__free_page(dw->scratch);
 	kfree(dw);
 }
 
 /**
- * vs_dwin_put() - drop the scrub's reference to a window
- * @dw: window, or NULL
- */
-void vs_dwin_put(struct vs_dwin *dw)
-{
-	if (dw && refcount_dec_and_test(&dw->ref))
-		dwin_free(dw);
-}
-
-/**
- * vs_dwin_alloc() - a window of @nr_pages pages
+ * vs_dwin_alloc() - a window of @nr_pages pages, charged to the caller
  * @nr_pages: at most VS_WINDOW_PAGES
  *
  * Return: the window, or NULL.
  */
 struct vs_dwin *vs_dwin_alloc(unsigned long nr_pages)
 {
-	struct vs_dwin *dw = kzalloc(sizeof(*dw), GFP_KERNEL);
+	struct vs_dwin *dw = kzalloc(sizeof(*dw), VS_GFP);
 	unsigned long i;
 
 	if (!dw)
 		return NULL;
-	refcount_set(&dw->ref, 1);
-	init_completion(&dw->done);
+	dw->scratch = alloc_page(VS_GFP);
+	if (!dw->scratch)
+		goto fail;
 	for (i = 0; i < nr_pages; i++) {
-		dw->pages[i] = alloc_page(GFP_KERNEL);
-		if (!dw->pages[i]) {
-			dwin_free(dw);
-			return NULL;
-		}
+		dw->pages[i] = alloc_page(VS_GFP);
+		if (!dw->pages[i])
+			goto fail;
 	}
 	return dw;
-}
-
-static void dwin_end_io(struct bio *bio)
-{
-	struct vs_dwin *dw = bio->bi_private;
-
-	if (bio->bi_status)
-		WRITE_ONCE(dw->failed, true);
-	bio_put(bio);
-	if (atomic_dec_and_test(&dw->pending))
-		complete(&dw->done);
-	vs_dwin_put(dw);
-}
-
-static void submit(struct vs_dwin *dw, struct bio *bio)
-{
-	refcount_inc(&dw->ref);
-	atomic_inc(&dw->pending);
-	bio->bi_private = dw;
-	bio->bi_end_io = dwin_end_io;
-	submit_bio(bio);
+fail:
+	vs_dwin_free(dw);
+	return NULL;
 }
 
 /**
@@ -85,6 +74,7 @@ static void submit(struct vs_dwin *dw, struct bio *bio)
  * @bdev: the filesystem's device
  * @bio: the bio being filled, or NULL
  * @next: the device block that would extend @bio
+ * @first: the first device block read, for the parent bio
  * @blkbits: log2 of the filesystem block size
  */
 struct vs_bio_build {
@@ -92,8 +82,37 @@ struct vs_bio_build {
 	struct block_device *bdev;
 	struct bio *bio;
 	sector_t next;
+	sector_t first;
 	unsigned int blkbits;
 };
+
+static struct bio *new_bio(struct vs_bio_build *b, sector_t phys,
+			   unsigned short vecs)
+{
+	struct bio *bio = bio_alloc(b->bdev, vecs, REQ_OP_READ, GFP_NOIO);
+
+	bio->bi_iter.bi_sector = phys << (b->blkbits - SECTOR_SHIFT);
+	return bio;
+}
+
+/* The parent every bio of the window is chained to (made on first use). */
+static struct bio *parent(struct vs_bio_build *b)
+{
+	struct vs_dwin *dw = b->dw;
+
+	if (!dw->parent) {
+		dw->parent = new_bio(b, b->first, 1);
+		__bio_add_page(dw->parent, dw->scratch, 1U << b->blkbits, 0);
+	}
+	return dw->parent;
+}
+
+static void submit(struct vs_bio_build *b)
+{
+	bio_chain(b->bio, parent(b));
+	submit_bio(b->bio);
+	b->bio = NULL;
+}
 
 /*
  * Add filesystem block @phys to the bio being built, or submit that bio
@@ -107,18 +126,34 @@ static void add_block(struct vs_bio_build *b, sector_t phys,
 	unsigned int len = 1U << b->blkbits;
 
 	if (b->bio && (phys != b->next ||
-		       bio_add_page(b->bio, page, len, off) != len)) {
-		submit(b->dw, b->bio);
-		b->bio = NULL;
-	}
+		       bio_add_page(b->bio, page, len, off) != len))
+		submit(b);
 	if (!b->bio) {
-		b->bio = bio_alloc(b->bdev, min_t(unsigned long, pages_left,
-						  BIO_MAX_VECS),
-				   REQ_OP_READ, GFP_KERNEL);
-		b->bio->bi_iter.bi_sector = phys << (b->blkbits - SECTOR_SHIFT);
+		if (!b->dw->parent)
+			b->first = phys;
+		b->bio = new_bio(b, phys, min_t(unsigned long, pages_left,
+						BIO_MAX_VECS));
 		__bio_add_page(b->bio, page, len, off);
 	}
 	b->next = phys + 1;
+}
+
+/* Map and queue the filesystem block at byte @pos; 1 if it was read. */
+static int add_pos(struct vs_bio_build *b, struct inode *inode, u64 pos,
+		   struct page *page, unsigned int off, unsigned long left)
+{
+	sector_t phys;
+
+	if (vs_map_block(inode, pos, &phys)) {
+		b->dw->unmapped = true;
+		return 0;
+	}
+	if (!phys) {		/* a hole: zeroes, as fs-verity hashes it */
+		zero_user_segment(page, off, off + (1U << b->blkbits));
+		return 0;
+	}
+	add_block(b, phys, page, off, left);
+	return 1;
 }
 
 /**
@@ -129,10 +164,10 @@ static void add_block(struct vs_bio_build *b, sector_t phys,
  * @nr: number of pages
  *
  * Every filesystem block is mapped and the reads are submitted; blocks
- * past EOF are zeroes.  If a block cannot be mapped, nothing more is read
- * and the window is marked unmapped.
+ * past EOF and holes are zeroes.  If a block cannot be mapped, nothing
+ * more is read and the window is marked unmapped.
  *
- * Return: bytes of the file submitted for reading.
+ * Return: bytes of the file submitted for reading (holes excluded).
  */
 u64 vs_dwin_start(struct vs_dwin *dw, struct inode *inode, pgoff_t w,
 		  unsigned long nr)
@@ -142,53 +177,48 @@ u64 vs_dwin_start(struct vs_dwin *dw, struct inode *inode, pgoff_t w,
 		.blkbits = inode->i_blkbits,
 	};
 	unsigned int off, bs = i_blocksize(inode);
-	u64 pos, size = i_size_read(inode);
+	u64 pos, size = i_size_read(inode), read = 0;
 	unsigned long i;
-	sector_t phys;
 
 	dw->w = w;
 	dw->nr = nr;
 	dw->failed = false;
 	dw->unmapped = false;
-	atomic_set(&dw->pending, 1);
-	reinit_completion(&dw->done);
 	for (i = 0; i < nr && !dw->unmapped; i++) {
-		for (off = 0; off < PAGE_SIZE; off += bs) {
+		for (off = 0; off < PAGE_SIZE && !dw->unmapped; off += bs) {
 			pos = ((u64)(w + i) << PAGE_SHIFT) + off;
 			if (pos >= size) {
 				zero_user_segment(dw->pages[i], off, PAGE_SIZE);
 				break;
 			}
-			if (vs_map_block(inode, pos, &phys)) {
-				dw->unmapped = true;
-				break;
-			}
-			add_block(&b, phys, dw->pages[i], off, nr - i);
+			read += min_t(u64, bs, size - pos) *
+				add_pos(&b, inode, pos, dw->pages[i], off,
+					nr - i);
 		}
 	}
 	if (b.bio)
-		submit(dw, b.bio);
-	if (atomic_dec_and_test(&dw->pending))
-		complete(&dw->done);
-	if (dw->unmapped)
-		return 0;
-	return min_t(u64, (u64)nr << PAGE_SHIFT, size - ((u64)w << PAGE_SHIFT));
+		submit(&b);
+	return read;
 }
 
 /**
  * vs_dwin_wait() - wait until window @dw is read
  * @dw: a started window
  *
- * The last block is left as the disk holds it past EOF: zeroes on a
- * healthy disk.  If not, it does not match, and the page-cache walk gives
- * the filesystem's own verdict.
- *
- * Return: 0, or -EINTR on a fatal signal (the bios go on; the window is
- * freed by the last of them if the scrub drops it).
+ * Not interruptible, as for direct I/O: the pages are the window's own.
+ * Bounded by the device: at most one window of reads is waited for.  The
+ * last block is left as the disk holds it past EOF: zeroes on a healthy
+ * disk.  If not, it does not match, and the page-cache walk gives the
+ * filesystem's own verdict.
  */
-int vs_dwin_wait(struct vs_dwin *dw)
+void vs_dwin_wait(struct vs_dwin *dw)
 {
-	if (wait_for_completion_killable(&dw->done))
-		return -EINTR;
-	return 0;
+	struct bio *bio = dw->parent;
+
+	if (!bio)
+		return;
+	dw->parent = NULL;
+	if (submit_bio_wait(bio))
+		dw->failed = true;
+	bio_put(bio);
 }

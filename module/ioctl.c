@@ -11,6 +11,11 @@
  * userspace; the caller learns only hashes' verdicts about data it may
  * already read.  The target fd must be open for reading (-EBADF if not).
  *
+ * Resources: at most max_scrubs calls scrub at once, module-wide (a module
+ * parameter); the others wait for a slot, killably.  A call's memory (about
+ * 17 MiB at most, for its windows) is charged to the caller's memory
+ * cgroup and fails with -ENOMEM rather than invoking the OOM killer.
+ *
  * Errors (nothing is changed on any of them but -EINTR):
  *   -EBADF    bad fd, or not open for reading
  *   -EINVAL   not a regular file; unknown flags; struct smaller than
@@ -21,15 +26,37 @@
  *   -EUCLEAN  the descriptor on disk is malformed
  *   -EIO      the descriptor cannot be read
  *   -EINTR    signal; args are copied out, start is the resume cursor
+ *   -ENOMEM   the caller's memory (cgroup) limit was reached
  * Ranges not aligned to the Merkle block size are rounded outward; a range
  * starting at or past EOF scrubs nothing and succeeds.
  */
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/fsverity.h>
+#include <linux/moduleparam.h>
+#include <linux/semaphore.h>
 #include <linux/uaccess.h>
 
 #include "vs_private.h"
+
+static unsigned int max_scrubs = 8;
+module_param(max_scrubs, uint, 0444);
+MODULE_PARM_DESC(max_scrubs, "scrubs running at once, module-wide (default 8)");
+
+static struct semaphore vs_slots;
+
+/**
+ * vs_ioctl_init() - set up the scrub slots (module load)
+ *
+ * Return: 0, or -EINVAL when max_scrubs is 0.
+ */
+int vs_ioctl_init(void)
+{
+	if (!max_scrubs)
+		return -EINVAL;
+	sema_init(&vs_slots, min(max_scrubs, (unsigned int)INT_MAX));
+	return 0;
+}
 
 static int copy_args_in(struct verity_scrub_args *args,
 			struct verity_scrub_args __user *uarg, u32 *usize)
@@ -96,8 +123,12 @@ static int scrub_fd(struct verity_scrub_args *args)
 	if (!file)
 		return -EBADF;
 	err = check_file(file);
-	if (!err)
+	if (!err && down_killable(&vs_slots))
+		err = -EINTR;
+	else if (!err) {
 		err = vs_scrub_file(file, args, u64_to_user_ptr(args->ranges));
+		up(&vs_slots);
+	}
 	fput(file);
 	return err;
 }

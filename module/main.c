@@ -24,8 +24,11 @@ static struct miscdevice vs_misc = {
 
 static int __init vs_init(void)
 {
-	int err = vs_direct_init();
+	int err = vs_ioctl_init();
 
+	if (err)
+		return err;
+	err = vs_direct_init();
 	if (err)
 		return err;
 	err = misc_register(&vs_misc);

@@ -2,10 +2,13 @@
 /*
  * rawio.c - reading one block of a verity file straight from the
  * filesystem's block device: bmap() + a bio of our own, keeping the block
- * layer status.  Tree blocks are read through ->read_merkle_tree_page()
- * first and raw only if that fails.  Nothing read here reaches userspace.
+ * layer status.  Tree blocks too are read raw where the file can be read
+ * raw (the scrub proves the disk and leaves the page cache alone), through
+ * ->read_merkle_tree_page() where it cannot.  Nothing read here reaches
+ * userspace.
  */
 #include <linux/bio.h>
+#include <linux/fileattr.h>
 #include <linux/blkdev.h>
 #include <linux/fs.h>
 #include <linux/fscrypt.h>
@@ -14,27 +17,45 @@
 
 #include "vs_private.h"
 
+/*
+ * Flags of files whose blocks on the device are not what a read returns:
+ * compressed (f2fs; bmap() gives 0 for compressed clusters) or with data
+ * journalled (ext4: the journal may hold newer data than the block, and
+ * bmap() flushes the whole journal on 6.1).
+ */
+#define VS_NO_RAW_FLAGS	(FS_COMPR_FL | FS_JOURNAL_DATA_FL)
+
 /**
- * vs_raw_possible() - can blocks of @inode be read raw at all?
- * @inode: the verity file
+ * vs_raw_possible() - can blocks of @file be read raw at all?
+ * @file: the verity file
  *
  * Return: true for a file on its filesystem's block device, with ->bmap(),
- * not encrypted (the disk holds ciphertext), blocks at most a page.
+ * not encrypted (the disk holds ciphertext), not compressed, data not
+ * journalled, blocks at most a page.  ext4 and f2fs never keep a verity
+ * file inline (enabling verity converts inline data).
  */
-bool vs_raw_possible(const struct inode *inode)
+bool vs_raw_possible(struct file *file)
 {
-	return inode->i_sb->s_bdev && inode->i_mapping->a_ops->bmap &&
-	       inode->i_blkbits <= PAGE_SHIFT && !IS_ENCRYPTED(inode);
+	struct inode *inode = file_inode(file);
+	struct fileattr fa = { };
+
+	if (!inode->i_sb->s_bdev || !inode->i_mapping->a_ops->bmap ||
+	    inode->i_blkbits > PAGE_SHIFT || IS_ENCRYPTED(inode))
+		return false;
+	if (vfs_fileattr_get(file->f_path.dentry, &fa))
+		return false;
+	return !(fa.flags & VS_NO_RAW_FLAGS);
 }
 
 /**
  * vs_map_block() - device block of the filesystem block holding byte @pos
- * @inode: the verity file
+ * @inode: the verity file; vs_raw_possible() is true
  * @pos: byte offset in its mapping
- * @phys: set to the block number, in filesystem blocks
+ * @phys: set to the block number, in filesystem blocks; 0 for a hole (or
+ *	an unwritten extent), which reads as zeroes
  *
- * Return: 0, or -EOPNOTSUPP when the block cannot be read raw (no
- * ->bmap(), a hole or inline data, encrypted, not on s_bdev).
+ * Return: 0, or -EOPNOTSUPP when the block cannot be read raw (not on
+ * s_bdev: multi-device).
  */
 int vs_map_block(struct inode *inode, u64 pos, sector_t *phys)
 {
@@ -42,10 +63,8 @@ int vs_map_block(struct inode *inode, u64 pos, sector_t *phys)
 	unsigned int blkbits = inode->i_blkbits;
 	sector_t blk = pos >> blkbits;
 
-	if (!vs_raw_possible(inode))
-		return -EOPNOTSUPP;	/* btrfs (no ->bmap), encrypted, ... */
-	if (bmap(inode, &blk) || blk == 0)
-		return -EOPNOTSUPP;	/* hole, inline data */
+	if (bmap(inode, &blk))
+		return -EOPNOTSUPP;
 	if (blk >= bdev_nr_sectors(bdev) >> (blkbits - SECTOR_SHIFT))
 		return -EOPNOTSUPP;	/* not on s_bdev: multi-device */
 	*phys = blk;
@@ -59,7 +78,7 @@ static blk_status_t read_fs_block(struct vs_scrub *s, sector_t phys)
 	blk_status_t status;
 	struct bio *bio;
 
-	bio = bio_alloc(s->inode->i_sb->s_bdev, 1, REQ_OP_READ, GFP_KERNEL);
+	bio = bio_alloc(s->inode->i_sb->s_bdev, 1, REQ_OP_READ, GFP_NOIO);
 	bio->bi_iter.bi_sector = phys << (blkbits - SECTOR_SHIFT);
 	if (bio_add_page(bio, s->raw_page, 1U << blkbits, 0) != 1U << blkbits) {
 		bio_put(bio);
@@ -73,12 +92,22 @@ static blk_status_t read_fs_block(struct vs_scrub *s, sector_t phys)
 	return status;
 }
 
-/*
- * Read @len bytes at byte @pos of the mapping (data or, past EOF, tree).
- * A failed read is retried while the window's retry budget lasts.
+/**
+ * vs_raw_read() - read bytes of the mapping straight from the device
+ * @s: the scrub
+ * @pos: byte offset in the mapping (data or, past EOF, tree and
+ *	descriptor)
+ * @buf: @len bytes
+ * @len: at most the rest of the filesystem block holding @pos
+ * @detail: set to VERITY_SCRUB_DETAIL_* when the read failed
+ *
+ * A failed read is retried while the window's retry budget lasts.  A hole
+ * reads as zeroes.
+ *
+ * Return: 0, -EOPNOTSUPP when the file cannot be read raw, -EIO.
  */
-static int raw_read(struct vs_scrub *s, u64 pos, u8 *buf, unsigned int len,
-		    u32 *detail)
+int vs_raw_read(struct vs_scrub *s, u64 pos, u8 *buf, unsigned int len,
+		u32 *detail)
 {
 	unsigned int off = pos & (i_blocksize(s->inode) - 1);
 	unsigned int attempt = 0;
@@ -87,9 +116,15 @@ static int raw_read(struct vs_scrub *s, u64 pos, u8 *buf, unsigned int len,
 	void *kaddr;
 	int err;
 
+	if (!s->raw)
+		return -EOPNOTSUPP;	/* btrfs (no ->bmap), encrypted, ... */
 	err = vs_map_block(s->inode, pos, &phys);
 	if (err)
 		return err;
+	if (!phys) {
+		memset(buf, 0, len);
+		return 0;
+	}
 	for (;;) {
 		status = read_fs_block(s, phys);
 		if (!status)
@@ -117,8 +152,8 @@ static int read_data(void *priv, u64 blk, u8 *buf, u32 *detail)
 {
 	struct vs_scrub *s = priv;
 
-	return raw_read(s, blk << s->geom.log_blocksize, buf,
-			s->geom.block_size, detail);
+	return vs_raw_read(s, blk << s->geom.log_blocksize, buf,
+			   s->geom.block_size, detail);
 }
 
 static int read_tree(void *priv, u64 blk, u8 *buf, u32 *detail)
@@ -128,11 +163,13 @@ static int read_tree(void *priv, u64 blk, u8 *buf, u32 *detail)
 	struct page *page;
 	void *kaddr;
 
+	if (s->raw)
+		return vs_raw_read(s, s->tree_pos + pos, buf,
+				   s->geom.block_size, detail);
 	page = vs_read_merkle_tree_page(s->inode, pos >> PAGE_SHIFT,
 					s->tree_ra);
 	if (IS_ERR(page))
-		return raw_read(s, s->tree_pos + pos, buf, s->geom.block_size,
-				detail);
+		return -EOPNOTSUPP;	/* read failed, cannot tell why */
 	kaddr = kmap_local_page(page);
 	memcpy(buf, kaddr + offset_in_page(pos), s->geom.block_size);
 	kunmap_local(kaddr);

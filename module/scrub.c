@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * scrub.c - the page-cache walk: evict a window, read it ahead in one
- * large request while the previous window is checked, wait for each folio,
- * send failed folios to classification, report ranges, drop the window.
+ * scrub.c - the page-cache walk: read a window ahead in one large request
+ * while the previous window is checked, wait for each folio, send failed
+ * folios to classification, report ranges, drop the pages it read.  Pages
+ * cached before are never evicted (other readers may map or pin them):
+ * they are verified from their raw copies instead.  Only where the file
+ * cannot be read raw are clean, unmapped, unpinned pages dropped first
+ * (invalidate_mapping_pages()); what stays cached there is skipped.
  * Files the direct path (direct.c) can read go there; it sends back here
  * the pages it did not find clean.
  *
@@ -11,6 +15,7 @@
  *   [w, w + nr) pages    the window being checked; the next one is in flight
  *   s->cursor            everything before it has been checked and reported
  */
+#include <linux/fadvise.h>
 #include <linux/fs.h>
 #include <linux/jiffies.h>
 #include <linux/mm.h>
@@ -22,7 +27,6 @@
 #include "vs_private.h"
 
 #define VS_RETRY_BUDGET		(2 * HZ)	/* retry time per window */
-#define VS_CALL_BUDGET		(10 * HZ)	/* retry time per call */
 #define VS_BACKOFF_MS		10		/* x attempt number */
 #define VS_LOOKUP_TRIES		3
 
@@ -305,23 +309,33 @@ static void note_cached(struct vs_scrub *s, unsigned int slot, pgoff_t w,
 	}
 }
 
-/* Evict window [w, w + nr) and start reading it ahead as one request. */
+/*
+ * Note which pages of window [w, w + nr) are cached and start reading the
+ * others ahead as one request.
+ */
 static void start_window(struct vs_scrub *s, unsigned int slot, pgoff_t w,
 			 unsigned long nr)
 {
 	DEFINE_READAHEAD(ractl, s->file, &s->ra, s->mapping, w);
-	bool stuck = false;
 
-	if (!keep_cache(s))
-		stuck = invalidate_inode_pages2_range(s->mapping, w,
-						      w + nr - 1) != 0;
-	if (stuck || keep_cache(s))
-		note_cached(s, slot, w, nr);
-	else
-		s->has_cached[slot] = false;
+	if (!s->raw && !keep_cache(s))
+		invalidate_mapping_pages(s->mapping, w, w + nr - 1);
+	note_cached(s, slot, w, nr);
 	s->ra.ra_pages = nr;
 	s->ra.prev_pos = (loff_t)w << PAGE_SHIFT;
 	page_cache_sync_ra(&ractl, nr);
+}
+
+/*
+ * Drop pages [first, last] that the scrub read: POSIX_FADV_DONTNEED, which
+ * also drains the per-CPU LRU batches that would keep just-read pages from
+ * being dropped.  Only clean, unmapped, unpinned pages go.
+ */
+static void drop_pages(struct vs_scrub *s, pgoff_t first, pgoff_t last)
+{
+	vfs_fadvise(s->file, (loff_t)first << PAGE_SHIFT,
+		    (loff_t)(last - first + 1) << PAGE_SHIFT,
+		    POSIX_FADV_DONTNEED);
 }
 
 /* Drop the window's pages that were not cached before the scrub. */
@@ -331,7 +345,7 @@ static void drop_window(struct vs_scrub *s, unsigned int slot, pgoff_t w,
 	unsigned long i = 0, j;
 
 	if (!s->has_cached[slot]) {
-		invalidate_mapping_pages(s->mapping, w, w + nr - 1);
+		drop_pages(s, w, w + nr - 1);
 		return;
 	}
 	while (i < nr) {
@@ -339,7 +353,7 @@ static void drop_window(struct vs_scrub *s, unsigned int slot, pgoff_t w,
 		if (i >= nr)
 			break;
 		j = find_next_bit(s->cached[slot], nr, i);
-		invalidate_mapping_pages(s->mapping, w + i, w + j - 1);
+		drop_pages(s, w + i, w + j - 1);
 		i = j;
 	}
 }
@@ -452,9 +466,6 @@ static int finish(struct vs_scrub *s, int err)
 			err = 0;
 	}
 	s->args->start = s->cursor;
-	if (!keep_cache(s))
-		invalidate_mapping_pages(s->mapping, s->tree_pos >> PAGE_SHIFT,
-					 (pgoff_t)-1);
 	return err;
 }
 
@@ -474,13 +485,12 @@ int vs_scrub_file(struct file *file, struct verity_scrub_args *args,
 	struct vs_scrub *s;
 	int err;
 
-	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	s = kzalloc(sizeof(*s), VS_GFP);
 	if (!s)
 		return -ENOMEM;
 	s->uranges = uranges;
 	err = vs_scrub_setup(s, file, args);
 	if (!err) {
-		s->call_deadline = jiffies + VS_CALL_BUDGET;
 		if (s->first < s->end)
 			err = vs_direct_possible(s) ? vs_scrub_direct(s) :
 						      scrub_windows(s);

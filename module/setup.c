@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * setup.c - prepare a scrub: evict the cached tree, read and check the
- * descriptor from disk, derive the tree layout and the hashing, compute
- * the file digest and compare it with the one the kernel holds
+ * setup.c - prepare a scrub: read the descriptor, check its copy on the
+ * device, derive the tree layout and the hashing, compute the file digest
+ * and compare it with the one the kernel holds.  Nothing is evicted.
  */
 #include <linux/fs.h>
 #include <linux/gfp.h>
@@ -14,15 +14,6 @@
 static bool keep_cache(const struct vs_scrub *s)
 {
 	return s->args->flags & VERITY_SCRUB_FLAG_KEEP_CACHE;
-}
-
-/* Drop the cached tree and descriptor so they are read from disk again. */
-static void evict_metadata(struct vs_scrub *s)
-{
-	if (!keep_cache(s))
-		invalidate_inode_pages2_range(s->mapping,
-					      s->tree_pos >> PAGE_SHIFT,
-					      (pgoff_t)-1);
 }
 
 static int read_desc(struct vs_scrub *s, struct fsverity_descriptor **out,
@@ -37,7 +28,7 @@ static int read_desc(struct vs_scrub *s, struct fsverity_descriptor **out,
 		return size;
 	if (size < (int)sizeof(*desc) || size > VS_MAX_DESC_SIZE)
 		return -EUCLEAN;
-	desc = kzalloc(size, GFP_KERNEL);
+	desc = kzalloc(size, VS_GFP);
 	if (!desc)
 		return -ENOMEM;
 	again = vop->get_verity_descriptor(s->inode, desc, size);
@@ -51,27 +42,63 @@ static int read_desc(struct vs_scrub *s, struct fsverity_descriptor **out,
 }
 
 /*
- * Read the descriptor (from the cache if it is there), evict the tree and
- * descriptor pages, and read it again from disk.  If only the second read
- * fails, the first copy is used: the scrub then reports the unreadable
- * data and tree blocks as ranges instead of failing as a whole.
+ * Byte offset of the descriptor in the mapping: right after the tree, on
+ * ext4 at the next filesystem block (ext4_write_verity_descriptor()), on
+ * f2fs at once (f2fs_end_enable_verity()).
  */
-static int fetch_desc(struct vs_scrub *s)
+static u64 desc_pos(const struct vs_scrub *s)
 {
-	struct fsverity_descriptor *disk;
-	size_t size;
+	u64 pos = s->tree_pos + (s->geom.tree_blocks << s->geom.log_blocksize);
+
+	if (!strcmp(s->inode->i_sb->s_type->name, "ext4"))
+		pos = round_up(pos, i_blocksize(s->inode));
+	return pos;
+}
+
+/* Read the descriptor's @size bytes raw into @buf.  As vs_raw_read(). */
+static int read_desc_raw(struct vs_scrub *s, u8 *buf, size_t size)
+{
+	u32 bs = i_blocksize(s->inode), detail = 0, len;
+	u64 pos = desc_pos(s);
+	size_t done;
 	int err;
 
-	err = read_desc(s, &s->desc, &s->desc_size);
-	if (err || keep_cache(s))
-		return err;
-	evict_metadata(s);
-	if (read_desc(s, &disk, &size))
-		return 0;
-	kfree(s->desc);
-	s->desc = disk;
-	s->desc_size = size;
+	for (done = 0; done < size; done += len, pos += len) {
+		len = min_t(u64, size - done, bs - (pos & (bs - 1)));
+		err = vs_raw_read(s, pos, buf + done, len, &detail);
+		if (err)
+			return err;
+	}
 	return 0;
+}
+
+/*
+ * Compare the descriptor the filesystem gave (maybe from the page cache)
+ * with its copy on the device, read raw.  An unreadable or different copy
+ * is reported in the out flags; the scrub goes on with the filesystem's,
+ * which is what every reader of the file uses.
+ */
+static int check_desc_on_disk(struct vs_scrub *s)
+{
+	struct verity_scrub_args *a = s->args;
+	u8 *disk;
+	int err;
+
+	if (!s->raw || keep_cache(s))
+		return 0;
+	disk = kmalloc(s->desc_size, VS_GFP);
+	if (!disk)
+		return -ENOMEM;
+	vs_scrub_set_deadline(s);
+	err = read_desc_raw(s, disk, s->desc_size);
+	if (err == -EIO)
+		a->out_flags |= VERITY_SCRUB_OUT_DESC_UNREADABLE;
+	else if (!err && memcmp(disk, s->desc, s->desc_size))
+		a->out_flags |= VERITY_SCRUB_OUT_DESCRIPTOR_CHANGED;
+	if (!err)
+		a->out_flags |= VERITY_SCRUB_OUT_DESC_FROM_DISK;
+	kfree(disk);
+	return err == -EIO || err == -EOPNOTSUPP ? 0 : err;
 }
 
 static int check_desc(struct vs_scrub *s)
@@ -101,6 +128,9 @@ static int report_digest(struct vs_scrub *s)
 	err = vs_file_digest(&s->hasher, s->desc, a->digest);
 	if (err)
 		return err;
+	err = check_desc_on_disk(s);
+	if (err)
+		return err;
 	a->digest_size = s->geom.digest_size;
 	a->hash_algorithm = s->desc->hash_algorithm;
 	a->block_size = s->geom.block_size;
@@ -117,9 +147,9 @@ static int report_digest(struct vs_scrub *s)
 
 static int alloc_buffers(struct vs_scrub *s)
 {
-	s->walk.buf = kmalloc(s->geom.block_size, GFP_KERNEL);
-	s->walk.tbuf = kmalloc(s->geom.block_size, GFP_KERNEL);
-	s->raw_page = alloc_page(GFP_KERNEL);
+	s->walk.buf = kmalloc(s->geom.block_size, VS_GFP);
+	s->walk.tbuf = kmalloc(s->geom.block_size, VS_GFP);
+	s->raw_page = alloc_page(VS_GFP);
 	if (!s->walk.buf || !s->walk.tbuf || !s->raw_page)
 		return -ENOMEM;
 	return 0;
@@ -156,16 +186,18 @@ int vs_scrub_setup(struct vs_scrub *s, struct file *file,
 	s->mapping = s->inode->i_mapping;
 	s->args = args;
 	s->tree_pos = round_up(i_size_read(s->inode), VS_TREE_ALIGN);
+	s->call_deadline = jiffies + VS_CALL_BUDGET;
+	s->raw = vs_raw_possible(file);
 	vs_acc_init(&s->acc);
 	file_ra_state_init(&s->ra, s->mapping);
 
-	err = fetch_desc(s);
+	err = read_desc(s, &s->desc, &s->desc_size);
 	if (!err)
 		err = check_desc(s);
 	if (!err)
-		err = report_digest(s);
-	if (!err)
 		err = alloc_buffers(s);
+	if (!err)
+		err = report_digest(s);
 	if (err)
 		return err;
 	vs_walk_init(&s->walk, &s->geom, &s->hasher, s->desc->root_hash,

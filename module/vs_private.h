@@ -6,8 +6,7 @@
 #ifndef VS_PRIVATE_H
 #define VS_PRIVATE_H
 
-#include <linux/completion.h>
-#include <linux/refcount.h>
+#include <linux/gfp.h>
 #include <linux/sizes.h>
 #include <linux/types.h>
 #include <linux/blk_types.h>
@@ -23,6 +22,13 @@
 #define VS_TREE_ALIGN		65536	/* ext4/f2fs: tree starts here past EOF */
 #define VS_WINDOW_PAGES		(SZ_4M >> PAGE_SHIFT)	/* readahead window */
 #define VS_TREE_RA_PAGES	64	/* tree readahead of the direct path */
+#define VS_CALL_BUDGET		(10 * HZ)	/* retry time per call */
+
+/*
+ * Every allocation of a scrub: charged to the caller's memory cgroup, and
+ * failing with -ENOMEM rather than invoking the OOM killer.
+ */
+#define VS_GFP	(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
 
 /* geometry.c */
 
@@ -247,6 +253,7 @@ int vs_tree_want(struct vs_tree_cursor *c, u64 blk, const u8 **want);
  * @walk: Merkle path walk used by classification
  * @acc: range merging
  * @tree_pos: byte offset of the tree in @mapping (ext4/f2fs layout)
+ * @raw: the file's blocks can be read raw (vs_raw_possible())
  * @raw_page: bounce page for raw reads
  * @tree_ra: pages of tree to read ahead on a tree page miss (0: none)
  * @first: first data byte of the scrub (block aligned)
@@ -257,7 +264,7 @@ int vs_tree_want(struct vs_tree_cursor *c, u64 blk, const u8 **want);
  * @full: the range array is full
  * @ra: private readahead state
  * @cached: per window slot, pages that were cached before its readahead
- *	(kept, not dropped; verified raw unless KEEP_CACHE)
+ *	(never evicted; verified raw unless KEEP_CACHE)
  * @has_cached: whether @cached of the slot has any bit set
  */
 struct vs_scrub {
@@ -273,6 +280,7 @@ struct vs_scrub {
 	struct vs_walk walk;
 	struct vs_range_acc acc;
 	u64 tree_pos;
+	bool raw;
 	struct page *raw_page;
 	unsigned int tree_ra;
 	u64 first;
@@ -292,8 +300,10 @@ void vs_scrub_teardown(struct vs_scrub *s);
 
 /* rawio.c */
 extern const struct vs_io_ops vs_raw_ops;
-bool vs_raw_possible(const struct inode *inode);
+bool vs_raw_possible(struct file *file);
 int vs_map_block(struct inode *inode, u64 pos, sector_t *phys);
+int vs_raw_read(struct vs_scrub *s, u64 pos, u8 *buf, unsigned int len,
+		u32 *detail);
 
 /* scrub.c */
 int vs_scrub_file(struct file *file, struct verity_scrub_args *args,
@@ -307,10 +317,9 @@ unsigned long vs_window_len(const struct vs_scrub *s, pgoff_t w);
 /**
  * struct vs_dwin - a window of the direct path: pages of the file read
  *	straight from the device
- * @ref: the scrub's reference plus one per bio in flight; the last one
- *	frees the window
- * @pending: bios in flight, plus one while they are being submitted
- * @done: completed when @pending drops to zero
+ * @parent: the bio every read of the window is chained to, not yet
+ *	submitted; NULL when nothing is in flight (dwin.c, "Lifetime")
+ * @scratch: the page @parent reads into
  * @failed: some bio failed
  * @unmapped: some block could not be mapped: the rest was not read
  * @w: first page (page index in the file)
@@ -322,9 +331,8 @@ unsigned long vs_window_len(const struct vs_scrub *s, pgoff_t w);
  * @pages: the buffer, VS_WINDOW_PAGES pages at most, allocated once
  */
 struct vs_dwin {
-	refcount_t ref;
-	atomic_t pending;
-	struct completion done;
+	struct bio *parent;
+	struct page *scratch;
 	bool failed;
 	bool unmapped;
 	pgoff_t w;
@@ -337,10 +345,10 @@ struct vs_dwin {
 };
 
 struct vs_dwin *vs_dwin_alloc(unsigned long nr_pages);
-void vs_dwin_put(struct vs_dwin *dw);
+void vs_dwin_free(struct vs_dwin *dw);
 u64 vs_dwin_start(struct vs_dwin *dw, struct inode *inode, pgoff_t w,
 		  unsigned long nr);
-int vs_dwin_wait(struct vs_dwin *dw);
+void vs_dwin_wait(struct vs_dwin *dw);
 
 /* direct.c */
 bool vs_direct_possible(const struct vs_scrub *s);
@@ -350,5 +358,6 @@ void vs_direct_exit(void);
 
 /* ioctl.c */
 long vs_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
+int vs_ioctl_init(void);
 
 #endif /* VS_PRIVATE_H */

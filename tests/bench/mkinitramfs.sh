@@ -44,7 +44,7 @@ if [ "$moddir" != - ]; then
 	base=$(dirname "$(dirname "$(dirname "$moddir")")")
 	mkdir -p "$root/lib/modules/$kver"
 	: > "$root/etc/vs-modules"
-	for m in ext4 f2fs btrfs dm-mod dm-flakey virtio_blk virtio_pci loop \
+	for m in ext4 f2fs btrfs dm-mod dm-flakey dm-delay virtio_blk virtio_pci loop \
 		 sha512_generic scsi_mod sd_mod; do
 		modprobe -d "$base" -S "$kver" --show-depends "$m" |
 			awk '$1 == "insmod" {print $2}'

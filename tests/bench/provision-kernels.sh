@@ -18,9 +18,16 @@ log() { echo "provision: $*" >&2; }
 RECIPE_612="x86_64_defconfig kvm_guest.config fragment; bzImage modules; v1"
 kver=$("$here/install-deps.sh")
 
-# One provisioning at a time: parallel callers wait, then find the cache.
-exec 9> "$cache/.lock"
-flock 9
+# One provisioning of each kernel at a time: parallel callers wait, then
+# find the cache (a 6.1 caller does not wait for a 6.12 build).
+locked() {
+	local name=$1
+	shift
+	(
+		flock 9
+		"$@"
+	) 9> "$cache/.lock-$name"
+}
 
 provision_61() {
 	local pkg="linux-image-$kver-unsigned" ver dir
@@ -85,8 +92,8 @@ check_config() {
 }
 
 case "${1:-all}" in
-6.1) provision_61 ;;
-6.12) provision_612 ;;
-all) provision_61; provision_612 ;;
+6.1) locked 6.1 provision_61 ;;
+6.12) locked 6.12 provision_612 ;;
+all) locked 6.1 provision_61; locked 6.12 provision_612 ;;
 *) echo "usage: $0 [6.1|6.12|all]" >&2; exit 2 ;;
 esac

@@ -92,7 +92,11 @@ struct verity_scrub_range {
 };
 
 /* Flags for verity_scrub_args.flags */
-/* Do not evict cached pages first: faster, but does not prove the disk. */
+/*
+ * Trust the page cache: cached pages count as verified without a read from
+ * the device, and the descriptor is not read raw.  Faster, but does not
+ * prove the disk.
+ */
 #define VERITY_SCRUB_FLAG_KEEP_CACHE	_BITULL(0)
 /* Do not classify failed blocks: report them all as UNKNOWN (benchmarks). */
 #define VERITY_SCRUB_FLAG_NO_CLASSIFY	_BITULL(1)
@@ -107,9 +111,12 @@ struct verity_scrub_range {
 
 /* Flags for verity_scrub_args.out_flags */
 /*
- * The descriptor on disk does not match the digest the kernel holds for the
- * open file (checked where the kernel exports it, from Linux 6.5): the
- * descriptor has rotted or was replaced.  @digest is that of the disk copy.
+ * The descriptor on disk does not match the one the filesystem gives for
+ * the open file (its copy read raw from the device differs, see
+ * VERITY_SCRUB_OUT_DESC_FROM_DISK), or its digest does not match the
+ * digest the kernel holds (checked where the kernel exports it, from Linux
+ * 6.5): the descriptor has rotted or was replaced.  The scrub goes on with
+ * the filesystem's copy, the one every reader uses; @digest is its digest.
  */
 #define VERITY_SCRUB_OUT_DESCRIPTOR_CHANGED	_BITULL(0)
 /* The kernel-held digest was available and compared with the disk copy. */
@@ -118,12 +125,25 @@ struct verity_scrub_range {
 #define VERITY_SCRUB_OUT_RANGES_FULL		_BITULL(2)
 /*
  * The data was read straight from the device in large requests, bypassing
- * and leaving alone the page cache, and hashed by the module on every CPU;
- * pages not found clean that way were read again through the page cache
- * and classified.  Not set with KEEP_CACHE or PAGE_CACHE, nor for files
- * that cannot be read raw (btrfs, encrypted, inline data, ...).
+ * the page cache, and hashed by the module on the caller's CPUs; pages not
+ * found clean that way were checked again, through the page cache where
+ * they were not cached and raw where they were, and classified.  Not set
+ * with KEEP_CACHE or PAGE_CACHE, nor for files that cannot be read raw
+ * (btrfs, encrypted, compressed, data journalled, multi-device).
  */
 #define VERITY_SCRUB_OUT_DIRECT			_BITULL(3)
+/*
+ * The descriptor's copy on the device was read raw and compared with the
+ * filesystem's (not with KEEP_CACHE, nor for files that cannot be read
+ * raw).
+ */
+#define VERITY_SCRUB_OUT_DESC_FROM_DISK		_BITULL(4)
+/*
+ * The descriptor's copy on the device could not be read (the device failed
+ * it on every retry): it is lost once the filesystem's copy is dropped
+ * from memory.  The data was still scrubbed against the filesystem's copy.
+ */
+#define VERITY_SCRUB_OUT_DESC_UNREADABLE	_BITULL(5)
 
 /* Default for verity_scrub_args.retries when 0 is passed, and the cap. */
 #define VERITY_SCRUB_DEFAULT_RETRIES	3
@@ -159,9 +179,10 @@ struct verity_scrub_range {
  *	(TRANSIENT blocks included).
  * @bytes_read: out: bytes the scrub read from the device, data and tree.
  * @blocks_retried: out: data blocks whose read was retried.
- * @bytes_skipped: out: bytes that could be neither evicted nor read raw
- *	(for example pages mapped by another process on btrfs); they were
- *	checked only in the page cache.
+ * @bytes_skipped: out: bytes of a file that cannot be read raw (btrfs,
+ *	encrypted, ...) that were cached and could not be dropped (mapped,
+ *	pinned or dirty: a scrub never evicts those); they were checked only
+ *	in the page cache.
  * @kind_blocks: out: number of Merkle-block-sized data blocks of each kind
  *	found this call, indexed by &enum verity_scrub_kind.
  *
@@ -211,7 +232,15 @@ struct verity_scrub_args {
  *   -EUCLEAN  the verity descriptor on disk is malformed (corruption)
  *   -EIO      the verity descriptor cannot be read
  *   -EINTR    a signal arrived: the out fields, the ranges found so far
- *             and the @start cursor are copied out; call again to resume
+ *             and the @start cursor are copied out; call again to resume.
+ *             The call returns once the reads it already issued have
+ *             completed (at most four 4 MiB windows, as for direct I/O):
+ *             nothing of the scrub outlives it.
+ *   -ENOMEM   the caller's memory cgroup limit was reached
+ * At most max_scrubs calls (a module parameter, default 8) scrub at once;
+ * the others wait, killably.  A call's memory is charged to the caller's
+ * memory cgroup; its hashing runs on the caller's CPUs, never above the
+ * caller's priority.
  * Access: whoever can open /dev/verity-scrub (mode 0600 by default; see the
  * project's udev rule) may scrub any file they can open for reading.
  */

@@ -178,6 +178,8 @@ static void copy_result(struct vf_file *f, const struct verity_scrub_result *res
 	f->have_info = res->block_size != 0;
 	if (res->out_flags & VERITY_SCRUB_OUT_DESCRIPTOR_CHANGED)
 		f->descriptor_changed = 1;
+	if (res->out_flags & VERITY_SCRUB_OUT_DESC_UNREADABLE)
+		f->descriptor_unreadable = 1;
 	f->direct = !!(res->out_flags & VERITY_SCRUB_OUT_DIRECT);
 	f->bytes_verified = res->bytes_verified;
 	f->bytes_read = res->bytes_read;

@@ -33,6 +33,12 @@ es_digest() {
 	"$VS_BIN/fsverity" measure "$1" | sed 's/^[a-z0-9]*:\([0-9a-f]*\) .*/\1/'
 }
 
+# es_meta_read FILE: bytes a clean full scrub reads raw besides the data:
+# each Merkle tree block once, and the filesystem block of the descriptor.
+es_meta_read() {
+	echo $(( $("$VS_BIN/fsverity" dump_metadata merkle_tree "$1" | wc -c) + 4096 ))
+}
+
 # es_now: seconds since boot.
 es_now() {
 	cut -d. -f1 /proc/uptime
