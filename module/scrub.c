@@ -35,14 +35,35 @@ static bool keep_cache(const struct vs_scrub *s)
 	return s->args->flags & VERITY_SCRUB_FLAG_KEEP_CACHE;
 }
 
-/* Copy one merged range to userspace.  -ENOSPC when the array is full. */
-static int emit(struct vs_scrub *s, const struct verity_scrub_range *r)
+static void set_mark(struct vs_scrub *s, struct vs_mark *m, u64 pos)
+{
+	m->pos = pos;
+	m->verified = s->args->bytes_verified;
+	m->retried = s->args->blocks_retried;
+	m->skipped = s->args->bytes_skipped;
+}
+
+/* Go back to @m: the next call scrubs again from there. */
+static void rewind(struct vs_scrub *s, const struct vs_mark *m)
+{
+	s->cursor = m->pos;
+	s->args->bytes_verified = m->verified;
+	s->args->blocks_retried = m->retried;
+	s->args->bytes_skipped = m->skipped;
+}
+
+/*
+ * Copy one merged range to userspace.  -ENOSPC when the array is full:
+ * the scrub then rewinds to @m, where the range's folio began.
+ */
+static int emit(struct vs_scrub *s, const struct verity_scrub_range *r,
+		const struct vs_mark *m)
 {
 	struct verity_scrub_args *a = s->args;
 
 	if (a->ranges_count >= a->ranges_cap) {
 		s->full = true;
-		s->cursor = r->offset;
+		rewind(s, m);
 		return -ENOSPC;
 	}
 	if (copy_to_user(&s->uranges[a->ranges_count], r, sizeof(*r)))
@@ -60,11 +81,13 @@ static int report(struct vs_scrub *s, u64 from, u64 to,
 		.offset = from, .length = to - from, .kind = v->kind,
 		.detail = v->detail, .tree_level = v->level,
 	};
+	struct vs_mark open = s->range_mark;
 	struct verity_scrub_range done;
+	bool flushed = vs_acc_add(&s->acc, &r, &done);
 
-	if (vs_acc_add(&s->acc, &r, &done))
-		return emit(s, &done);
-	return 0;
+	if (s->acc.cur.offset == r.offset)	/* @r opened a range */
+		s->range_mark = s->folio_mark;
+	return flushed ? emit(s, &done, &open) : 0;
 }
 
 static int report_kind(struct vs_scrub *s, u64 from, u64 to, u32 kind)
@@ -274,6 +297,7 @@ static int check_folio(struct vs_scrub *s, unsigned int slot, pgoff_t w,
 	to = min(to, s->end);
 	if (from >= to)
 		return 0;
+	set_mark(s, &s->folio_mark, from);
 	s->args->bytes_read += cached ? 0 : to - from;
 	if (!ok) {
 		err = classify_failed(s, from >> PAGE_SHIFT, from, to);
@@ -457,7 +481,7 @@ static int finish(struct vs_scrub *s, int err)
 	int ret = 0;
 
 	if (!s->full && err != -EFAULT && vs_acc_flush(&s->acc, &r))
-		ret = emit(s, &r);
+		ret = emit(s, &r, &s->range_mark);
 	if (ret == -EFAULT)
 		err = ret;
 	if (s->full) {

@@ -240,6 +240,23 @@ int vs_tree_want(struct vs_tree_cursor *c, u64 blk, const u8 **want);
 /* setup.c */
 
 /**
+ * struct vs_mark - a point of the scrub and what it had counted there, to
+ *	rewind to when the range array fills: the counters of a call then
+ *	cover exactly [start, returned start), and sums over resumed calls
+ *	equal one call
+ * @pos: byte offset; everything before it was checked
+ * @verified: &verity_scrub_args.bytes_verified at @pos
+ * @retried: &verity_scrub_args.blocks_retried at @pos
+ * @skipped: &verity_scrub_args.bytes_skipped at @pos
+ */
+struct vs_mark {
+	u64 pos;
+	u64 verified;
+	u64 retried;
+	u64 skipped;
+};
+
+/**
  * struct vs_scrub - state of one scrub call
  * @file: the verity file (reference held by the ioctl)
  * @inode: its inode
@@ -262,6 +279,8 @@ int vs_tree_want(struct vs_tree_cursor *c, u64 blk, const u8 **want);
  * @deadline: jiffies after which retries in this window are skipped
  * @call_deadline: jiffies after which no retries are made in this call
  * @full: the range array is full
+ * @folio_mark: the start of the folio being checked
+ * @range_mark: @folio_mark of the folio in which the open range began
  * @ra: private readahead state
  * @cached: per window slot, pages that were cached before its readahead
  *	(never evicted; verified raw unless KEEP_CACHE)
@@ -289,6 +308,8 @@ struct vs_scrub {
 	unsigned long deadline;
 	unsigned long call_deadline;
 	bool full;
+	struct vs_mark folio_mark;
+	struct vs_mark range_mark;
 	struct file_ra_state ra;
 	DECLARE_BITMAP(cached[2], VS_WINDOW_PAGES);
 	bool has_cached[2];

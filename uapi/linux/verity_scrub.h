@@ -177,7 +177,9 @@ struct verity_scrub_range {
  *	disk, as FS_IOC_MEASURE_VERITY would report it.
  * @bytes_verified: out: bytes of data read and verified good this call
  *	(TRANSIENT blocks included).
- * @bytes_read: out: bytes the scrub read from the device, data and tree.
+ * @bytes_read: out: bytes the scrub read from the device, data, tree and
+ *	descriptor.  Not additive over resumed calls: a call reads ahead of
+ *	where it stops, and the next one reads from @start again.
  * @blocks_retried: out: data blocks whose read was retried.
  * @bytes_skipped: out: bytes of a file that cannot be read raw (btrfs,
  *	encrypted, ...) that were cached and could not be dropped (mapped,
@@ -187,7 +189,10 @@ struct verity_scrub_range {
  *	found this call, indexed by &enum verity_scrub_kind.
  *
  * All out fields report on this call only; a caller resuming over
- * several calls adds them up.
+ * several calls adds them up: @bytes_verified, @blocks_retried,
+ * @bytes_skipped and @kind_blocks summed over the calls equal those of one
+ * uninterrupted call exactly (a call whose range buffer filled counts only
+ * what lies before the @start it returns).
  */
 struct verity_scrub_args {
 	__u32 size;

@@ -21,7 +21,10 @@
  *   -P                open FILE with O_PATH instead of O_RDONLY
  *   -B                pass a bad (unmapped) range array pointer
  *   -A                pass a bad argument pointer
- *   -R                resume: repeat from the cursor while RANGES_FULL
+ *   -R                resume: repeat from the cursor while RANGES_FULL;
+ *                     then print the out counters summed over the calls:
+ *                     SUM calls=<n> verified=<bytes> retried=<blocks>
+ *                         skipped=<bytes> kinds=<k1>,<k2>,...,<k7>
  *   -I                install a SIGUSR1 handler without SA_RESTART, so
  *                     SIGUSR1 interrupts the scrub (-EINTR)
  *   -T MS             interrupt the scrub with SIGALRM after MS ms
@@ -120,6 +123,37 @@ static void print_result(const struct verity_scrub_args *a,
 	fflush(stdout);
 }
 
+/* Out counters summed over the calls of one run (-R). */
+static struct {
+	unsigned int calls;
+	uint64_t verified, retried, skipped, kinds[VERITY_SCRUB_KIND_COUNT];
+} sum;
+
+static void add_sum(const struct verity_scrub_args *a)
+{
+	unsigned int i;
+
+	sum.calls++;
+	sum.verified += a->bytes_verified;
+	sum.retried += a->blocks_retried;
+	sum.skipped += a->bytes_skipped;
+	for (i = 0; i < VERITY_SCRUB_KIND_COUNT; i++)
+		sum.kinds[i] += a->kind_blocks[i];
+}
+
+static void print_sum(void)
+{
+	unsigned int i;
+
+	printf("SUM calls=%u verified=%llu retried=%llu skipped=%llu kinds=",
+	       sum.calls, (unsigned long long)sum.verified,
+	       (unsigned long long)sum.retried,
+	       (unsigned long long)sum.skipped);
+	for (i = 1; i < VERITY_SCRUB_KIND_COUNT; i++)
+		printf("%llu%s", (unsigned long long)sum.kinds[i],
+		       i + 1 < VERITY_SCRUB_KIND_COUNT ? "," : "\n");
+}
+
 static int scrub_once(int dev, const struct opts *o, int fd, uint64_t *start,
 		      int *full)
 {
@@ -146,6 +180,7 @@ static int scrub_once(int dev, const struct opts *o, int fd, uint64_t *start,
 	if (ioctl(dev, VERITY_SCRUB_IOC_SCRUB, o->badarg ? (void *)8 : a))
 		err = errno;
 	print_result(a, ranges, err);
+	add_sum(a);
 	*full = !err && (a->out_flags & VERITY_SCRUB_OUT_RANGES_FULL);
 	if (*full && a->start <= *start && a->ranges_count == 0)
 		*full = 0;	/* no progress possible (cap 0) */
@@ -229,5 +264,7 @@ int main(int argc, char **argv)
 	do {
 		err = scrub_once(dev, &o, fd, &start, &full);
 	} while (o.resume && full);
+	if (o.resume)
+		print_sum();
 	return err ? 1 : 0;
 }
