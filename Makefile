@@ -6,6 +6,7 @@
 #   make check            every test: host, both kernels' builds, lint, KUnit,
 #                         guest scenarios on both kernels
 #   make check-quick      the same on the 6.12 test kernel only
+#   make check-kasan      engine scenarios on the 6.12 test kernel + KASAN
 #   make lint             checkpatch.pl --strict + sparse on the kernel code
 #   make demo             boot a guest, damage a verity file, show verify-file
 #   make install          verify-file, man page, libverityscrub + header +
@@ -52,7 +53,7 @@ INSTALLED := $(BINDIR)/verify-file $(MANDIR)/man1/verify-file.1 \
 DKMS_FILES := dkms.conf Kbuild VERSION uapi/linux/verity_scrub.h \
 	$(wildcard module/*.c module/*.h kunit/*.c kunit/*.h)
 
-.PHONY: all module userspace check check-quick lint demo clean host-check \
+.PHONY: all module userspace check check-quick check-kasan lint demo clean host-check \
 	install uninstall modules_install dkms-src dkms-install \
 	dkms-uninstall version-check
 
@@ -72,6 +73,12 @@ check:
 
 check-quick:
 	tests/bench/vsbench.py check --kernels 6.12
+
+# Optional: the engine scenarios on the 6.12 test kernel with KASAN (built
+# once, cached like the others; not part of make check).
+check-kasan:
+	tests/bench/vsbench.py check --kernels 6.12-kasan --only '^engine-' \
+		--no-host --no-lint
 
 lint:
 	tests/bench/lint.sh

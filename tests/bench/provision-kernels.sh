@@ -1,7 +1,7 @@
 #!/bin/bash
 # Provision the two bench kernels, cached outside the repo (idempotent).
 #
-#   provision-kernels.sh [6.1|6.12|all]
+#   provision-kernels.sh [6.1|6.12|6.12-kasan|all]   (all: 6.1 and 6.12)
 #
 # Cache layout, under ${VS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/verity-scrub}:
 #   debian-<pkgversion>/          Debian 6.1: vmlinuz, modules, KDIR link
@@ -46,17 +46,22 @@ provision_61() {
 	echo "6.1 /lib/modules/$kver/build $dir/root/boot/vmlinuz-$kver $dir/root/lib/modules/$kver"
 }
 
+# provision_612 [NAME EXTRA_FRAGMENT]: the 6.12 test kernel, or a variant
+# of it with one more config fragment (6.12-kasan: make check-kasan).
 provision_612() {
-	local ver hash dir src jobs
+	local name=${1:-6.12} extra=${2:-} ver hash dir src jobs tag
 	ver=$(apt-cache policy linux-source-6.12 | sed -n 's/^ *Candidate: //p')
 	[ -n "$ver" ] && [ "$ver" != "(none)" ] || { log "no candidate for linux-source-6.12"; exit 1; }
-	# Keyed by the config fragment and the recipe below (bump RECIPE when
+	# Keyed by the config fragments and the recipe below (bump RECIPE when
 	# the way the kernel is built changes).
-	hash=$( (echo "$RECIPE_612"; cat "$here/kernel-6.12.config") | sha256sum | cut -c1-12)
-	dir="$cache/k612-$ver-$hash"
+	hash=$( (echo "$RECIPE_612"; cat "$here/kernel-6.12.config" ${extra:+"$here/$extra"}) |
+		sha256sum | cut -c1-12)
+	tag=k612
+	[ -n "$extra" ] && tag=k612-${name#6.12-}
+	dir="$cache/$tag-$ver-$hash"
 	src="$dir/src"
 	if [ ! -e "$dir/.done" ]; then
-		log "building 6.12 test kernel ($ver, config $hash) in $dir"
+		log "building $name test kernel ($ver, config $hash) in $dir"
 		rm -rf "$dir" && mkdir -p "$dir/dl"
 		(cd "$dir/dl" && apt-get download -qq "linux-source-6.12=$ver" >/dev/null 2>&1)
 		dpkg-deb -x "$dir"/dl/*.deb "$dir/dl/x"
@@ -66,18 +71,19 @@ provision_612() {
 		jobs=$(( $(nproc) + 1 ))
 		make -C "$src" -s x86_64_defconfig kvm_guest.config
 		"$src/scripts/kconfig/merge_config.sh" -m -O "$src" "$src/.config" \
-			"$here/kernel-6.12.config" >/dev/null
+			"$here/kernel-6.12.config" ${extra:+"$here/$extra"} >/dev/null
 		make -C "$src" -s olddefconfig
-		check_config "$src/.config"
+		# a variant overrides some of the base (# CONFIG_KASAN is not set)
+		check_config "$src/.config" "$here/${extra:-kernel-6.12.config}"
 		make -C "$src" -s -j"$jobs" bzImage modules
 		touch "$dir/.done"
 	fi
-	echo "6.12 $src $src/arch/x86/boot/bzImage -"
+	echo "$name $src $src/arch/x86/boot/bzImage -"
 }
 
 # Every option of the fragment must have survived olddefconfig.
 check_config() {
-	local cfg=$1 bad=0 line
+	local cfg=$1 frag=$2 bad=0 line
 	while IFS= read -r line; do
 		case "$line" in
 		CONFIG_*=*)
@@ -87,13 +93,14 @@ check_config() {
 				log "config: ${line:2:-11} still set"; bad=1
 			fi ;;
 		esac
-	done < "$here/kernel-6.12.config"
+	done < "$frag"
 	return $bad
 }
 
 case "${1:-all}" in
 6.1) locked 6.1 provision_61 ;;
 6.12) locked 6.12 provision_612 ;;
+6.12-kasan) locked 6.12-kasan provision_612 6.12-kasan kernel-6.12-kasan.config ;;
 all) locked 6.1 provision_61; locked 6.12 provision_612 ;;
-*) echo "usage: $0 [6.1|6.12|all]" >&2; exit 2 ;;
+*) echo "usage: $0 [6.1|6.12|6.12-kasan|all]" >&2; exit 2 ;;
 esac

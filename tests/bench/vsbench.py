@@ -38,6 +38,14 @@ BENCH = os.path.join(TOP, 'tests', 'bench')
 SCEN_DIR = os.path.join(TOP, 'tests', 'scenarios')
 BUILD = os.environ.get('VS_BUILD', os.path.join(TOP, 'build'))
 KERNELS = ('6.1', '6.12')
+# Variants of a bench kernel (make check-kasan): scenarios see the base.
+VARIANTS = ('6.12-kasan',)
+
+
+def base_kernel(kernel):
+    """'6.12' for '6.12-kasan': what vs-kernels and the guest's VS_KERNEL say."""
+    return kernel.split('-')[0]
+
 ALL_FS = ('ext4', 'f2fs', 'btrfs')
 
 # Kernel log lines that fail whatever scenario they appear in.
@@ -268,7 +276,7 @@ def make_initramfs(kernel, kinfo, moddir_build, tools, out):
     if os.path.exists(dkms):
         files.append(f'{dkms}=/lib/vs/dkms/verity_scrub.ko')
     moddir = kinfo['moddir'] if kernel == '6.1' else '-'
-    run([os.path.join(BENCH, 'mkinitramfs.sh'), kernel, moddir, out] + files,
+    run([os.path.join(BENCH, 'mkinitramfs.sh'), base_kernel(kernel), moddir, out] + files,
         check=True)
 
 
@@ -297,7 +305,7 @@ def boot(kernel, kinfo, initramfs, plan, mem, disk, disk2, logpath):
             drives += ['-drive',
                        f'file={img},if=virtio,format=raw,cache=unsafe']
         append = 'console=ttyS0 loglevel=5 panic=-1 rdinit=/init'
-        if kernel == '6.12':
+        if base_kernel(kernel) == '6.12':
             # no5lvl: with -cpu max (LA57) a KASAN build of this kernel
             # reported a wild-memory-access in an early timer interrupt
             # under TCG, before any of our code runs; 4-level paging is
@@ -454,7 +462,7 @@ def boot_jobs(kernel, units, kunit, weights, slots):
     guest (memory, disks) share boots; a group is cut into pieces so that
     `slots` guests running side by side finish together.  Returns
     [(estimated seconds, boot_key, [(Scenario or None, fs)])]."""
-    boot_cost = 25 if kernel == '6.12' else 5
+    boot_cost = 25 if base_kernel(kernel) == '6.12' else 5
     groups = {}
     for sc, fs in units:
         groups.setdefault(sc.boot_key(), []).append((sc, fs))
@@ -468,7 +476,7 @@ def boot_jobs(kernel, units, kunit, weights, slots):
         # lockdep and the other debug options, take several times as long
         # as 6.1's).
         return weights.get(f'{kernel}/{sc.name}[{fs}]',
-                           max(5, sc.timeout // (6 if kernel == '6.12' else 36)))
+                           max(5, sc.timeout // (6 if base_kernel(kernel) == '6.12' else 36)))
     total = sum(weight(*u) for g in groups.values() for u in g)
     target = max(90, total / (2 * slots))
     jobs = []
@@ -642,7 +650,8 @@ def cmd_check(args):
             k, tools, res, install=k == '6.1' and not args.only)
         if not ok:
             continue
-        units = [(sc, fs) for sc in scen if k in sc.kernels for fs in sc.fs]
+        units = [(sc, fs) for sc in scen if base_kernel(k) in sc.kernels
+                 for fs in sc.fs]
         for est, key, todo in boot_jobs(k, units, has_kunit and not args.only,
                                         weights, slots):
             jobs.append((est, f'{k} guest', functools.partial(
@@ -684,7 +693,7 @@ def cmd_run(args):
             kunit = True
             continue
         sc = byname[name]
-        if args.kernel not in sc.kernels:
+        if base_kernel(args.kernel) not in sc.kernels:
             log(f'{name} does not run on {args.kernel} (vs-kernels)')
             continue
         for f in (fs.split(',') if fs else sc.fs):
@@ -753,7 +762,7 @@ def main():
     c.add_argument('--no-host', action='store_true')
     c.add_argument('--no-lint', action='store_true')
     r = sub.add_parser('run')
-    r.add_argument('--kernel', default='6.12', choices=KERNELS)
+    r.add_argument('--kernel', default='6.12', choices=KERNELS + VARIANTS)
     r.add_argument('scenarios', nargs='+', help='NAME[:fs,fs] or kunit')
     d = sub.add_parser('demo')
     d.add_argument('--kernel', default='6.1', choices=KERNELS)

@@ -1,7 +1,8 @@
 # verify-file and the fs-verity descriptor: a root hash changed on disk while
 # the kernel holds the old digest is corruption (flagged by the module from
 # 6.5, found by comparing with FS_IOC_MEASURE_VERITY before); a malformed
-# descriptor (EUCLEAN) is corruption too.
+# descriptor (EUCLEAN) is corruption too; one the device cannot read is an
+# I/O finding.
 # vs-kernels: 6.1 6.12
 # vs-fs: ext4
 . /tests/scenarios/helpers/tool-lib.sh
@@ -32,6 +33,17 @@ vs_expect_eq changed-expect false "$(vf_num digest_matches)"
 vs_corrupt_file "$f" $((desc + 16))	# restored
 vs_expect_rc restored-rc 0 vf_run --json "$f"
 vs_expect_eq restored-flag false "$(vf_num descriptor_changed)"
+
+# Unreadable on disk while the filesystem's copy is cached: an I/O
+# finding (exit bit 2), not silence.
+"$VS_BIN/fsverity" dump_metadata descriptor "$f" > /dev/null
+dphys=$(vs_phys "$f" "$desc")
+vs_dm_error $((dphys / 4096 * 4096)) 4096
+vs_expect_rc unreadable-rc 2 vf_run --json "$f"
+vs_expect_eq unreadable-flag true "$(vf_num descriptor_unreadable)"
+vs_expect_eq unreadable-status bad "$(vf_str status)"
+vs_expect_eq unreadable-ranges "[]" "$(vf_ranges)"
+vs_dm_restore
 
 vs_corrupt_file "$f" "$desc"		# version 1 -> 0xfe
 vs_expect_rc malformed-rc 1 vf_run --json "$f"

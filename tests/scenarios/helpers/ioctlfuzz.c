@@ -124,7 +124,8 @@ int main(int argc, char **argv)
 		};
 		const uint64_t caps[] = { 0, 1, 2, 3, 16, 1U << 31, UINT32_MAX,
 					  rnd() % 64, rnd() };
-		uint64_t size = pick(sizes, sizeof(sizes) / sizeof(*sizes));
+		uint64_t size = rnd() % 2 ? sizeof(struct verity_scrub_args) :
+				pick(sizes, sizeof(sizes) / sizeof(*sizes));
 		uint64_t cap = pick(caps, sizeof(caps) / sizeof(*caps));
 		unsigned int off = 8192 - (size > 8192 ? 8192 : size);
 		struct verity_scrub_args *a, copy;
@@ -139,7 +140,7 @@ int main(int argc, char **argv)
 		memset(argbuf, 0, 2 * pg);
 		memset(&copy, 0, sizeof(copy));
 		copy.size = size;
-		copy.fd = fds[rnd() % nfds];
+		copy.fd = rnd() % 2 ? fds[0] : fds[rnd() % nfds];
 		copy.flags = rnd() % 2 ? rnd() % 8 : rnd() % 3 ? 0 : rnd();
 		copy.start = pick(pos, sizeof(pos) / sizeof(*pos));
 		copy.end = rnd() % 3 ? UINT64_MAX : pick(pos, sizeof(pos) / sizeof(*pos));
