@@ -182,7 +182,7 @@ static void begin(struct vs_direct *d, struct vs_dwin *dw)
 	u64 to = min_t(u64, (u64)(dw->w + dw->nr) << PAGE_SHIFT, s->end);
 
 	vs_dwin_wait(dw);
-	dw->hashed = !dw->unmapped && !dw->failed;
+	dw->hashed = !dw->unmapped;
 	if (!dw->hashed)
 		return;
 	dw->base = from >> lbs;
@@ -247,7 +247,8 @@ static int settle(struct vs_direct *d, struct vs_dwin *dw)
 		j = bad ? find_next_zero_bit(d->bad, dw->nr, i) :
 			  find_next_bit(d->bad, dw->nr, i);
 		if (bad) {
-			err = vs_scrub_cached(s, dw->w + i, j - i);
+			err = vs_scrub_cached(s, dw->w + i, j - i,
+					      dw->failed_pages, dw->w);
 			if (err)
 				return err;
 		} else {
@@ -299,10 +300,12 @@ static int check_slot(struct vs_direct *d, unsigned int slot, pgoff_t *next)
 	if (err)
 		return err;
 	bitmap_zero(d->bad, VS_WINDOW_PAGES);
-	if (dw->hashed)
+	if (dw->hashed) {
 		compare(d, dw);
-	else
+		bitmap_or(d->bad, d->bad, dw->failed_pages, dw->nr);
+	} else {
 		bitmap_set(d->bad, 0, dw->nr);
+	}
 	err = settle(d, dw);
 	dw->nr = 0;
 	return err;
@@ -332,7 +335,8 @@ static int direct_setup(struct vs_direct *d, struct vs_scrub *s)
 	for (i = 0; i < VS_DIRECT_DEPTH; i++) {
 		if ((u64)i * VS_WINDOW_PAGES >= pages)
 			break;
-		d->win[i] = vs_dwin_alloc(min_t(u64, pages, VS_WINDOW_PAGES));
+		d->win[i] = vs_dwin_alloc(min_t(u64, pages, VS_WINDOW_PAGES),
+					  s->inode->i_blkbits);
 		if (!d->win[i])
 			return -ENOMEM;
 	}

@@ -10,7 +10,8 @@
  * re-read of the window's first block into a scratch page, which
  * vs_dwin_wait() submits and waits for with submit_bio_wait(): every
  * completion is the block layer's own code, and once the wait returns no
- * bio of the window is in flight.  The scrub waits for every window it
+ * bio of the window is in flight.  Each bio is held (bio_get()) until then,
+ * so that its own status says which pages failed.  The scrub waits for every window it
  * started before it returns (direct I/O does the same), so nothing of it
  * outlives the ioctl, which holds the module.
  */
@@ -33,6 +34,7 @@ void vs_dwin_free(struct vs_dwin *dw)
 	if (!dw)
 		return;
 	WARN_ON_ONCE(dw->parent);
+	kvfree(dw->bios);
 	for (i = 0; i < VS_WINDOW_PAGES; i++)
 		if (dw->pages[i])
 			__free_page(dw->pages[i]);
@@ -44,16 +46,22 @@ void vs_dwin_free(struct vs_dwin *dw)
 /**
  * vs_dwin_alloc() - a window of @nr_pages pages, charged to the caller
  * @nr_pages: at most VS_WINDOW_PAGES
+ * @blkbits: log2 of the filesystem block size (bounds the bios a window
+ *	needs: one per block at worst)
  *
  * Return: the window, or NULL.
  */
-struct vs_dwin *vs_dwin_alloc(unsigned long nr_pages)
+struct vs_dwin *vs_dwin_alloc(unsigned long nr_pages, unsigned int blkbits)
 {
 	struct vs_dwin *dw = kzalloc(sizeof(*dw), VS_GFP);
 	unsigned long i;
 
 	if (!dw)
 		return NULL;
+	dw->max_bios = nr_pages << (PAGE_SHIFT - blkbits);
+	dw->bios = kvmalloc_array(dw->max_bios, sizeof(*dw->bios), VS_GFP);
+	if (!dw->bios)
+		goto fail;
 	dw->scratch = alloc_page(VS_GFP);
 	if (!dw->scratch)
 		goto fail;
@@ -76,6 +84,8 @@ fail:
  * @next: the device block that would extend @bio
  * @first: the first device block read, for the parent bio
  * @blkbits: log2 of the filesystem block size
+ * @first_page: page of the window where @bio starts
+ * @last_page: page of the window where @bio ends
  */
 struct vs_bio_build {
 	struct vs_dwin *dw;
@@ -84,6 +94,8 @@ struct vs_bio_build {
 	sector_t next;
 	sector_t first;
 	unsigned int blkbits;
+	unsigned int first_page;
+	unsigned int last_page;
 };
 
 static struct bio *new_bio(struct vs_bio_build *b, sector_t phys,
@@ -109,6 +121,13 @@ static struct bio *parent(struct vs_bio_build *b)
 
 static void submit(struct vs_bio_build *b)
 {
+	struct vs_dwin *dw = b->dw;
+	struct vs_dwin_bio *db = &dw->bios[dw->nr_bios++];
+
+	db->bio = b->bio;
+	db->first = b->first_page;
+	db->last = b->last_page;
+	bio_get(b->bio);	/* its status is read in vs_dwin_wait() */
 	bio_chain(b->bio, parent(b));
 	submit_bio(b->bio);
 	b->bio = NULL;
@@ -120,27 +139,34 @@ static void submit(struct vs_bio_build *b)
  * is full.
  */
 static void add_block(struct vs_bio_build *b, sector_t phys,
-		      struct page *page, unsigned int off,
-		      unsigned long pages_left)
+		      unsigned int i, unsigned int off)
 {
+	struct vs_dwin *dw = b->dw;
 	unsigned int len = 1U << b->blkbits;
 
 	if (b->bio && (phys != b->next ||
-		       bio_add_page(b->bio, page, len, off) != len))
+		       bio_add_page(b->bio, dw->pages[i], len, off) != len))
 		submit(b);
 	if (!b->bio) {
-		if (!b->dw->parent)
+		if (!dw->parent) {
 			b->first = phys;
-		b->bio = new_bio(b, phys, min_t(unsigned long, pages_left,
+			dw->parent_page = i;
+		}
+		b->bio = new_bio(b, phys, min_t(unsigned long, dw->nr - i,
 						BIO_MAX_VECS));
-		__bio_add_page(b->bio, page, len, off);
+		__bio_add_page(b->bio, dw->pages[i], len, off);
+		b->first_page = i;
 	}
+	b->last_page = i;
 	b->next = phys + 1;
 }
 
-/* Map and queue the filesystem block at byte @pos; 1 if it was read. */
+/*
+ * Map and queue the filesystem block at byte @pos, at offset @off of page
+ * @i of the window; 1 if it was read.
+ */
 static int add_pos(struct vs_bio_build *b, struct inode *inode, u64 pos,
-		   struct page *page, unsigned int off, unsigned long left)
+		   unsigned int i, unsigned int off)
 {
 	sector_t phys;
 
@@ -149,10 +175,11 @@ static int add_pos(struct vs_bio_build *b, struct inode *inode, u64 pos,
 		return 0;
 	}
 	if (!phys) {		/* a hole: zeroes, as fs-verity hashes it */
-		zero_user_segment(page, off, off + (1U << b->blkbits));
+		zero_user_segment(b->dw->pages[i], off,
+				  off + (1U << b->blkbits));
 		return 0;
 	}
-	add_block(b, phys, page, off, left);
+	add_block(b, phys, i, off);
 	return 1;
 }
 
@@ -182,8 +209,9 @@ u64 vs_dwin_start(struct vs_dwin *dw, struct inode *inode, pgoff_t w,
 
 	dw->w = w;
 	dw->nr = nr;
-	dw->failed = false;
 	dw->unmapped = false;
+	dw->nr_bios = 0;
+	bitmap_zero(dw->failed_pages, VS_WINDOW_PAGES);
 	for (i = 0; i < nr && !dw->unmapped; i++) {
 		for (off = 0; off < PAGE_SIZE && !dw->unmapped; off += bs) {
 			pos = ((u64)(w + i) << PAGE_SHIFT) + off;
@@ -192,8 +220,7 @@ u64 vs_dwin_start(struct vs_dwin *dw, struct inode *inode, pgoff_t w,
 				break;
 			}
 			read += min_t(u64, bs, size - pos) *
-				add_pos(&b, inode, pos, dw->pages[i], off,
-					nr - i);
+				add_pos(&b, inode, pos, i, off);
 		}
 	}
 	if (b.bio)
@@ -206,6 +233,7 @@ u64 vs_dwin_start(struct vs_dwin *dw, struct inode *inode, pgoff_t w,
  * @dw: a started window
  *
  * Not interruptible, as for direct I/O: the pages are the window's own.
+ * Afterwards @dw->failed_pages has the pages of every bio that failed.
  * Bounded by the device: at most one window of reads is waited for.  The
  * last block is left as the disk holds it past EOF: zeroes on a healthy
  * disk.  If not, it does not match, and the page-cache walk gives the
@@ -214,11 +242,21 @@ u64 vs_dwin_start(struct vs_dwin *dw, struct inode *inode, pgoff_t w,
 void vs_dwin_wait(struct vs_dwin *dw)
 {
 	struct bio *bio = dw->parent;
+	struct vs_dwin_bio *db;
+	unsigned int i;
 
 	if (!bio)
 		return;
 	dw->parent = NULL;
 	if (submit_bio_wait(bio))
-		dw->failed = true;
+		set_bit(dw->parent_page, dw->failed_pages);
 	bio_put(bio);
+	for (i = 0; i < dw->nr_bios; i++) {
+		db = &dw->bios[i];
+		if (db->bio->bi_status)
+			bitmap_set(dw->failed_pages, db->first,
+				   db->last - db->first + 1);
+		bio_put(db->bio);
+	}
+	dw->nr_bios = 0;
 }

@@ -54,7 +54,7 @@ int vs_ioctl_init(void)
 {
 	if (!max_scrubs)
 		return -EINVAL;
-	sema_init(&vs_slots, min(max_scrubs, (unsigned int)INT_MAX));
+	sema_init(&vs_slots, min_t(unsigned int, max_scrubs, INT_MAX));
 	return 0;
 }
 
@@ -114,6 +114,18 @@ static int check_file(struct file *file)
 	return 0;
 }
 
+/* Scrub once a slot is free; waiting is killable. */
+static int scrub_in_slot(struct file *file, struct verity_scrub_args *args)
+{
+	int err;
+
+	if (down_killable(&vs_slots))
+		return -EINTR;
+	err = vs_scrub_file(file, args, u64_to_user_ptr(args->ranges));
+	up(&vs_slots);
+	return err;
+}
+
 static int scrub_fd(struct verity_scrub_args *args)
 {
 	struct file *file;
@@ -123,12 +135,8 @@ static int scrub_fd(struct verity_scrub_args *args)
 	if (!file)
 		return -EBADF;
 	err = check_file(file);
-	if (!err && down_killable(&vs_slots))
-		err = -EINTR;
-	else if (!err) {
-		err = vs_scrub_file(file, args, u64_to_user_ptr(args->ranges));
-		up(&vs_slots);
-	}
+	if (!err)
+		err = scrub_in_slot(file, args);
 	fput(file);
 	return err;
 }

@@ -129,9 +129,13 @@ int vs_raw_read(struct vs_scrub *s, u64 pos, u8 *buf, unsigned int len,
 		status = read_fs_block(s, phys);
 		if (!status)
 			break;
-		if (++attempt > s->args->retries ||
-		    time_after(jiffies, s->deadline) ||
+		if (++attempt > s->args->retries) {
+			*detail = vs_blk_status_detail(status);
+			return -EIO;
+		}
+		if (time_after(jiffies, s->deadline) ||
 		    fatal_signal_pending(current)) {
+			s->retries_cut = true;
 			*detail = vs_blk_status_detail(status);
 			return -EIO;
 		}

@@ -10,6 +10,15 @@
  * Files the direct path (direct.c) can read go there; it sends back here
  * the pages it did not find clean.
  *
+ * Transient: a folio whose first read failed (the readahead, or the
+ * direct path's bio) and that then verifies was either hit by a transient
+ * failure or collateral damage of a bad block read in the same request.
+ * Adjacent such folios make a run.  If every folio of the run verifies,
+ * the failure was transient: the run is TRANSIENT (its blocks count as
+ * retried).  If a block of it fails for good, the others were collateral:
+ * they count as verified, and only those that verified on a retry of
+ * their own are TRANSIENT.
+ *
  * Three ranges are involved, all in bytes of the file:
  *   [s->first, s->end)  the blocks to scrub (block aligned, clamped to EOF)
  *   [w, w + nr) pages    the window being checked; the next one is in flight
@@ -97,6 +106,96 @@ static int report_kind(struct vs_scrub *s, u64 from, u64 to, u32 kind)
 	return report(s, from, to, &v);
 }
 
+/* Report [from, to) TRANSIENT as found where the run began. */
+static int report_run(struct vs_scrub *s, u64 from, u64 to)
+{
+	struct vs_mark here = s->folio_mark;
+	int err;
+
+	s->folio_mark = s->run.mark;
+	err = report_kind(s, from, to, VERITY_SCRUB_KIND_TRANSIENT);
+	s->folio_mark = here;
+	return err;
+}
+
+static u64 blocks_of(const struct vs_scrub *s, u64 bytes)
+{
+	return DIV_ROUND_UP(bytes, s->geom.block_size);
+}
+
+/*
+ * Folio [from, to) failed its first read and then verified: alone
+ * (@retried false) or only on a retry.  It joins the run.
+ */
+static int run_add(struct vs_scrub *s, pgoff_t w, u64 from, u64 to,
+		   bool retried)
+{
+	struct vs_run *r = &s->run;
+
+	s->args->bytes_verified += to - from;
+	if (!r->open) {
+		r->open = true;
+		r->broken = false;
+		r->from = from;
+		r->solo = 0;
+		r->w = w;
+		r->mark = s->folio_mark;
+		bitmap_zero(r->retried, VS_WINDOW_PAGES);
+	}
+	r->to = to;
+	if (r->broken)
+		return retried ? report_kind(s, from, to,
+					     VERITY_SCRUB_KIND_TRANSIENT) : 0;
+	if (retried)
+		bitmap_set(r->retried, (from >> PAGE_SHIFT) - r->w,
+			   DIV_ROUND_UP(to, PAGE_SIZE) - (from >> PAGE_SHIFT));
+	else
+		r->solo += blocks_of(s, to - from);
+	return 0;
+}
+
+/*
+ * A block of the open run failed for good (called before it is reported):
+ * the folios of the run so far that verified alone were collateral, those
+ * that verified on a retry are TRANSIENT.
+ */
+static int run_break(struct vs_scrub *s)
+{
+	struct vs_run *r = &s->run;
+	unsigned long i = 0, j, n;
+	int err;
+
+	if (!r->open || r->broken)
+		return 0;
+	r->broken = true;
+	n = DIV_ROUND_UP(r->to, PAGE_SIZE) - r->w;
+	while ((i = find_next_bit(r->retried, n, i)) < n) {
+		j = find_next_zero_bit(r->retried, n, i);
+		err = report_run(s, max_t(u64, (u64)(r->w + i) << PAGE_SHIFT,
+					  r->from),
+				 min_t(u64, (u64)(r->w + j) << PAGE_SHIFT,
+				       r->to));
+		if (err)
+			return err;
+		i = j;
+	}
+	return 0;
+}
+
+/* The run ends: unbroken, it is TRANSIENT as a whole. */
+static int run_end(struct vs_scrub *s)
+{
+	struct vs_run *r = &s->run;
+
+	if (!r->open)
+		return 0;
+	r->open = false;
+	if (r->broken)
+		return 0;
+	s->args->blocks_retried += r->solo;
+	return report_run(s, r->from, r->to);
+}
+
 /*
  * Read folio @idx again, bypassing nothing but what failed: 1 if it is now
  * uptodate (verified by fs-verity), 0 if not, -EINTR on a fatal signal.
@@ -131,15 +230,23 @@ static int reread_folio(struct vs_scrub *s, pgoff_t idx)
 	return err == -EINTR ? -EINTR : ok;
 }
 
-/* Retry a failed folio with a short killable backoff.  As reread_folio(). */
-static int retry_folio(struct vs_scrub *s, pgoff_t idx)
+/*
+ * Retry a failed folio with a short killable backoff, while the retry
+ * budget lasts; *@tried says how many retries were made.  As
+ * reread_folio().
+ */
+static int retry_folio(struct vs_scrub *s, pgoff_t idx, unsigned int *tried)
 {
 	unsigned int i;
 	int ret;
 
+	*tried = 0;
 	for (i = 1; i <= s->args->retries; i++) {
-		if (time_after(jiffies, s->deadline))
+		if (time_after(jiffies, s->deadline)) {
+			s->retries_cut = true;
 			return 0;
+		}
+		*tried = i;
 		schedule_timeout_killable(msecs_to_jiffies(VS_BACKOFF_MS * i));
 		if (fatal_signal_pending(current))
 			return -EINTR;
@@ -196,36 +303,37 @@ static int classify_raw(struct vs_scrub *s, u64 from, u64 to, bool cached)
  * too is it retried with backoff (success then means TRANSIENT) and
  * classified.
  */
-static int classify_failed(struct vs_scrub *s, pgoff_t idx, u64 from, u64 to)
+static int classify_failed(struct vs_scrub *s, pgoff_t w, pgoff_t idx,
+			   u64 from, u64 to)
 {
 	bool known_bad = vs_walk_known_bad(&s->walk,
 					   from >> s->geom.log_blocksize);
+	unsigned int tried;
 	int ret;
 
 	if (!known_bad) {
 		ret = reread_folio(s, idx);
 		if (ret < 0)
 			return ret;
-		if (ret) {
-			s->args->bytes_verified += to - from;
-			return 0;
-		}
+		if (ret)
+			return run_add(s, w, from, to, false);
 	}
-	if (s->args->flags & VERITY_SCRUB_FLAG_NO_CLASSIFY)
-		return report_kind(s, from, to, VERITY_SCRUB_KIND_UNKNOWN);
+	if (s->args->flags & VERITY_SCRUB_FLAG_NO_CLASSIFY) {
+		ret = run_break(s);
+		return ret ?: report_kind(s, from, to,
+					  VERITY_SCRUB_KIND_UNKNOWN);
+	}
 	if (!known_bad) {
-		s->args->blocks_retried += DIV_ROUND_UP(to - from,
-							s->geom.block_size);
-		ret = retry_folio(s, idx);
+		ret = retry_folio(s, idx, &tried);
+		if (tried)
+			s->args->blocks_retried += blocks_of(s, to - from);
 		if (ret < 0)
 			return ret;
-		if (ret) {
-			s->args->bytes_verified += to - from;
-			return report_kind(s, from, to,
-					   VERITY_SCRUB_KIND_TRANSIENT);
-		}
+		if (ret)
+			return run_add(s, w, from, to, true);
 	}
-	return classify_raw(s, from, to, false);
+	ret = run_break(s);
+	return ret ?: classify_raw(s, from, to, false);
 }
 
 /*
@@ -273,6 +381,54 @@ static bool was_cached(const struct vs_scrub *s, unsigned int slot,
 	return s->has_cached[slot] && test_bit(idx - w, s->cached[slot]);
 }
 
+static int count_verified(struct vs_scrub *s, u64 bytes)
+{
+	s->args->bytes_verified += bytes;
+	return 0;
+}
+
+/* Whether the direct path's read of page @idx failed. */
+static bool direct_failed(const struct vs_scrub *s, pgoff_t idx)
+{
+	return s->dfailed && test_bit(idx - s->dfailed_w, s->dfailed);
+}
+
+/* 1 if every block of [from, to) verifies from its raw copy, 0, -errno. */
+static int raw_good(struct vs_scrub *s, u64 from, u64 to)
+{
+	struct vs_verdict v;
+	u64 pos;
+	int err;
+
+	for (pos = from; pos < to; pos += s->geom.block_size) {
+		err = vs_classify_block(&s->walk, pos >> s->geom.log_blocksize,
+					&v);
+		if (err)
+			return err;
+		if (v.kind != VS_KIND_GOOD)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * A folio that was cached before the scrub: checked from its raw copy.  If
+ * the direct path failed to read it, it belongs to a run.
+ */
+static int check_cached(struct vs_scrub *s, pgoff_t w, u64 from, u64 to)
+{
+	int ret;
+
+	if (!direct_failed(s, from >> PAGE_SHIFT))
+		return run_end(s) ?: classify_raw(s, from, to, true);
+	ret = raw_good(s, from, to);
+	if (ret < 0)
+		return ret;
+	if (ret)
+		return run_add(s, w, from, to, false);
+	return run_break(s) ?: classify_raw(s, from, to, true);
+}
+
 /* Check the folio at *@idx and advance *@idx past it. */
 static int check_folio(struct vs_scrub *s, unsigned int slot, pgoff_t w,
 		       pgoff_t *idx)
@@ -299,14 +455,14 @@ static int check_folio(struct vs_scrub *s, unsigned int slot, pgoff_t w,
 		return 0;
 	set_mark(s, &s->folio_mark, from);
 	s->args->bytes_read += cached ? 0 : to - from;
-	if (!ok) {
-		err = classify_failed(s, from >> PAGE_SHIFT, from, to);
-	} else if (cached && !keep_cache(s)) {
-		err = classify_raw(s, from, to, true);
-	} else {
-		s->args->bytes_verified += to - from;
-		err = 0;
-	}
+	if (!ok)
+		err = classify_failed(s, w, from >> PAGE_SHIFT, from, to);
+	else if (cached && !keep_cache(s))
+		err = check_cached(s, w, from, to);
+	else if (direct_failed(s, from >> PAGE_SHIFT))
+		err = run_add(s, w, from, to, false);
+	else
+		err = run_end(s) ?: count_verified(s, to - from);
 	if (!err)
 		s->cursor = to;
 	return err;
@@ -406,7 +562,7 @@ static int check_window(struct vs_scrub *s, unsigned int slot, pgoff_t w,
 			return err;
 		cond_resched();
 	}
-	return 0;
+	return run_end(s);
 }
 
 /**
@@ -414,19 +570,27 @@ static int check_window(struct vs_scrub *s, unsigned int slot, pgoff_t w,
  * @s: scrub
  * @w: first page
  * @nr: number of pages, at most VS_WINDOW_PAGES
+ * @failed: pages whose direct read failed (bit 0: page @failed_w)
+ * @failed_w: see @failed
  *
- * The direct path sends here what it found not clean: evicted, read by
- * the filesystem and verified by fs-verity, failures classified.
+ * The direct path sends here what it found not clean: read by the
+ * filesystem and verified by fs-verity (cached pages from their raw
+ * copies), failures classified, failed direct reads that now verify
+ * judged transient or collateral.
  *
  * Return: as vs_scrub_file() while scrubbing.
  */
-int vs_scrub_cached(struct vs_scrub *s, pgoff_t w, unsigned long nr)
+int vs_scrub_cached(struct vs_scrub *s, pgoff_t w, unsigned long nr,
+		    const unsigned long *failed, pgoff_t failed_w)
 {
 	int err;
 
+	s->dfailed = failed;
+	s->dfailed_w = failed_w;
 	start_window(s, 0, w, nr);
 	err = check_window(s, 0, w, nr);
 	drop_window(s, 0, w, nr);
+	s->dfailed = NULL;
 	return err;
 }
 
@@ -484,6 +648,8 @@ static int finish(struct vs_scrub *s, int err)
 		ret = emit(s, &r, &s->range_mark);
 	if (ret == -EFAULT)
 		err = ret;
+	if (s->retries_cut)
+		s->args->out_flags |= VERITY_SCRUB_OUT_RETRIES_CUT;
 	if (s->full) {
 		s->args->out_flags |= VERITY_SCRUB_OUT_RANGES_FULL;
 		if (err == -ENOSPC)

@@ -257,6 +257,29 @@ struct vs_mark {
 };
 
 /**
+ * struct vs_run - a run of adjacent folios whose first read failed
+ *	(scrub.c, "Transient")
+ * @open: a run is open
+ * @broken: a block of it failed for good
+ * @from: its first byte
+ * @to: the end of its last folio
+ * @mark: the scrub's mark at @from
+ * @solo: blocks of it that verified on their first read alone
+ * @w: page of bit 0 of @retried
+ * @retried: its pages that verified only on a retry (TRANSIENT anyway)
+ */
+struct vs_run {
+	bool open;
+	bool broken;
+	u64 from;
+	u64 to;
+	struct vs_mark mark;
+	u64 solo;
+	pgoff_t w;
+	DECLARE_BITMAP(retried, VS_WINDOW_PAGES);
+};
+
+/**
  * struct vs_scrub - state of one scrub call
  * @file: the verity file (reference held by the ioctl)
  * @inode: its inode
@@ -279,6 +302,12 @@ struct vs_mark {
  * @deadline: jiffies after which retries in this window are skipped
  * @call_deadline: jiffies after which no retries are made in this call
  * @full: the range array is full
+ * @retries_cut: some read was judged with fewer retries than asked (time
+ *	budget or fatal signal)
+ * @dfailed: pages whose direct-path read failed (bit 0 is page
+ *	@dfailed_w), or NULL
+ * @dfailed_w: see @dfailed
+ * @run: the run of folios whose first read failed (scrub.c, "Transient")
  * @folio_mark: the start of the folio being checked
  * @range_mark: @folio_mark of the folio in which the open range began
  * @ra: private readahead state
@@ -308,6 +337,10 @@ struct vs_scrub {
 	unsigned long deadline;
 	unsigned long call_deadline;
 	bool full;
+	bool retries_cut;
+	const unsigned long *dfailed;
+	pgoff_t dfailed_w;
+	struct vs_run run;
 	struct vs_mark folio_mark;
 	struct vs_mark range_mark;
 	struct file_ra_state ra;
@@ -330,10 +363,23 @@ int vs_raw_read(struct vs_scrub *s, u64 pos, u8 *buf, unsigned int len,
 int vs_scrub_file(struct file *file, struct verity_scrub_args *args,
 		  struct verity_scrub_range __user *uranges);
 void vs_scrub_set_deadline(struct vs_scrub *s);
-int vs_scrub_cached(struct vs_scrub *s, pgoff_t w, unsigned long nr);
+int vs_scrub_cached(struct vs_scrub *s, pgoff_t w, unsigned long nr,
+		    const unsigned long *failed, pgoff_t failed_w);
 unsigned long vs_window_len(const struct vs_scrub *s, pgoff_t w);
 
 /* dwin.c */
+
+/**
+ * struct vs_dwin_bio - a bio of a window, held until the window is waited
+ * @bio: the bio (a reference of ours)
+ * @first: first page of the window it reads into
+ * @last: last page of the window it reads into
+ */
+struct vs_dwin_bio {
+	struct bio *bio;
+	unsigned int first;
+	unsigned int last;
+};
 
 /**
  * struct vs_dwin - a window of the direct path: pages of the file read
@@ -341,7 +387,11 @@ unsigned long vs_window_len(const struct vs_scrub *s, pgoff_t w);
  * @parent: the bio every read of the window is chained to, not yet
  *	submitted; NULL when nothing is in flight (dwin.c, "Lifetime")
  * @scratch: the page @parent reads into
- * @failed: some bio failed
+ * @parent_page: the page of the window whose first block @parent re-reads
+ * @bios: the bios in flight, @nr_bios of them, @max_bios at most
+ * @nr_bios: see @bios
+ * @max_bios: see @bios
+ * @failed_pages: pages some failed bio was to read (after the wait)
  * @unmapped: some block could not be mapped: the rest was not read
  * @w: first page (page index in the file)
  * @nr: number of pages; 0 when the window is idle
@@ -354,7 +404,11 @@ unsigned long vs_window_len(const struct vs_scrub *s, pgoff_t w);
 struct vs_dwin {
 	struct bio *parent;
 	struct page *scratch;
-	bool failed;
+	unsigned int parent_page;
+	struct vs_dwin_bio *bios;
+	unsigned int nr_bios;
+	unsigned int max_bios;
+	DECLARE_BITMAP(failed_pages, VS_WINDOW_PAGES);
 	bool unmapped;
 	pgoff_t w;
 	unsigned long nr;
@@ -365,7 +419,7 @@ struct vs_dwin {
 	struct page *pages[VS_WINDOW_PAGES];
 };
 
-struct vs_dwin *vs_dwin_alloc(unsigned long nr_pages);
+struct vs_dwin *vs_dwin_alloc(unsigned long nr_pages, unsigned int blkbits);
 void vs_dwin_free(struct vs_dwin *dw);
 u64 vs_dwin_start(struct vs_dwin *dw, struct inode *inode, pgoff_t w,
 		  unsigned long nr);

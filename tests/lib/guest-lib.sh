@@ -250,13 +250,16 @@ vs_dm_restore() {
 
 # ---- other fault injection -----------------------------------------------
 
-# vs_fail_requests DEV TIMES: the next TIMES requests to DEV fail
-# (fail_make_request; 6.12 test kernel only).  Deterministic: no timing.
+# vs_fail_requests DEV TIMES [PASS_BYTES]: the next TIMES requests to DEV
+# fail (fail_make_request; 6.12 test kernel only), after requests of
+# PASS_BYTES bytes in all went through (its "space": 4096 lets exactly one
+# 4 KiB request pass first).  Deterministic: no timing.
 vs_fail_requests() {
 	_d=/sys/kernel/debug/fail_make_request
 	echo 0 > $_d/verbose
 	echo 100 > $_d/probability
 	echo 0 > $_d/interval
+	echo $(( ${3:-0} ? ${3:-0} + 1 : 0 )) > $_d/space
 	echo "$2" > $_d/times
 	echo 1 > "/sys/block/$(basename "$1")/make-it-fail"
 }
@@ -265,6 +268,7 @@ vs_fail_requests_off() {
 	_d=/sys/kernel/debug/fail_make_request
 	[ -d $_d ] || return 0
 	echo 0 > $_d/probability
+	echo 0 > $_d/space
 	for _f in /sys/block/*/make-it-fail; do echo 0 > "$_f"; done
 }
 

@@ -1,5 +1,6 @@
 # Engine: a device error under one data block is IO_ERROR for exactly that
-# block, promptly; a device failing everywhere ends in bounded time.
+# block, promptly; a device failing everywhere ends in bounded time, and
+# says that the time budget cut its retries short.
 # vs-kernels: 6.1 6.12
 # vs-fs: ext4 f2fs
 # vs-timeout: 200
@@ -18,6 +19,7 @@ vs_expect_eq one-block-range "RANGE 40960 4096 IO_ERROR OTHER 0;" \
 vs_expect_eq one-block-prompt 1 "$(( $(es_now) - t0 < 20 ))"
 vs_expect_eq one-block-cursor "$size" "$(es_field start)"
 vs_expect_eq one-block-retried 1 "$(es_field retried)"
+vs_expect_eq one-block-not-cut 0 "$(( $(es_field flags) & 64 ))"
 
 vs_dm_restore
 vs_expect_rc restored-rc 0 es_scrub "$f"
@@ -31,6 +33,12 @@ vs_dm_error_all
 t0=$(es_now)
 vs_expect_rc all-rc 0 es_scrub "$f"
 vs_expect_eq all-range "RANGE 0 $size IO_ERROR OTHER 0;" "$(es_ranges)"
+# 257 failing blocks need 15 s of retry backoff at least, far past the
+# window's 2 s budget: the report says the retries were cut short, and
+# counts only the blocks that were retried.
+vs_expect_eq all-retries-cut 64 "$(( $(es_field flags) & 64 ))"
+vs_expect_eq all-retried-fewer 1 "$(( $(es_field retried) < 257 ))"
+vs_expect_eq all-desc-unreadable 32 "$(( $(es_field flags) & 32 ))"
 vs_expect_eq all-bounded 1 "$(( $(es_now) - t0 < 60 ))"
 echo 1 > /proc/sys/vm/drop_caches
 t0=$(es_now)

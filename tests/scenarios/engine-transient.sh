@@ -1,22 +1,41 @@
-# Engine: reads that fail and then succeed on a retry are TRANSIENT
-# (fail_make_request with a budget; the 6.12 test kernel only).
+# Engine: a read that fails once and then succeeds and verifies is
+# TRANSIENT, on both paths, for exactly the blocks of the failed request
+# (fail_make_request: one request fails, after the 4 KiB raw read of the
+# descriptor went through; the 6.12 test kernel only).  A failure a block
+# of the same request has for good makes its neighbours collateral, not
+# transient (engine-dm-error).
 # vs-kernels: 6.12
 # vs-fs: ext4 f2fs
 . /tests/scenarios/helpers/engine-lib.sh
 
 vs_mkfs
 f=$VS_MNT/tr
+g=$VS_MNT/one
 vs_verity_file "$f" 1048576
-exec 3< "$f"
-echo 1 > /proc/sys/vm/drop_caches
-"$VS_BIN/fsverity" dump_metadata descriptor "$f" > /dev/null
-vs_fail_requests "$VS_SCRATCH" 4
-vs_expect_rc scrub-rc 0 es_scrub "$f"
-vs_fail_requests_off
-exec 3<&-
-# Budget of 4 failed requests: the descriptor re-read (the cached copy is
-# used), the readahead of the window (collateral failure of every folio),
-# block 0 read alone, its first retry; the second retry succeeds.
-vs_expect_eq transient-block-0 "RANGE 0 4096 TRANSIENT NONE 0;" "$(es_ranges)"
-vs_expect_eq retried-one 1 "$(es_field retried)"
-vs_expect_eq all-verified 1048576 "$(es_field verified)"
+vs_verity_file "$g" 4096
+exec 3< "$f" 4< "$g"
+
+# et_scrub CHECK FLAGS FILE: drop the file's pages, keep its descriptor
+# cached, fail the request after the descriptor's, scrub.
+et_scrub() {
+	echo 1 > /proc/sys/vm/drop_caches
+	"$VS_BIN/fsverity" dump_metadata descriptor "$3" > /dev/null
+	vs_fail_requests "$VS_SCRATCH" 1 4096
+	vs_expect_rc "$1-rc" 0 es_scrub -f "$2" "$3"
+	vs_fail_requests_off
+}
+
+for path in 0 4; do	# direct, page cache
+	et_scrub "one-$path" $path "$g"
+	vs_expect_eq "one-$path-range" "RANGE 0 4096 TRANSIENT NONE 0;" "$(es_ranges)"
+	vs_expect_eq "one-$path-retried" 1 "$(es_field retried)"
+	vs_expect_eq "one-$path-verified" 4096 "$(es_field verified)"
+	vs_expect_eq "one-$path-desc-read" 16 "$(( $(es_field flags) & 48 ))"
+done
+# The direct path reads the 1 MiB file in one request of its own: all of
+# it failed once, all of it verifies.
+et_scrub big-direct 0 "$f"
+vs_expect_eq big-direct-range "RANGE 0 1048576 TRANSIENT NONE 0;" "$(es_ranges)"
+vs_expect_eq big-direct-retried 256 "$(es_field retried)"
+vs_expect_eq big-direct-verified 1048576 "$(es_field verified)"
+exec 3<&- 4<&-

@@ -29,10 +29,15 @@
  *	parent (or, at the top, the root hash in the descriptor).  The range
  *	is all the data that tree block covers; &verity_scrub_range.tree_level
  *	says which level (0 = leaves).
- * @VERITY_SCRUB_KIND_IO_ERROR: the device failed the read on every retry;
+ * @VERITY_SCRUB_KIND_IO_ERROR: the device failed the read on every retry
+ *	(all those asked for, unless VERITY_SCRUB_OUT_RETRIES_CUT says the
+ *	time budget or a fatal signal cut them short);
  *	&verity_scrub_range.detail says what the block layer reported.
  * @VERITY_SCRUB_KIND_TRANSIENT: the read failed, then succeeded and
- *	verified on a retry.  The data is good; the device is suspect.
+ *	verified on a retry.  The data is good; the device is suspect.  When
+ *	a request of several blocks failed, all its blocks that then verify
+ *	are TRANSIENT, unless a block next to them failed for good: they were
+ *	then collateral of that failure, and count as verified.
  * @VERITY_SCRUB_KIND_UNKNOWN: the read failed on every retry and the cause
  *	cannot be determined for this file, because its blocks cannot be read
  *	raw (btrfs, encrypted, compressed or inline data, multi-device).
@@ -144,6 +149,12 @@ struct verity_scrub_range {
  * from memory.  The data was still scrubbed against the filesystem's copy.
  */
 #define VERITY_SCRUB_OUT_DESC_UNREADABLE	_BITULL(5)
+/*
+ * Some failed read was judged (IO_ERROR, UNKNOWN) with fewer retries than
+ * @retries asked for: the call's retry budget (10 s; 2 s a window) ran out
+ * or a fatal signal came.  @blocks_retried counts only retries made.
+ */
+#define VERITY_SCRUB_OUT_RETRIES_CUT		_BITULL(6)
 
 /* Default for verity_scrub_args.retries when 0 is passed, and the cap. */
 #define VERITY_SCRUB_DEFAULT_RETRIES	3
@@ -180,7 +191,8 @@ struct verity_scrub_range {
  * @bytes_read: out: bytes the scrub read from the device, data, tree and
  *	descriptor.  Not additive over resumed calls: a call reads ahead of
  *	where it stops, and the next one reads from @start again.
- * @blocks_retried: out: data blocks whose read was retried.
+ * @blocks_retried: out: data blocks whose read was retried (at least one
+ *	retry made).
  * @bytes_skipped: out: bytes of a file that cannot be read raw (btrfs,
  *	encrypted, ...) that were cached and could not be dropped (mapped,
  *	pinned or dirty: a scrub never evicts those); they were checked only

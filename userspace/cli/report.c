@@ -426,6 +426,8 @@ static json_object *json_file(const struct vf_file *f)
 		add(o, "descriptor_corrupt", json_object_new_boolean(1));
 	if (f->descriptor_unreadable)
 		add(o, "descriptor_unreadable", json_object_new_boolean(1));
+	if (f->retries_cut)
+		add(o, "retries_cut", json_object_new_boolean(1));
 	if (f->descriptor_changed && f->measured.size)
 		add(o, "measured_digest", json_digest(&f->measured));
 	if (f->expect_checked) {

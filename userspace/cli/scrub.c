@@ -180,6 +180,8 @@ static void copy_result(struct vf_file *f, const struct verity_scrub_result *res
 		f->descriptor_changed = 1;
 	if (res->out_flags & VERITY_SCRUB_OUT_DESC_UNREADABLE)
 		f->descriptor_unreadable = 1;
+	if (res->out_flags & VERITY_SCRUB_OUT_RETRIES_CUT)
+		f->retries_cut = 1;
 	f->direct = !!(res->out_flags & VERITY_SCRUB_OUT_DIRECT);
 	f->bytes_verified = res->bytes_verified;
 	f->bytes_read = res->bytes_read;

@@ -74,6 +74,7 @@ struct vf_file {
 	int descriptor_changed;
 	int descriptor_corrupt;		/* -EUCLEAN: malformed on disk */
 	int descriptor_unreadable;	/* -EIO reading it */
+	int retries_cut;		/* some io_error judged on fewer retries */
 	struct vf_digest measured;	/* FS_IOC_MEASURE_VERITY, if it differs */
 	int expect_checked, expect_match;
 	struct vf_digest expected;
