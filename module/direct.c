@@ -400,7 +400,7 @@ int vs_scrub_direct(struct vs_scrub *s)
 	begin(d, d->win[0]);
 	for (slot = 0; !err && d->win[slot] && d->win[slot]->nr;
 	     slot = (slot + 1) % VS_DIRECT_DEPTH) {
-		vs_scrub_set_deadline(s);
+		vs_retry_window(s);
 		err = check_slot(d, slot, &next);
 		if (!err && signal_pending(current))
 			err = -EINTR;

@@ -243,20 +243,25 @@ void vs_dwin_wait(struct vs_dwin *dw)
 {
 	struct bio *bio = dw->parent;
 	struct vs_dwin_bio *db;
+	bool child_failed = false;
 	unsigned int i;
+	int err;
 
 	if (!bio)
 		return;
 	dw->parent = NULL;
-	if (submit_bio_wait(bio))
-		set_bit(dw->parent_page, dw->failed_pages);
+	err = submit_bio_wait(bio);	/* the first error of any of them */
 	bio_put(bio);
 	for (i = 0; i < dw->nr_bios; i++) {
 		db = &dw->bios[i];
-		if (db->bio->bi_status)
+		if (db->bio->bi_status) {
+			child_failed = true;
 			bitmap_set(dw->failed_pages, db->first,
 				   db->last - db->first + 1);
+		}
 		bio_put(db->bio);
 	}
 	dw->nr_bios = 0;
+	if (err && !child_failed)	/* the parent's own re-read failed */
+		set_bit(dw->parent_page, dw->failed_pages);
 }

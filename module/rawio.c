@@ -17,6 +17,8 @@
 
 #include "vs_private.h"
 
+#define VS_MAX_MOVES	3	/* a block that moves more is not judged */
+
 /*
  * Flags of files whose blocks on the device are not what a read returns:
  * compressed (f2fs; bmap() gives 0 for compressed clusters) or with data
@@ -92,6 +94,33 @@ static blk_status_t read_fs_block(struct vs_scrub *s, sector_t phys)
 	return status;
 }
 
+/*
+ * Read filesystem block @phys into s->raw_page, retried while the retry
+ * budget lasts.  Return: 0 or -EIO with *@detail set.
+ */
+static int read_retried(struct vs_scrub *s, sector_t phys, u32 *detail)
+{
+	unsigned int attempt = 0;
+	blk_status_t status;
+	unsigned long start;
+
+	for (;;) {
+		start = jiffies;
+		status = read_fs_block(s, phys);
+		if (attempt)
+			vs_retry_spent(s, start);
+		if (!status)
+			return 0;
+		*detail = vs_blk_status_detail(status);
+		if (++attempt > s->args->retries)
+			return -EIO;
+		if (!vs_retry_allowed(s) || fatal_signal_pending(current)) {
+			s->retries_cut = true;
+			return -EIO;
+		}
+	}
+}
+
 /**
  * vs_raw_read() - read bytes of the mapping straight from the device
  * @s: the scrub
@@ -102,43 +131,40 @@ static blk_status_t read_fs_block(struct vs_scrub *s, sector_t phys)
  * @detail: set to VERITY_SCRUB_DETAIL_* when the read failed
  *
  * A failed read is retried while the window's retry budget lasts.  A hole
- * reads as zeroes.
+ * reads as zeroes.  The block is mapped again after the read: if it moved
+ * meanwhile (f2fs garbage collection), it is read again where it is now,
+ * and if it keeps moving it is not judged.
  *
- * Return: 0, -EOPNOTSUPP when the file cannot be read raw, -EIO.
+ * Return: 0, -EOPNOTSUPP when the file cannot be read raw (or the block
+ * did not hold still), -EIO.
  */
 int vs_raw_read(struct vs_scrub *s, u64 pos, u8 *buf, unsigned int len,
 		u32 *detail)
 {
-	unsigned int off = pos & (i_blocksize(s->inode) - 1);
-	unsigned int attempt = 0;
-	blk_status_t status;
-	sector_t phys;
+	unsigned int off = pos & (i_blocksize(s->inode) - 1), moves;
+	sector_t phys, again;
 	void *kaddr;
 	int err;
 
 	if (!s->raw)
 		return -EOPNOTSUPP;	/* btrfs (no ->bmap), encrypted, ... */
 	err = vs_map_block(s->inode, pos, &phys);
+	for (moves = 0; !err && phys && moves < VS_MAX_MOVES; moves++) {
+		err = read_retried(s, phys, detail);
+		if (err)
+			return err;
+		err = vs_map_block(s->inode, pos, &again);
+		if (!err && again == phys)
+			break;
+		phys = again;
+	}
 	if (err)
 		return err;
+	if (moves == VS_MAX_MOVES)
+		return -EOPNOTSUPP;
 	if (!phys) {
 		memset(buf, 0, len);
 		return 0;
-	}
-	for (;;) {
-		status = read_fs_block(s, phys);
-		if (!status)
-			break;
-		if (++attempt > s->args->retries) {
-			*detail = vs_blk_status_detail(status);
-			return -EIO;
-		}
-		if (time_after(jiffies, s->deadline) ||
-		    fatal_signal_pending(current)) {
-			s->retries_cut = true;
-			*detail = vs_blk_status_detail(status);
-			return -EIO;
-		}
 	}
 	kaddr = kmap_local_page(s->raw_page);
 	memcpy(buf, kaddr + off, len);

@@ -127,21 +127,28 @@ static u64 blocks_of(const struct vs_scrub *s, u64 bytes)
  * Folio [from, to) failed its first read and then verified: alone
  * (@retried false) or only on a retry.  It joins the run.
  */
+static void run_open(struct vs_scrub *s, pgoff_t w, u64 from)
+{
+	struct vs_run *r = &s->run;
+
+	r->open = true;
+	r->broken = false;
+	r->from = from;
+	r->to = from;
+	r->solo = 0;
+	r->w = w;
+	r->mark = s->folio_mark;
+	bitmap_zero(r->retried, VS_WINDOW_PAGES);
+}
+
 static int run_add(struct vs_scrub *s, pgoff_t w, u64 from, u64 to,
 		   bool retried)
 {
 	struct vs_run *r = &s->run;
 
 	s->args->bytes_verified += to - from;
-	if (!r->open) {
-		r->open = true;
-		r->broken = false;
-		r->from = from;
-		r->solo = 0;
-		r->w = w;
-		r->mark = s->folio_mark;
-		bitmap_zero(r->retried, VS_WINDOW_PAGES);
-	}
+	if (!r->open)
+		run_open(s, w, from);
 	r->to = to;
 	if (r->broken)
 		return retried ? report_kind(s, from, to,
@@ -155,17 +162,20 @@ static int run_add(struct vs_scrub *s, pgoff_t w, u64 from, u64 to,
 }
 
 /*
- * A block of the open run failed for good (called before it is reported):
- * the folios of the run so far that verified alone were collateral, those
- * that verified on a retry are TRANSIENT.
+ * Folio [from, to) failed for good (called before it is reported): the
+ * folios of its run so far that verified alone were collateral, those
+ * that verified on a retry are TRANSIENT; so are the next ones of the run.
  */
-static int run_break(struct vs_scrub *s)
+static int run_break(struct vs_scrub *s, pgoff_t w, u64 from, u64 to)
 {
 	struct vs_run *r = &s->run;
 	unsigned long i = 0, j, n;
 	int err;
 
-	if (!r->open || r->broken)
+	if (!r->open)
+		run_open(s, w, from);
+	r->to = max(r->to, to);
+	if (r->broken)
 		return 0;
 	r->broken = true;
 	n = DIV_ROUND_UP(r->to, PAGE_SIZE) - r->w;
@@ -240,17 +250,20 @@ static int retry_folio(struct vs_scrub *s, pgoff_t idx, unsigned int *tried)
 	unsigned int i;
 	int ret;
 
+	unsigned long start;
+
 	*tried = 0;
 	for (i = 1; i <= s->args->retries; i++) {
-		if (time_after(jiffies, s->deadline)) {
+		if (!vs_retry_allowed(s)) {
 			s->retries_cut = true;
 			return 0;
 		}
 		*tried = i;
+		start = jiffies;
 		schedule_timeout_killable(msecs_to_jiffies(VS_BACKOFF_MS * i));
-		if (fatal_signal_pending(current))
-			return -EINTR;
-		ret = reread_folio(s, idx);
+		ret = fatal_signal_pending(current) ? -EINTR :
+						      reread_folio(s, idx);
+		vs_retry_spent(s, start);
 		if (ret)
 			return ret;
 	}
@@ -319,7 +332,7 @@ static int classify_failed(struct vs_scrub *s, pgoff_t w, pgoff_t idx,
 			return run_add(s, w, from, to, false);
 	}
 	if (s->args->flags & VERITY_SCRUB_FLAG_NO_CLASSIFY) {
-		ret = run_break(s);
+		ret = run_break(s, w, from, to);
 		return ret ?: report_kind(s, from, to,
 					  VERITY_SCRUB_KIND_UNKNOWN);
 	}
@@ -332,7 +345,7 @@ static int classify_failed(struct vs_scrub *s, pgoff_t w, pgoff_t idx,
 		if (ret)
 			return run_add(s, w, from, to, true);
 	}
-	ret = run_break(s);
+	ret = run_break(s, w, from, to);
 	return ret ?: classify_raw(s, from, to, false);
 }
 
@@ -426,7 +439,7 @@ static int check_cached(struct vs_scrub *s, pgoff_t w, u64 from, u64 to)
 		return ret;
 	if (ret)
 		return run_add(s, w, from, to, false);
-	return run_break(s) ?: classify_raw(s, from, to, true);
+	return run_break(s, w, from, to) ?: classify_raw(s, from, to, true);
 }
 
 /* Check the folio at *@idx and advance *@idx past it. */
@@ -539,14 +552,42 @@ static void drop_window(struct vs_scrub *s, unsigned int slot, pgoff_t w,
 }
 
 /**
- * vs_scrub_set_deadline() - start the retry budget of a window
+ * vs_retry_window() - start the retry budget of a window
  * @s: scrub
  */
-void vs_scrub_set_deadline(struct vs_scrub *s)
+void vs_retry_window(struct vs_scrub *s)
 {
-	s->deadline = jiffies + VS_RETRY_BUDGET;
-	if (time_after(s->deadline, s->call_deadline))
-		s->deadline = s->call_deadline;
+	s->retry_window = 0;
+}
+
+/**
+ * vs_retry_allowed() - is there retry budget left?
+ * @s: scrub
+ *
+ * The budgets count only the time spent retrying (backoff and re-reads),
+ * so that how many retries a failure gets does not depend on how fast the
+ * rest of the scrub went.
+ *
+ * Return: true while this window spent less than VS_RETRY_BUDGET and the
+ * call less than VS_CALL_BUDGET retrying.
+ */
+bool vs_retry_allowed(const struct vs_scrub *s)
+{
+	return s->retry_window < VS_RETRY_BUDGET &&
+	       s->retry_call < VS_CALL_BUDGET;
+}
+
+/**
+ * vs_retry_spent() - charge the time since @since to the retry budgets
+ * @s: scrub
+ * @since: jiffies when the retry began
+ */
+void vs_retry_spent(struct vs_scrub *s, unsigned long since)
+{
+	unsigned long spent = jiffies - since;
+
+	s->retry_window += spent;
+	s->retry_call += spent;
 }
 
 static int check_window(struct vs_scrub *s, unsigned int slot, pgoff_t w,
@@ -555,7 +596,7 @@ static int check_window(struct vs_scrub *s, unsigned int slot, pgoff_t w,
 	pgoff_t idx = w;
 	int err;
 
-	vs_scrub_set_deadline(s);
+	vs_retry_window(s);
 	while (idx < w + nr) {
 		err = check_folio(s, slot, w, &idx);
 		if (err)

@@ -2,7 +2,8 @@
 /*
  * setup.c - prepare a scrub: read the descriptor, check its copy on the
  * device, derive the tree layout and the hashing, compute the file digest
- * and compare it with the one the kernel holds.  Nothing is evicted.
+ * and compare it with the one the kernel holds.  Nothing is evicted; the
+ * metadata pages it brings in are dropped at the end (cachemark.c).
  */
 #include <linux/fs.h>
 #include <linux/gfp.h>
@@ -41,25 +42,11 @@ static int read_desc(struct vs_scrub *s, struct fsverity_descriptor **out,
 	return 0;
 }
 
-/*
- * Byte offset of the descriptor in the mapping: right after the tree, on
- * ext4 at the next filesystem block (ext4_write_verity_descriptor()), on
- * f2fs at once (f2fs_end_enable_verity()).
- */
-static u64 desc_pos(const struct vs_scrub *s)
-{
-	u64 pos = s->tree_pos + (s->geom.tree_blocks << s->geom.log_blocksize);
-
-	if (!strcmp(s->inode->i_sb->s_type->name, "ext4"))
-		pos = round_up(pos, i_blocksize(s->inode));
-	return pos;
-}
-
 /* Read the descriptor's @size bytes raw into @buf.  As vs_raw_read(). */
 static int read_desc_raw(struct vs_scrub *s, u8 *buf, size_t size)
 {
 	u32 bs = i_blocksize(s->inode), detail = 0, len;
-	u64 pos = desc_pos(s);
+	u64 pos = vs_desc_pos(s->inode, s->tree_pos, &s->geom);
 	size_t done;
 	int err;
 
@@ -89,7 +76,7 @@ static int check_desc_on_disk(struct vs_scrub *s)
 	disk = kmalloc(s->desc_size, VS_GFP);
 	if (!disk)
 		return -ENOMEM;
-	vs_scrub_set_deadline(s);
+	vs_retry_window(s);
 	err = read_desc_raw(s, disk, s->desc_size);
 	if (err == -EIO)
 		a->out_flags |= VERITY_SCRUB_OUT_DESC_UNREADABLE;
@@ -186,14 +173,16 @@ int vs_scrub_setup(struct vs_scrub *s, struct file *file,
 	s->mapping = s->inode->i_mapping;
 	s->args = args;
 	s->tree_pos = round_up(i_size_read(s->inode), VS_TREE_ALIGN);
-	s->call_deadline = jiffies + VS_CALL_BUDGET;
 	s->raw = vs_raw_possible(file);
 	vs_acc_init(&s->acc);
 	file_ra_state_init(&s->ra, s->mapping);
 
+	vs_mark_desc(s);
 	err = read_desc(s, &s->desc, &s->desc_size);
 	if (!err)
 		err = check_desc(s);
+	if (!err)
+		vs_mark_tree(s);
 	if (!err)
 		err = alloc_buffers(s);
 	if (!err)
@@ -212,6 +201,7 @@ int vs_scrub_setup(struct vs_scrub *s, struct file *file,
  */
 void vs_scrub_teardown(struct vs_scrub *s)
 {
+	vs_mark_restore(s);
 	if (s->raw_page)
 		__free_page(s->raw_page);
 	kfree(s->walk.tbuf);

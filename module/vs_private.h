@@ -237,6 +237,37 @@ int vs_tree_init(struct vs_tree_cursor *c, const struct vs_geom *geom,
 void vs_tree_destroy(struct vs_tree_cursor *c);
 int vs_tree_want(struct vs_tree_cursor *c, u64 blk, const u8 **want);
 
+/* cachemark.c */
+
+#define VS_DESC_MARKS	64	/* descriptor pages noted */
+
+/**
+ * struct vs_cachemark - metadata pages cached before a scrub (cachemark.c)
+ * @desc: pages the descriptor may be in, and whether each was cached
+ * @nr_desc: entries in @desc
+ * @tree: bit i: tree page i (from the tree's first page) was cached; NULL
+ *	if not noted
+ * @tree_pages: bits in @tree
+ * @layout: the descriptor was read and the tree layout is known
+ */
+struct vs_cachemark {
+	struct {
+		pgoff_t idx;
+		bool cached;
+	} desc[VS_DESC_MARKS];
+	unsigned int nr_desc;
+	unsigned long *tree;
+	pgoff_t tree_pages;
+	bool layout;
+};
+
+struct vs_scrub;
+u64 vs_desc_pos(const struct inode *inode, u64 tree_pos,
+		const struct vs_geom *g);
+void vs_mark_desc(struct vs_scrub *s);
+void vs_mark_tree(struct vs_scrub *s);
+void vs_mark_restore(struct vs_scrub *s);
+
 /* setup.c */
 
 /**
@@ -294,13 +325,14 @@ struct vs_run {
  * @acc: range merging
  * @tree_pos: byte offset of the tree in @mapping (ext4/f2fs layout)
  * @raw: the file's blocks can be read raw (vs_raw_possible())
+ * @mark: metadata pages cached before the scrub
  * @raw_page: bounce page for raw reads
  * @tree_ra: pages of tree to read ahead on a tree page miss (0: none)
  * @first: first data byte of the scrub (block aligned)
  * @end: end of the scrub, exclusive, clamped to the file size
  * @cursor: first byte not yet reported; becomes args->start
- * @deadline: jiffies after which retries in this window are skipped
- * @call_deadline: jiffies after which no retries are made in this call
+ * @retry_window: jiffies spent retrying in this window (budget 2 s)
+ * @retry_call: jiffies spent retrying in this call (budget 10 s)
  * @full: the range array is full
  * @retries_cut: some read was judged with fewer retries than asked (time
  *	budget or fatal signal)
@@ -329,13 +361,14 @@ struct vs_scrub {
 	struct vs_range_acc acc;
 	u64 tree_pos;
 	bool raw;
+	struct vs_cachemark mark;
 	struct page *raw_page;
 	unsigned int tree_ra;
 	u64 first;
 	u64 end;
 	u64 cursor;
-	unsigned long deadline;
-	unsigned long call_deadline;
+	unsigned long retry_window;
+	unsigned long retry_call;
 	bool full;
 	bool retries_cut;
 	const unsigned long *dfailed;
@@ -362,7 +395,9 @@ int vs_raw_read(struct vs_scrub *s, u64 pos, u8 *buf, unsigned int len,
 /* scrub.c */
 int vs_scrub_file(struct file *file, struct verity_scrub_args *args,
 		  struct verity_scrub_range __user *uranges);
-void vs_scrub_set_deadline(struct vs_scrub *s);
+void vs_retry_window(struct vs_scrub *s);
+bool vs_retry_allowed(const struct vs_scrub *s);
+void vs_retry_spent(struct vs_scrub *s, unsigned long since);
 int vs_scrub_cached(struct vs_scrub *s, pgoff_t w, unsigned long nr,
 		    const unsigned long *failed, pgoff_t failed_w);
 unsigned long vs_window_len(const struct vs_scrub *s, pgoff_t w);

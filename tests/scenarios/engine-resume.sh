@@ -19,10 +19,11 @@ vs_dm_error "$p" 4096
 want="RANGE 8192 4096 HASH_MISMATCH NONE 0;RANGE 3145728 4096 HASH_MISMATCH NONE 0;RANGE 6291456 4096 IO_ERROR OTHER 0;RANGE 9441280 4096 HASH_MISMATCH NONE 0;"
 sums="calls=1 verified=$((size - 4 * 4096)) retried=4 skipped=0 kinds=3,0,1,0,0,0,0"
 
-vs_expect_rc one-call-rc 0 es_scrub -R "$f"
-vs_expect_eq one-call-ranges "$want" "$(es_ranges)"
-vs_expect_eq one-call-sums "SUM $sums" "$(grep '^SUM' $ES_OUT)"
-for path in 0 4; do
+for path in 0 4; do	# direct, page cache
+	vs_drop_caches
+	vs_expect_rc "one-$path-rc" 0 es_scrub -R -f $path "$f"
+	vs_expect_eq "one-$path-ranges" "$want" "$(es_ranges)"
+	vs_expect_eq "one-$path-sums" "SUM $sums" "$(grep '^SUM' $ES_OUT)"
 	vs_drop_caches
 	vs_expect_rc "cap1-$path-rc" 0 es_scrub -c 1 -R -f $path "$f"
 	vs_expect_eq "cap1-$path-ranges" "$want" "$(es_ranges)"

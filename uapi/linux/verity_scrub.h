@@ -151,8 +151,8 @@ struct verity_scrub_range {
 #define VERITY_SCRUB_OUT_DESC_UNREADABLE	_BITULL(5)
 /*
  * Some failed read was judged (IO_ERROR, UNKNOWN) with fewer retries than
- * @retries asked for: the call's retry budget (10 s; 2 s a window) ran out
- * or a fatal signal came.  @blocks_retried counts only retries made.
+ * @retries asked for: the call's retry budget (10 s spent retrying; 2 s in
+ * a 4 MiB window) ran out or a fatal signal came.  @blocks_retried counts only retries made.
  */
 #define VERITY_SCRUB_OUT_RETRIES_CUT		_BITULL(6)
 
