@@ -25,7 +25,7 @@
 
 /**
  * vs_dwin_free() - free a window that is idle or waited for
- * @dw: window, or NULL
+ * @dw: window, or NULL; nothing of it may be in flight (vs_dwin_wait())
  */
 void vs_dwin_free(struct vs_dwin *dw)
 {
@@ -33,7 +33,6 @@ void vs_dwin_free(struct vs_dwin *dw)
 
 	if (!dw)
 		return;
-	WARN_ON_ONCE(dw->parent);
 	kvfree(dw->bios);
 	for (i = 0; i < VS_WINDOW_PAGES; i++)
 		if (dw->pages[i])
