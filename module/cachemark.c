@@ -52,7 +52,17 @@ static bool is_cached(struct address_space *mapping, pgoff_t idx)
 	return true;
 }
 
-static void drop_pages(struct vs_scrub *s, pgoff_t first, pgoff_t count)
+/**
+ * vs_drop_pages() - drop @count pages from @first that the scrub read
+ * @s: scrub
+ * @first: first page
+ * @count: number of pages
+ *
+ * POSIX_FADV_DONTNEED, which also drains the per-CPU LRU batches that
+ * would keep just-read pages from being dropped.  Only clean, unmapped,
+ * unpinned pages go.
+ */
+void vs_drop_pages(struct vs_scrub *s, pgoff_t first, pgoff_t count)
 {
 	vfs_fadvise(s->file, (loff_t)first << PAGE_SHIFT,
 		    (loff_t)count << PAGE_SHIFT, POSIX_FADV_DONTNEED);
@@ -141,14 +151,14 @@ void vs_mark_restore(struct vs_scrub *s)
 		last = (pos + s->desc_size + 4 - 1) >> PAGE_SHIFT;
 		for (idx = pos >> PAGE_SHIFT; idx <= last; idx++)
 			if (!desc_was_cached(m, idx))
-				drop_pages(s, idx, 1);
+				vs_drop_pages(s, idx, 1);
 	}
 	while (m->tree && i < m->tree_pages) {
 		i = find_next_zero_bit(m->tree, m->tree_pages, i);
 		if (i >= m->tree_pages)
 			break;
 		j = find_next_bit(m->tree, m->tree_pages, i);
-		drop_pages(s, first + i, j - i);
+		vs_drop_pages(s, first + i, j - i);
 		i = j;
 	}
 	bitmap_free(m->tree);

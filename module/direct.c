@@ -171,8 +171,9 @@ static void queue_helpers(struct vs_direct *d)
 
 /*
  * Wait for window @dw to be read, then start hashing it on the helping
- * CPUs unless a bio failed or a block could not be mapped; the caller
- * joins in hash_wait().  The jobs must be idle (hash_wait()).
+ * CPUs unless a block could not be mapped (pages of failed bios are
+ * hashed too, and marked bad in check_slot()); the caller joins in
+ * hash_wait().  The jobs must be idle (hash_wait()).
  */
 static void begin(struct vs_direct *d, struct vs_dwin *dw)
 {

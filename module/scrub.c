@@ -24,7 +24,6 @@
  *   [w, w + nr) pages    the window being checked; the next one is in flight
  *   s->cursor            everything before it has been checked and reported
  */
-#include <linux/fadvise.h>
 #include <linux/fs.h>
 #include <linux/jiffies.h>
 #include <linux/mm.h>
@@ -519,18 +518,6 @@ static void start_window(struct vs_scrub *s, unsigned int slot, pgoff_t w,
 	page_cache_sync_ra(&ractl, nr);
 }
 
-/*
- * Drop pages [first, last] that the scrub read: POSIX_FADV_DONTNEED, which
- * also drains the per-CPU LRU batches that would keep just-read pages from
- * being dropped.  Only clean, unmapped, unpinned pages go.
- */
-static void drop_pages(struct vs_scrub *s, pgoff_t first, pgoff_t last)
-{
-	vfs_fadvise(s->file, (loff_t)first << PAGE_SHIFT,
-		    (loff_t)(last - first + 1) << PAGE_SHIFT,
-		    POSIX_FADV_DONTNEED);
-}
-
 /* Drop the window's pages that were not cached before the scrub. */
 static void drop_window(struct vs_scrub *s, unsigned int slot, pgoff_t w,
 			unsigned long nr)
@@ -538,7 +525,7 @@ static void drop_window(struct vs_scrub *s, unsigned int slot, pgoff_t w,
 	unsigned long i = 0, j;
 
 	if (!s->has_cached[slot]) {
-		drop_pages(s, w, w + nr - 1);
+		vs_drop_pages(s, w, nr);
 		return;
 	}
 	while (i < nr) {
@@ -546,7 +533,7 @@ static void drop_window(struct vs_scrub *s, unsigned int slot, pgoff_t w,
 		if (i >= nr)
 			break;
 		j = find_next_bit(s->cached[slot], nr, i);
-		drop_pages(s, w + i, w + j - 1);
+		vs_drop_pages(s, w + i, j - i);
 		i = j;
 	}
 }

@@ -267,6 +267,7 @@ u64 vs_desc_pos(const struct inode *inode, u64 tree_pos,
 void vs_mark_desc(struct vs_scrub *s);
 void vs_mark_tree(struct vs_scrub *s);
 void vs_mark_restore(struct vs_scrub *s);
+void vs_drop_pages(struct vs_scrub *s, pgoff_t first, pgoff_t count);
 
 /* setup.c */
 
