@@ -118,10 +118,43 @@ static void test_bad_params(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, -EFBIG, vs_geom_init(&g, U64_MAX, 10, 64));
 }
 
+/* Blocks wholly past EOF in the page spanning EOF (fs-verity zero rule). */
+static void test_tail(struct kunit *test)
+{
+	struct vs_geom g;
+	u64 from, to;
+
+	/* 1K blocks, EOF 300 bytes into a page: blocks 1-3 of it */
+	KUNIT_ASSERT_EQ(test, 0, vs_geom_init(&g, 256 * 1024 + 300, 10, 32));
+	KUNIT_EXPECT_TRUE(test, vs_geom_tail(&g, 4096, &from, &to));
+	KUNIT_EXPECT_EQ(test, from, 257 * 1024);
+	KUNIT_EXPECT_EQ(test, to, 260 * 1024);
+	/* EOF in the last block of the page: nothing past it */
+	KUNIT_ASSERT_EQ(test, 0, vs_geom_init(&g, 3 * 1024 + 1, 10, 32));
+	KUNIT_EXPECT_FALSE(test, vs_geom_tail(&g, 4096, &from, &to));
+	/* EOF on a page boundary */
+	KUNIT_ASSERT_EQ(test, 0, vs_geom_init(&g, 8192, 10, 32));
+	KUNIT_EXPECT_FALSE(test, vs_geom_tail(&g, 4096, &from, &to));
+	/* blocks of a page, and larger than a page */
+	KUNIT_ASSERT_EQ(test, 0, vs_geom_init(&g, 5000, 12, 32));
+	KUNIT_EXPECT_FALSE(test, vs_geom_tail(&g, 4096, &from, &to));
+	KUNIT_ASSERT_EQ(test, 0, vs_geom_init(&g, 5000, 16, 32));
+	KUNIT_EXPECT_FALSE(test, vs_geom_tail(&g, 4096, &from, &to));
+	/* 4K blocks in a 64K page: blocks 2-15 */
+	KUNIT_ASSERT_EQ(test, 0, vs_geom_init(&g, 65536 + 5000, 12, 32));
+	KUNIT_EXPECT_TRUE(test, vs_geom_tail(&g, 65536, &from, &to));
+	KUNIT_EXPECT_EQ(test, from, 65536 + 8192);
+	KUNIT_EXPECT_EQ(test, to, 2 * 65536);
+	/* empty file */
+	KUNIT_ASSERT_EQ(test, 0, vs_geom_init(&g, 0, 10, 32));
+	KUNIT_EXPECT_FALSE(test, vs_geom_tail(&g, 4096, &from, &to));
+}
+
 static struct kunit_case geometry_cases[] = {
 	KUNIT_CASE_PARAM(test_levels, layouts_gen_params),
 	KUNIT_CASE(test_hash_position),
 	KUNIT_CASE(test_bad_params),
+	KUNIT_CASE(test_tail),
 	{}
 };
 

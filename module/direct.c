@@ -210,7 +210,8 @@ static void mark_bad(struct vs_direct *d, struct vs_dwin *dw, u64 blk,
 
 /*
  * Check the hashes of window @dw against the tree.  A tree block that
- * cannot be used marks all the blocks it covers.
+ * cannot be used marks all the blocks it covers; blocks past EOF that are
+ * not zero mark the page spanning EOF.
  */
 static void compare(struct vs_direct *d, struct vs_dwin *dw)
 {
@@ -229,6 +230,9 @@ static void compare(struct vs_direct *d, struct vs_dwin *dw)
 			   g->digest_size))
 			mark_bad(d, dw, blk, 1);
 	}
+	if (vs_tail_bad(d->s, dw->base << g->log_blocksize,
+			end << g->log_blocksize))
+		mark_bad(d, dw, g->data_blocks - 1, 1);
 }
 
 /*

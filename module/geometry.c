@@ -110,3 +110,24 @@ void vs_geom_covered(const struct vs_geom *g, unsigned int level,
 	*first = start;
 	*count = min(span, g->data_blocks - start);
 }
+
+/**
+ * vs_geom_tail() - data blocks wholly past EOF in the page spanning EOF
+ * @g: layout
+ * @page_size: the page size (a parameter for the KUnit tests)
+ * @from: set to the byte offset of the first of them
+ * @to: set to the end of that page
+ *
+ * The tree does not cover them, but a reader of the page sees them, so
+ * fs-verity fails the page unless they are zero (verify_data_block(),
+ * since 6.3: the first kernel with blocks smaller than a page).
+ *
+ * Return: true if there are any (blocks smaller than a page, EOF not on a
+ * page boundary).
+ */
+bool vs_geom_tail(const struct vs_geom *g, u32 page_size, u64 *from, u64 *to)
+{
+	*from = g->data_blocks << g->log_blocksize;
+	*to = round_up(g->data_size, (u64)page_size);
+	return *from < *to;
+}

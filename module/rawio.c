@@ -14,6 +14,8 @@
 #include <linux/fscrypt.h>
 #include <linux/highmem.h>
 #include <linux/jiffies.h>
+#include <linux/slab.h>
+#include <linux/string.h>
 
 #include "vs_private.h"
 
@@ -170,6 +172,62 @@ int vs_raw_read(struct vs_scrub *s, u64 pos, u8 *buf, unsigned int len,
 	memcpy(buf, kaddr + off, len);
 	kunmap_local(kaddr);
 	return 0;
+}
+
+#define VS_TAIL_ZERO	1	/* s->tail: zero, or nothing can be claimed */
+#define VS_TAIL_BAD	2	/* not zero on the device */
+
+/* Read the blocks wholly past EOF in the page spanning EOF raw. */
+static int check_tail(struct vs_scrub *s)
+{
+	u32 bs = i_blocksize(s->inode), detail, len;
+	int ret = VS_TAIL_ZERO;
+	u64 pos, end;
+	u8 *buf;
+
+	if (!vs_geom_tail(&s->geom, PAGE_SIZE, &pos, &end))
+		return VS_TAIL_ZERO;
+	buf = kmalloc(bs, VS_GFP);
+	if (!buf)
+		return VS_TAIL_ZERO;
+	for (; pos < end; pos += len) {
+		len = min_t(u64, end - pos, bs - (pos & (bs - 1)));
+		if (vs_raw_read(s, pos, buf, len, &detail))
+			break;		/* cannot tell: claim nothing */
+		if (memchr_inv(buf, 0, len)) {
+			ret = VS_TAIL_BAD;
+			break;
+		}
+	}
+	kfree(buf);
+	return ret;
+}
+
+/**
+ * vs_tail_bad() - does fs-verity refuse the page spanning EOF, which
+ *	holds data of [@from, @to), for the blocks past EOF in it?
+ * @s: the scrub
+ * @from: first data byte of interest
+ * @to: end of them, at most EOF
+ *
+ * With blocks smaller than a page the tree does not cover the blocks
+ * wholly past EOF, yet the kernel's read of that page fails unless they
+ * read as zeroes (vs_geom_tail()).  They are read raw once per scrub, when
+ * first asked.
+ *
+ * Return: true if they were read and are not zero; then the data blocks
+ * of that page are HASH_MISMATCH, as any reader of them finds.
+ */
+bool vs_tail_bad(struct vs_scrub *s, u64 from, u64 to)
+{
+	u64 tail, end;
+
+	if (!vs_geom_tail(&s->geom, PAGE_SIZE, &tail, &end) ||
+	    to <= end - PAGE_SIZE || from >= tail)
+		return false;
+	if (!s->tail)
+		s->tail = check_tail(s);
+	return s->tail == VS_TAIL_BAD;
 }
 
 /*

@@ -246,10 +246,9 @@ static int reread_folio(struct vs_scrub *s, pgoff_t idx)
  */
 static int retry_folio(struct vs_scrub *s, pgoff_t idx, unsigned int *tried)
 {
+	unsigned long start;
 	unsigned int i;
 	int ret;
-
-	unsigned long start;
 
 	*tried = 0;
 	for (i = 1; i <= s->args->retries; i++) {
@@ -271,7 +270,8 @@ static int retry_folio(struct vs_scrub *s, pgoff_t idx, unsigned int *tried)
 
 /*
  * Classify blocks [from, to) one by one from their raw copies.  Good
- * blocks count as verified.  With @cached (a folio that could not be
+ * blocks count as verified, except in the page spanning EOF when the
+ * kernel refuses it (vs_tail_bad()).  With @cached (a folio that could not be
  * evicted) raw-impossible blocks count as skipped; otherwise, if nothing
  * is found wrong with a folio that failed, its blocks are UNKNOWN.
  */
@@ -289,6 +289,9 @@ static int classify_raw(struct vs_scrub *s, u64 from, u64 to, bool cached)
 					&v);
 		if (err)
 			return err;
+		if (v.kind == VS_KIND_GOOD && vs_tail_bad(s, pos, next))
+			v = (struct vs_verdict){
+				.kind = VERITY_SCRUB_KIND_HASH_MISMATCH };
 		if (v.kind == VS_KIND_GOOD) {
 			s->args->bytes_verified += next - pos;
 			continue;
@@ -313,13 +316,15 @@ static int classify_raw(struct vs_scrub *s, u64 from, u64 to, bool cached)
  * read may have been one large readahead bio failing because of another
  * block, so the folio is first read again on its own: only if that fails
  * too is it retried with backoff (success then means TRANSIENT) and
- * classified.
+ * classified.  A folio under a corrupt tree block, or the page spanning EOF
+ * with its blocks past EOF not zero, is classified at once.
  */
 static int classify_failed(struct vs_scrub *s, pgoff_t w, pgoff_t idx,
 			   u64 from, u64 to)
 {
 	bool known_bad = vs_walk_known_bad(&s->walk,
-					   from >> s->geom.log_blocksize);
+					   from >> s->geom.log_blocksize) ||
+			 vs_tail_bad(s, from, to);
 	unsigned int tried;
 	int ret;
 
@@ -420,7 +425,7 @@ static int raw_good(struct vs_scrub *s, u64 from, u64 to)
 		if (v.kind != VS_KIND_GOOD)
 			return 0;
 	}
-	return 1;
+	return !vs_tail_bad(s, from, to);
 }
 
 /*

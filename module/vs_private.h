@@ -67,6 +67,7 @@ unsigned int vs_geom_hash_offset(const struct vs_geom *g, unsigned int level,
 				 u64 data_block);
 void vs_geom_covered(const struct vs_geom *g, unsigned int level,
 		     u64 data_block, u64 *first, u64 *count);
+bool vs_geom_tail(const struct vs_geom *g, u32 page_size, u64 *from, u64 *to);
 
 /* hash.c */
 
@@ -337,6 +338,8 @@ struct vs_run {
  * @full: the range array is full
  * @retries_cut: some read was judged with fewer retries than asked (time
  *	budget or fatal signal)
+ * @tail: 0 until the blocks past EOF of the page spanning EOF are read
+ *	(vs_tail_bad()), then whether they are zero
  * @dfailed: pages whose direct-path read failed (bit 0 is page
  *	@dfailed_w), or NULL
  * @dfailed_w: see @dfailed
@@ -372,6 +375,7 @@ struct vs_scrub {
 	unsigned long retry_call;
 	bool full;
 	bool retries_cut;
+	int tail;
 	const unsigned long *dfailed;
 	pgoff_t dfailed_w;
 	struct vs_run run;
@@ -392,6 +396,7 @@ bool vs_raw_possible(struct file *file);
 int vs_map_block(struct inode *inode, u64 pos, sector_t *phys);
 int vs_raw_read(struct vs_scrub *s, u64 pos, u8 *buf, unsigned int len,
 		u32 *detail);
+bool vs_tail_bad(struct vs_scrub *s, u64 from, u64 to);
 
 /* scrub.c */
 int vs_scrub_file(struct file *file, struct verity_scrub_args *args,

@@ -25,6 +25,9 @@
  * @VERITY_SCRUB_KIND_HASH_MISMATCH: the data blocks read from the device
  *	without error, but do not match their hash in a Merkle tree that
  *	itself verifies up to the root: the data is wrong (permanent).
+ *	Also the data of the page spanning EOF when, with Merkle blocks
+ *	smaller than a page, a block wholly past EOF in it is not zero on
+ *	the device: fs-verity then fails every read of that page.
  * @VERITY_SCRUB_KIND_TREE_CORRUPT: a Merkle tree block does not match its
  *	parent (or, at the top, the root hash in the descriptor).  The range
  *	is all the data that tree block covers; &verity_scrub_range.tree_level
