@@ -10,6 +10,8 @@ result lines.  A kernel oops, KASAN/KFENCE report, lockdep splat, hung task or
 
     vsbench.py check [--kernels 6.1,6.12] [--only REGEX] [--no-host] [--no-lint]
     vsbench.py run --kernel 6.12 SCENARIO[:FS]...    (development)
+    vsbench.py demo [--kernel 6.1]                   (make demo)
+    vsbench.py verify-demo FILE      (checks make demo's output in FILE)
 
 Every check counts as one test; the run ends with "N passed, N failed".
 Guests run VS_JOBS at a time (default 2; a TCG guest keeps about 1.2 host
@@ -120,6 +122,17 @@ def run(cmd, **kw):
 
 
 # ---- kernels and builds ----------------------------------------------------
+
+def install_deps():
+    """The Debian packages the bench needs (install-deps.sh), before
+    anything is built: make check and make demo both start here.  On a
+    fresh machine this is most of the first run."""
+    log('installing the Debian packages the bench needs, if missing '
+        '(install-deps.sh: minutes on a fresh machine)')
+    p = run([os.path.join(BENCH, 'install-deps.sh')], stdout=subprocess.DEVNULL)
+    if p.returncode != 0:
+        raise SystemExit(f'vsbench: install-deps.sh failed (exit {p.returncode})')
+
 
 def provision(kernel):
     """Return dict(kdir, vmlinuz, moddir) for a bench kernel."""
@@ -635,8 +648,7 @@ def cmd_check(args):
     kernels = args.kernels.split(',')
     logdir = os.path.join(BUILD, 'logs')
     os.makedirs(logdir, exist_ok=True)
-    run([os.path.join(BENCH, 'install-deps.sh')], stdout=subprocess.DEVNULL,
-        check=True)
+    install_deps()
     ok, why = build_userspace()
     res.add(ok, 'build/userspace', why)
     ok, why, tools = build_tools()
@@ -656,6 +668,11 @@ def cmd_check(args):
                                         weights, slots):
             jobs.append((est, f'{k} guest', functools.partial(
                 run_boot_job, k, kinfo, initramfs, todo, key, res, logdir)))
+        # make demo's guest, its report checked (--only: when it matches "demo")
+        if k == DEMO_KERNEL and (not args.only or re.search(args.only, 'demo')):
+            jobs.append((weights.get(f'{k}/demo[ext4]', 30) + 5, f'{k} demo',
+                         functools.partial(check_demo, k, kinfo, initramfs,
+                                           res, logdir)))
     # The host's own checks run beside the guests.
     if not args.no_host:
         jobs.append((120, 'host tests', functools.partial(host_tests, res)))
@@ -704,11 +721,138 @@ def cmd_run(args):
     return 1 if res.failed else 0
 
 
+# ---- the demo (make demo; make check checks its report) -----------------------
+
+DEMO_KERNEL = '6.1'
+DEMO_SCRIPT = os.path.join(TOP, 'tests', 'demo', 'demo.sh')
+# What tests/demo/demo.sh promises (README, "See it work"): an 8 MiB + 1000
+# byte fs-verity file on ext4 (4096-byte blocks), data block 100 corrupted
+# on the disk, the sectors under data block 1500 failed by a dm error
+# target (BLK_STS_IOERR: reason "other").
+DEMO_SIZE = 8389608                             # 8 * 1024 * 1024 + 1000
+DEMO_RANGES = [                                 # --json, in file order
+    {'offset': 409600, 'length': 4096,          # 100 * 4096
+     'kind': 'hash_mismatch'},
+    {'offset': 6144000, 'length': 4096,         # 1500 * 4096
+     'kind': 'io_error', 'detail': 'other'},
+]
+DEMO_PLAIN = ('hash_mismatch at offset 409600 length 4096; '
+              'io_error (other) at offset 6144000 length 4096')
+DEMO_SUMMARY = 'Error summary: hash_mismatch=1 io_error=1 (blocks)'
+DEMO_KIND_BLOCKS = {'hash_mismatch': 1, 'tree_corrupt': 0, 'io_error': 1,
+                    'transient': 0, 'unknown': 0}
+DEMO_BAD_EXIT = 3                               # 1 corruption | 2 I/O errors
+DEMO_COMMANDS = ['verify-file FILE', 'cat_null FILE', 'verify-file FILE',
+                 'verify-file --json FILE']
+
+
+def demo_report(lines):
+    """The demo's own output among a guest's console lines: no kernel
+    messages, no VS- lines, nothing from the dmesg dump after it."""
+    out = []
+    for line in lines:
+        if line.startswith('VS-DMESG-BEGIN'):
+            break
+        if not re.match(r'\s*\[\s*\d+\.\d+\]|VS-', line):
+            out.append(line)
+    return out
+
+
+def demo_commands(lines):
+    """[(command, [output lines], exit status)] of the report's
+    "$ COMMAND" ... "(exit status N)" blocks (tests/demo/demo.sh, show)."""
+    cmds = []
+    cur = None
+    for line in lines:
+        if line.startswith('$ '):
+            cur = (line[2:].strip(), [])
+            continue
+        m = re.match(r'\(exit status (\d+)\)$', line.strip())
+        if m and cur:
+            cmds.append((cur[0], cur[1], int(m.group(1))))
+            cur = None
+        elif cur:
+            cur[1].append(line)
+    return cmds
+
+
+def judge_demo(lines):
+    """The checks of the demo's report (its lines as printed, anything
+    around them ignored): exact ranges, kinds and exit statuses.  Always
+    the same checks, failed where the report lacks what they look at.
+    Returns [(ok, check, why)]."""
+    out = []
+
+    def expect(name, want, got):
+        out.append((want == got, name, f'want {want!r}, got {got!r}'))
+
+    def first(lines, prefix=''):
+        return next((ln.strip() for ln in lines if ln.startswith(prefix)), None)
+
+    cmds = demo_commands(lines)
+    path = cmds[0][0].split()[-1] if cmds else 'FILE'
+    shape = [' '.join([os.path.basename(c.split()[0])] +
+                      ['FILE' if a == path else a for a in c.split()[1:]])
+             for c, _, _ in cmds]
+    expect('commands shown', DEMO_COMMANDS, shape)
+    none = ('', [], None)
+    fresh, cat, plain, js = cmds if shape == DEMO_COMMANDS else [none] * 4
+
+    expect('fresh file: verify-file exit status', 0, fresh[2])
+    expect('fresh file: verify-file says OK', f'{path}: OK', first(fresh[1]))
+    expect('damaged file: cat exit status', 1, cat[2])
+    expect('damaged file: cat got EIO', True,
+           any('Input/output error' in ln for ln in cat[1]))
+    expect('verify-file: exit status', DEMO_BAD_EXIT, plain[2])
+    expect('verify-file: one hash_mismatch and one io_error range',
+           f'{path}: BAD: {DEMO_PLAIN}', first(plain[1]))
+    expect('verify-file: error summary', DEMO_SUMMARY,
+           first(plain[1], 'Error summary:'))
+    expect('verify-file --json: exit status', DEMO_BAD_EXIT, js[2])
+    try:
+        doc = json.loads('\n'.join(js[1]))
+        f = doc['files'][0] if len(doc['files']) == 1 else {}
+    except (ValueError, KeyError, TypeError):
+        doc, f = {}, {}
+    expect('verify-file --json: one file, bad, its size', (path, 'bad', DEMO_SIZE),
+           (f.get('path'), f.get('status'), f.get('size')))
+    expect('verify-file --json: ranges', DEMO_RANGES, f.get('ranges'))
+    expect('verify-file --json: kind_blocks', DEMO_KIND_BLOCKS,
+           doc.get('summary', {}).get('kind_blocks'))
+    return out
+
+
+def run_demo(kernel, kinfo, initramfs, logdir):
+    """Boot the demo's guest.  Returns (Scenario, unit or None, log path)."""
+    sc = Scenario(DEMO_SCRIPT)
+    logpath = os.path.join(logdir, f'demo-{kernel}.log')
+    text = boot(kernel, kinfo, initramfs, [(sc.name, sc.fs[0], sc.timeout)],
+                sc.mem, sc.disk, sc.disk2, logpath)
+    if 'VS-BOOTED' not in text:
+        log(f'the demo guest did not boot, see {logpath}')
+    return sc, parse_units(text).get((sc.name, sc.fs[0])), logpath
+
+
+def check_demo(kernel, kinfo, initramfs, res, logdir):
+    """make check runs make demo's guest: judged as a scenario (ran to the
+    end, no kernel splat), then every promise of its report."""
+    sc, u, logpath = run_demo(kernel, kinfo, initramfs, logdir)
+    tag = f'{kernel}/{sc.name}[{sc.fs[0]}]'
+    if u is None:
+        res.add(False, tag, f'the demo did not run, see {logpath}')
+    else:
+        judge_unit(kernel, kinfo, sc, sc.name, sc.fs[0], u, res, logdir,
+                   logpath)
+    for ok, name, why in judge_demo(demo_report(u['lines'] if u else [])):
+        res.add(ok, f'{tag} {name}', why)
+
+
 def cmd_demo(args):
     """Boot a guest that damages a verity file and show verify-file's report."""
     kernel = args.kernel
     logdir = os.path.join(BUILD, 'logs')
     os.makedirs(logdir, exist_ok=True)
+    install_deps()
     ok, why = build_userspace()
     if not ok:
         print(why)
@@ -720,22 +864,38 @@ def cmd_demo(args):
     kinfo, initramfs, _, ok = prepare_guest(kernel, tools)
     if not ok:
         return 1
-    logpath = os.path.join(logdir, f'demo-{kernel}.log')
-    text = boot(kernel, kinfo, initramfs, [('demo', 'ext4', 300)], 1536, 1024,
-                0, logpath)
-    u = parse_units(text).get(('demo', 'ext4'))
+    _, u, logpath = run_demo(kernel, kinfo, initramfs, logdir)
     if not u:
         print(f'the demo guest did not run; see {logpath}')
         return 1
-    for line in u['lines']:
-        if line.startswith('VS-DMESG-BEGIN'):
-            break
-        if not re.match(r'\s*\[\s*\d+\.\d+\]|VS-', line):
-            print(line)
+    report = demo_report(u['lines'])
+    for line in report:
+        print(line)
+    failed = [(name, why) for ok, name, why in judge_demo(report) if not ok]
+    for name, why in failed:
+        print(f'FAIL demo {name} -- {why}')
+    if not failed:
+        print('\nAs promised: ' + ' and '.join(
+            f'one {r["kind"]} range (offset {r["offset"]}, length {r["length"]})'
+            for r in DEMO_RANGES) + ', plain and --json.')
     bad = splats(u['lines'])
-    ok = u['ended'] and u['rc'] == 0 and not bad
-    print(f'\n(guest log: {logpath})')
+    for s in bad:
+        print(f'kernel: {s.strip()}')
+    ok = u['ended'] and u['rc'] == 0 and not bad and not failed
+    print(f'\n(guest log: {logpath})', flush=True)
     return 0 if ok else 1
+
+
+def cmd_verify_demo(args):
+    """make check-fresh: make demo's output, saved in a file, checked as
+    make check checks the demo's report."""
+    with open(args.file, errors='replace') as f:
+        lines = f.read().splitlines()
+    res = Results()
+    for ok, name, why in judge_demo(lines):
+        res.add(ok, f'demo {name}', why)
+    res.summary()
+    return 1 if res.failed else 0
 
 
 def lock_build_dir():
@@ -765,8 +925,12 @@ def main():
     r.add_argument('--kernel', default='6.12', choices=KERNELS + VARIANTS)
     r.add_argument('scenarios', nargs='+', help='NAME[:fs,fs] or kunit')
     d = sub.add_parser('demo')
-    d.add_argument('--kernel', default='6.1', choices=KERNELS)
+    d.add_argument('--kernel', default=DEMO_KERNEL, choices=KERNELS)
+    v = sub.add_parser('verify-demo')
+    v.add_argument('file', help="make demo's output")
     args = ap.parse_args()
+    if args.cmd == 'verify-demo':
+        return cmd_verify_demo(args)
     lock = lock_build_dir()  # noqa: F841 (held until exit)
     return {'check': cmd_check, 'run': cmd_run, 'demo': cmd_demo}[args.cmd](args)
 
