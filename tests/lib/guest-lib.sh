@@ -248,6 +248,127 @@ vs_dm_restore() {
 	vs_dm_table "0 $(vs_dev_sectors "$VS_BASE") linear $VS_BASE 0"
 }
 
+# ---- held and gated reads (dm "delay") ------------------------------------
+# A dm "delay" target of ten minutes holds reads until its table is
+# reloaded: its presuspend sends every read it holds on at once.  Its
+# status counts the reads it holds, so a scenario polls for an exact state
+# instead of sleeping.  Writes and flushes always pass (to VS_BASE).  Keep
+# a task held in the direct path (uninterruptible) well under 30 s: the
+# hung-task detector is set to 30 s and fails the scenario.
+
+# vs_dm_dev NAME TABLE: create dm device /dev/mapper/NAME with TABLE, or
+# load TABLE into it if it exists (suspend --noflush, reload, resume).
+vs_dm_dev() {
+	printf '%s\n' "$2" > "/tmp/vs-table-$1"
+	if "$VS_BIN/dmsetup" info "$1" >/dev/null 2>&1; then
+		"$VS_BIN/dmsetup" suspend --noflush "$1"
+		"$VS_BIN/dmsetup" reload "$1" "/tmp/vs-table-$1"
+		"$VS_BIN/dmsetup" resume "$1"
+	else
+		"$VS_BIN/dmsetup" create "$1" --noudevsync < "/tmp/vs-table-$1"
+		"$VS_BIN/dmsetup" mknodes "$1" >/dev/null 2>&1 || true
+		[ -b "/dev/mapper/$1" ]
+	fi
+}
+
+# vs_dm_route SEGMENTS: load VS_DEV with a table linear over VS_BASE but
+# for SEGMENTS, lines "SECTOR COUNT TARGET ARGS..." (sorted, disjoint).
+vs_dm_route() {
+	_t=$(vs_dev_sectors "$VS_BASE") _at=0 _tab= _nl='
+'
+	while read -r _s _n _rest; do
+		[ -n "$_s" ] || continue
+		[ "$_s" -gt $_at ] &&
+			_tab="$_tab$_at $((_s - _at)) linear $VS_BASE $_at$_nl"
+		_tab="$_tab$_s $_n $_rest$_nl"
+		_at=$((_s + _n))
+	done <<EOF
+$1
+EOF
+	[ $_at -lt "$_t" ] && _tab="$_tab$_at $((_t - _at)) linear $VS_BASE $_at"
+	vs_dm_table "$_tab"
+}
+
+# vs_hold NAME BYTE BYTES: device NAME holds the reads of VS_BASE bytes
+# [BYTE, BYTE+BYTES); prints the vs_dm_route segment sending them there.
+vs_hold() {
+	_s=$(($2 / 512)) _n=$(($3 / 512))
+	vs_dm_dev "$1" "0 $_n delay $VS_BASE $_s 600000 $VS_BASE $_s 0" >&2
+	echo "$_s $_n linear /dev/mapper/$1 0"
+}
+
+# vs_release NAME: hold device NAME maps linearly; what it held completes.
+vs_release() {
+	vs_dm_dev "$1" "$(awk '{print "0", $2, "linear", $4, $5}' "/tmp/vs-table-$1")"
+}
+
+# vs_held DEV [N]: reads held now by DEV's delay targets (all, or the Nth).
+vs_held() {
+	"$VS_BIN/dmsetup" status "$1" |
+		awk -v n="${2:-0}" '$3 == "delay" {i++; if (!n || i == n) s += $4}
+			END {print s + 0}'
+}
+
+# vs_wait_held DEV COUNT [N]: poll (0.2 s steps, 60 s at most) until DEV
+# (its Nth delay target) holds at least COUNT reads; 1 on timeout.
+vs_wait_held() {
+	_i=0
+	while [ "$(vs_held "$1" "${3:-0}")" -lt "$2" ]; do
+		_i=$((_i + 1))
+		[ $_i -le 300 ] || return 1
+		sleep 0.2
+	done
+}
+
+# vs_gate BYTE BYTES: a gate on VS_DEV's bytes [BYTE, BYTE+BYTES): their
+# reads are held by a delay target in VS_DEV sending them to device
+# "vsgate", which fails them (dm "error") until vs_gate_pass.
+vs_gate() {
+	VS_GATE_S=$(($1 / 512)) VS_GATE_N=$(($2 / 512))
+	vs_dm_dev vsgate "0 $VS_GATE_N error"
+	vs_gate_fail
+}
+
+# vs_gate_wait COUNT: poll until the gate holds COUNT reads; 1 on timeout.
+vs_gate_wait() {
+	vs_wait_held "$VS_DM" "$1"
+}
+
+# vs_gate_fail: the reads the gate holds go on to vsgate and fail; the
+# gate holds the reads that come after.
+vs_gate_fail() {
+	vs_dm_route "$VS_GATE_S $VS_GATE_N delay /dev/mapper/vsgate 0 600000 $VS_BASE $VS_GATE_S 0"
+}
+
+# vs_gate_pass: vsgate maps the blocks (good data), then VS_DEV is linear:
+# the reads the gate holds complete, and read the data.
+vs_gate_pass() {
+	vs_dm_dev vsgate "0 $VS_GATE_N linear $VS_BASE $VS_GATE_S"
+	vs_dm_restore
+}
+
+# vs_sig_pending PID SIG: whether signal number SIG is pending for process
+# PID (shared, or in any of its threads).
+vs_sig_pending() {
+	for _st in /proc/"$1"/task/*/status; do
+		for _m in $(awk '$1 == "SigPnd:" || $1 == "ShdPnd:" {print $2}' \
+			"$_st" 2>/dev/null); do
+			[ $(((0x$_m >> ($2 - 1)) & 1)) = 1 ] && return 0
+		done
+	done
+	return 1
+}
+
+# vs_wait_sig PID SIG: poll (0.2 s steps, 60 s at most) until vs_sig_pending.
+vs_wait_sig() {
+	_i=0
+	until vs_sig_pending "$1" "$2"; do
+		_i=$((_i + 1))
+		[ $_i -le 300 ] || return 1
+		sleep 0.2
+	done
+}
+
 # ---- other fault injection -----------------------------------------------
 
 # vs_fail_requests DEV TIMES [PASS_BYTES]: the next TIMES requests to DEV
