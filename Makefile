@@ -8,7 +8,10 @@
 #   make check-quick      the same on the 6.12 test kernel only
 #   make check-kasan      engine scenarios on the 6.12 test kernel + KASAN
 #   make lint             checkpatch.pl --strict + sparse on the kernel code
-#   make demo             boot a guest, damage a verity file, show verify-file
+#   make demo             install the Debian packages, boot a 6.1 guest, damage
+#                         a verity file, show (and check) verify-file's report
+#   make check-fresh      the README's "See it work" commands in a fresh
+#                         Debian 12 chroot (debootstrap; optional, root)
 #   make install          verify-file, man page, libverityscrub + header +
 #                         pkg-config file, uapi header, udev rule, sysusers.d
 #                         group, modules-load.d example (DESTDIR=, PREFIX=)
@@ -85,6 +88,13 @@ lint:
 
 demo:
 	tests/bench/vsbench.py demo
+
+# Optional: the README's "See it work" commands (make demo) on a fresh
+# Debian 12 root (debootstrap, cached as a tarball; a chroot per run with a
+# fresh clone of HEAD; not part of make check).
+.PHONY: check-fresh
+check-fresh:
+	tests/fresh/check-fresh.sh
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(SRC) clean 2>/dev/null
