@@ -34,7 +34,7 @@ die() { log "$*"; exit 1; }
 [ "$(id -u)" = 0 ] || die "run as root (debootstrap, chroot, mounts)"
 
 passed=0 failed=0
-ok() { if "$@"; then echo 0; else echo 1; fi; }	# 0 if the command succeeds
+ok() { if "$@" >/dev/null 2>&1; then echo 0; else echo 1; fi; }	# 0 if "$@" succeeds
 check() {	# check 0|1 NAME [WHY]
 	if [ "$1" = 0 ]; then
 		passed=$((passed + 1)); echo "PASS fresh/$2"
