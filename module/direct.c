@@ -281,7 +281,7 @@ static void refill(struct vs_direct *d, unsigned int slot, pgoff_t *next)
 	nr = vs_window_len(d->s, *next);
 	if (nr) {
 		d->s->args->bytes_read += vs_dwin_start(dw, d->s->inode,
-							*next, nr);
+							d->s->raw, *next, nr);
 		*next += nr;
 	}
 }

@@ -79,6 +79,7 @@ fail:
  * struct vs_bio_build - building the bios of one window
  * @dw: the window
  * @bdev: the filesystem's device
+ * @limit: vs_raw_limit() of the file: blocks at or past it are not on @bdev
  * @bio: the bio being filled, or NULL
  * @next: the device block that would extend @bio
  * @first: the first device block read, for the parent bio
@@ -89,6 +90,7 @@ fail:
 struct vs_bio_build {
 	struct vs_dwin *dw;
 	struct block_device *bdev;
+	sector_t limit;
 	struct bio *bio;
 	sector_t next;
 	sector_t first;
@@ -169,7 +171,7 @@ static int add_pos(struct vs_bio_build *b, struct inode *inode, u64 pos,
 {
 	sector_t phys;
 
-	if (vs_map_block(inode, pos, &phys)) {
+	if (vs_map_block(inode, b->limit, pos, &phys)) {
 		b->dw->unmapped = true;
 		return 0;
 	}
@@ -186,6 +188,7 @@ static int add_pos(struct vs_bio_build *b, struct inode *inode, u64 pos,
  * vs_dwin_start() - read pages [@w, @w + @nr) of the file into @dw
  * @dw: an idle window of at least @nr pages
  * @inode: the verity file
+ * @limit: its vs_raw_limit()
  * @w: first page
  * @nr: number of pages
  *
@@ -195,11 +198,11 @@ static int add_pos(struct vs_bio_build *b, struct inode *inode, u64 pos,
  *
  * Return: bytes of the file submitted for reading (holes excluded).
  */
-u64 vs_dwin_start(struct vs_dwin *dw, struct inode *inode, pgoff_t w,
-		  unsigned long nr)
+u64 vs_dwin_start(struct vs_dwin *dw, struct inode *inode, sector_t limit,
+		  pgoff_t w, unsigned long nr)
 {
 	struct vs_bio_build b = {
-		.dw = dw, .bdev = inode->i_sb->s_bdev,
+		.dw = dw, .bdev = inode->i_sb->s_bdev, .limit = limit,
 		.blkbits = inode->i_blkbits,
 	};
 	unsigned int off, bs = i_blocksize(inode);

@@ -173,7 +173,7 @@ int vs_scrub_setup(struct vs_scrub *s, struct file *file,
 	s->mapping = s->inode->i_mapping;
 	s->args = args;
 	s->tree_pos = round_up(i_size_read(s->inode), VS_TREE_ALIGN);
-	s->raw = vs_raw_possible(file);
+	s->raw = vs_raw_limit(file);
 	vs_acc_init(&s->acc);
 	file_ra_state_init(&s->ra, s->mapping);
 

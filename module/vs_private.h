@@ -326,7 +326,8 @@ struct vs_run {
  * @walk: Merkle path walk used by classification
  * @acc: range merging
  * @tree_pos: byte offset of the tree in @mapping (ext4/f2fs layout)
- * @raw: the file's blocks can be read raw (vs_raw_possible())
+ * @raw: 0 if the file cannot be read raw, else how much of s_bdev can
+ *	(vs_raw_limit())
  * @mark: metadata pages cached before the scrub
  * @raw_page: bounce page for raw reads
  * @tree_ra: pages of tree to read ahead on a tree page miss (0: none)
@@ -364,7 +365,7 @@ struct vs_scrub {
 	struct vs_walk walk;
 	struct vs_range_acc acc;
 	u64 tree_pos;
-	bool raw;
+	sector_t raw;
 	struct vs_cachemark mark;
 	struct page *raw_page;
 	unsigned int tree_ra;
@@ -392,8 +393,9 @@ void vs_scrub_teardown(struct vs_scrub *s);
 
 /* rawio.c */
 extern const struct vs_io_ops vs_raw_ops;
-bool vs_raw_possible(struct file *file);
-int vs_map_block(struct inode *inode, u64 pos, sector_t *phys);
+sector_t vs_raw_limit(struct file *file);
+int vs_map_block(struct inode *inode, sector_t limit, u64 pos,
+		 sector_t *phys);
 int vs_raw_read(struct vs_scrub *s, u64 pos, u8 *buf, unsigned int len,
 		u32 *detail);
 bool vs_tail_bad(struct vs_scrub *s, u64 from, u64 to);
@@ -462,8 +464,8 @@ struct vs_dwin {
 
 struct vs_dwin *vs_dwin_alloc(unsigned long nr_pages, unsigned int blkbits);
 void vs_dwin_free(struct vs_dwin *dw);
-u64 vs_dwin_start(struct vs_dwin *dw, struct inode *inode, pgoff_t w,
-		  unsigned long nr);
+u64 vs_dwin_start(struct vs_dwin *dw, struct inode *inode, sector_t limit,
+		  pgoff_t w, unsigned long nr);
 void vs_dwin_wait(struct vs_dwin *dw);
 
 /* direct.c */
