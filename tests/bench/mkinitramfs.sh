@@ -24,7 +24,8 @@ cp /bin/busybox "$root/bin/busybox"
 # Real tools, with their shared libraries at the same paths.
 tools=(/sbin/mke2fs /usr/sbin/filefrag /sbin/e2fsck /usr/sbin/mkfs.f2fs
        /sbin/mkfs.btrfs /sbin/dmsetup /usr/bin/fsverity /usr/bin/dd
-       /usr/bin/cmp /usr/bin/sha256sum /usr/bin/timeout /usr/bin/stat)
+       /usr/bin/cmp /usr/bin/sha256sum /usr/bin/timeout /usr/bin/stat
+       /sbin/tune2fs /usr/bin/chattr)
 add_libs() {
 	{ ldd "$1" 2>/dev/null || true; } | awk '/=> \//{print $3} /^\t\/lib/{print $1}' |
 	while read -r lib; do
