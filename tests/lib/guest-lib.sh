@@ -257,12 +257,13 @@ vs_dm_restore() {
 # hung-task detector is set to 30 s and fails the scenario.
 
 # vs_dm_dev NAME TABLE: create dm device /dev/mapper/NAME with TABLE, or
-# load TABLE into it if it exists (suspend --noflush, reload, resume).
+# switch it to TABLE (reload first: a bad table leaves it running, not
+# suspended; then suspend --noflush, resume).
 vs_dm_dev() {
 	printf '%s\n' "$2" > "/tmp/vs-table-$1"
 	if "$VS_BIN/dmsetup" info "$1" >/dev/null 2>&1; then
-		"$VS_BIN/dmsetup" suspend --noflush "$1"
 		"$VS_BIN/dmsetup" reload "$1" "/tmp/vs-table-$1"
+		"$VS_BIN/dmsetup" suspend --noflush "$1"
 		"$VS_BIN/dmsetup" resume "$1"
 	else
 		"$VS_BIN/dmsetup" create "$1" --noudevsync < "/tmp/vs-table-$1"
@@ -286,7 +287,7 @@ vs_dm_route() {
 $1
 EOF
 	[ $_at -lt "$_t" ] && _tab="$_tab$_at $((_t - _at)) linear $VS_BASE $_at"
-	vs_dm_table "$_tab"
+	vs_dm_dev "$VS_DM" "$_tab"
 }
 
 # vs_hold NAME BYTE BYTES: device NAME holds the reads of VS_BASE bytes
