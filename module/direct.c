@@ -8,41 +8,24 @@
  * failed bio, a block that does not match, a tree block that cannot be
  * used) go through the page-cache walk, which classifies them.
  *
- * Hashing runs on the caller's CPUs at no more than the caller's priority:
- * the calling thread hashes, helped by per-CPU workers (nice 0) on the
- * other CPUs of its affinity mask (so its cpuset too), and by none when
- * the caller runs at a positive nice value or SCHED_IDLE.
+ * Hashing runs on the caller's CPUs at no more than the caller's priority
+ * and is charged to its cgroups: the calling thread hashes, helped by
+ * threads made to match it (hashpool.c) once the file spans a whole
+ * window.
  */
-#include <linux/cpumask.h>
 #include <linux/fs.h>
 #include <linux/highmem.h>
-#include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
-#include <linux/workqueue.h>
 
 #include "vs_private.h"
 
-#define VS_MAX_HASHERS	8
 #define VS_HASH_BATCH	16	/* blocks a hashing job claims at a time */
 /*
  * Windows in flight.  Under load the device may serve a window later than
  * the CPUs hash one; a deeper queue lets it catch up in bursts.
  */
 #define VS_DIRECT_DEPTH	4
-
-/**
- * struct vs_hash_job - one CPU hashing a window's blocks, claimed in
- *	batches so that no CPU waits for another
- * @work: queued on vs_hash_wq, on the job's CPU
- * @d: the scrub's direct state
- * @err: 0 or the hashing error
- */
-struct vs_hash_job {
-	struct work_struct work;
-	struct vs_direct *d;
-	int err;
-};
 
 /**
  * struct vs_direct - state of the direct path of one scrub
@@ -53,10 +36,10 @@ struct vs_hash_job {
  *	one being compared
  * @flip: which buffer the next window hashed uses
  * @hashing: the window being hashed, or NULL
- * @claimed: blocks of it claimed so far, by the caller and the jobs
+ * @claimed: blocks of it claimed so far, by the caller and the helpers
  * @bad: pages of the window being settled left to the page-cache walk
- * @jobs: hashing jobs, one per helping CPU
- * @nr_jobs: number of jobs queued for @hashing
+ * @pool: the helpers, started with the first whole window
+ * @pool_started: whether @pool was started
  */
 struct vs_direct {
 	struct vs_scrub *s;
@@ -67,11 +50,9 @@ struct vs_direct {
 	struct vs_dwin *hashing;
 	atomic_t claimed;
 	DECLARE_BITMAP(bad, VS_WINDOW_PAGES);
-	struct vs_hash_job jobs[VS_MAX_HASHERS];
-	unsigned int nr_jobs;
+	struct vs_pool pool;
+	bool pool_started;
 };
-
-static struct workqueue_struct *vs_hash_wq;
 
 static int hash_batch(struct vs_direct *d, struct vs_dwin *dw,
 		      unsigned int first, unsigned int end)
@@ -113,21 +94,20 @@ static int hash_claim(struct vs_direct *d, struct vs_dwin *dw)
 	}
 }
 
-static void hash_work(struct work_struct *work)
+static int hash_help(void *arg)
 {
-	struct vs_hash_job *job = container_of(work, struct vs_hash_job, work);
+	struct vs_direct *d = arg;
 
-	job->err = hash_claim(job->d, job->d->hashing);
+	return hash_claim(d, d->hashing);
 }
 
 /*
  * Finish hashing the window being hashed, the caller taking its share
- * (none if @help is false), and wait for the jobs: nothing is hashed
+ * (none if @help is false), and wait for the helpers: nothing is hashed
  * after this.
  */
 static int hash_wait(struct vs_direct *d, bool help)
 {
-	unsigned int i;
 	int err = 0;
 
 	if (!d->hashing)
@@ -136,44 +116,17 @@ static int hash_wait(struct vs_direct *d, bool help)
 		err = hash_claim(d, d->hashing);
 	else
 		atomic_set(&d->claimed, INT_MAX);
-	for (i = 0; i < d->nr_jobs; i++) {
-		flush_work(&d->jobs[i].work);
-		err = err ?: d->jobs[i].err;
-	}
-	d->nr_jobs = 0;
+	err = vs_pool_wait(&d->pool) ?: err;
 	d->hashing = NULL;
 	return err;
 }
 
-/* Whether kworkers (nice 0) may hash for the caller: not above it. */
-static bool may_help(void)
-{
-	return task_nice(current) <= 0 && current->policy != SCHED_IDLE;
-}
-
-/* Queue a job on each other CPU the caller may run on, up to the maximum. */
-static void queue_helpers(struct vs_direct *d)
-{
-	int cpu, me = raw_smp_processor_id();
-
-	d->nr_jobs = 0;
-	if (!may_help())
-		return;
-	for_each_cpu_and(cpu, current->cpus_ptr, cpu_online_mask) {
-		if (cpu == me)
-			continue;
-		if (d->nr_jobs == VS_MAX_HASHERS - 1)
-			break;
-		d->jobs[d->nr_jobs].err = 0;
-		queue_work_on(cpu, vs_hash_wq, &d->jobs[d->nr_jobs++].work);
-	}
-}
-
 /*
- * Wait for window @dw to be read, then start hashing it on the helping
- * CPUs unless a block could not be mapped (pages of failed bios are
- * hashed too, and marked bad in check_slot()); the caller joins in
- * hash_wait().  The jobs must be idle (hash_wait()).
+ * Wait for window @dw to be read, then start hashing it on the helpers
+ * unless a block could not be mapped (pages of failed bios are hashed
+ * too, and marked bad in check_slot()); the caller joins in hash_wait().
+ * The helpers must be idle (hash_wait()).  They are started with the
+ * first whole window: a smaller file is hashed by the caller alone.
  */
 static void begin(struct vs_direct *d, struct vs_dwin *dw)
 {
@@ -192,7 +145,11 @@ static void begin(struct vs_direct *d, struct vs_dwin *dw)
 	d->flip ^= 1;
 	atomic_set(&d->claimed, 0);
 	d->hashing = dw;
-	queue_helpers(d);
+	if (!d->pool_started && dw->nr == VS_WINDOW_PAGES) {
+		vs_pool_start(&d->pool, hash_help, d);
+		d->pool_started = true;
+	}
+	vs_pool_run(&d->pool);
 }
 
 /* Mark the pages of window @dw holding data blocks [blk, blk + count). */
@@ -327,10 +284,6 @@ static int direct_setup(struct vs_direct *d, struct vs_scrub *s)
 	if (vs_tree_init(&d->tree, &s->geom, &s->hasher, s->desc->root_hash,
 			 &vs_raw_ops, s))
 		return -ENOMEM;
-	for (i = 0; i < VS_MAX_HASHERS - 1; i++) {
-		INIT_WORK(&d->jobs[i].work, hash_work);
-		d->jobs[i].d = d;
-	}
 	for (i = 0; i < 2; i++) {
 		d->digests[i] = kvmalloc_array(VS_WINDOW_PAGES * per_page,
 					       s->geom.digest_size, VS_GFP);
@@ -348,12 +301,16 @@ static int direct_setup(struct vs_direct *d, struct vs_scrub *s)
 	return 0;
 }
 
-/* Stop hashing, wait for every read still in flight, free the windows. */
+/*
+ * Stop hashing and the helpers, wait for every read still in flight, free
+ * the windows.
+ */
 static void direct_teardown(struct vs_direct *d)
 {
 	unsigned int i;
 
 	hash_wait(d, false);
+	vs_pool_stop(&d->pool);
 	for (i = 0; i < VS_DIRECT_DEPTH; i++) {
 		if (d->win[i])
 			vs_dwin_wait(d->win[i]);
@@ -414,24 +371,4 @@ out:
 	direct_teardown(d);
 	kfree(d);
 	return err;
-}
-
-/**
- * vs_direct_init() - create the hashing workqueue (module load): per-CPU,
- * normal priority
- *
- * Return: 0 or -ENOMEM.
- */
-int vs_direct_init(void)
-{
-	vs_hash_wq = alloc_workqueue("verity_scrub_hash", WQ_CPU_INTENSIVE, 0);
-	return vs_hash_wq ? 0 : -ENOMEM;
-}
-
-/**
- * vs_direct_exit() - destroy it (module unload; no scrub is running)
- */
-void vs_direct_exit(void)
-{
-	destroy_workqueue(vs_hash_wq);
 }

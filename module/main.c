@@ -28,19 +28,12 @@ static int __init vs_init(void)
 
 	if (err)
 		return err;
-	err = vs_direct_init();
-	if (err)
-		return err;
-	err = misc_register(&vs_misc);
-	if (err)
-		vs_direct_exit();
-	return err;
+	return misc_register(&vs_misc);
 }
 
 static void __exit vs_exit(void)
 {
 	misc_deregister(&vs_misc);
-	vs_direct_exit();
 }
 
 module_init(vs_init);

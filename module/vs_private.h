@@ -6,9 +6,11 @@
 #ifndef VS_PRIVATE_H
 #define VS_PRIVATE_H
 
+#include <linux/atomic.h>
 #include <linux/gfp.h>
 #include <linux/sizes.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 #include <linux/blk_types.h>
 #include <uapi/linux/fsverity.h>
 #include <linux/verity_scrub.h>
@@ -468,11 +470,58 @@ u64 vs_dwin_start(struct vs_dwin *dw, struct inode *inode, sector_t limit,
 		  pgoff_t w, unsigned long nr);
 void vs_dwin_wait(struct vs_dwin *dw);
 
+/* hashpool.c */
+
+#define VS_MAX_HELPERS	7	/* helper threads of one scrub */
+
+struct vs_pool;
+
+/**
+ * struct vs_pool_helper - one helper thread
+ * @pool: its pool
+ * @task: the thread
+ * @seen: the last round it took part in
+ * @err: what @pool->fn returned in that round
+ */
+struct vs_pool_helper {
+	struct vs_pool *pool;
+	struct task_struct *task;
+	unsigned int seen;
+	int err;
+};
+
+/**
+ * struct vs_pool - helper threads hashing beside the caller (hashpool.c)
+ * @fn: what each helper does in a round
+ * @arg: its argument
+ * @helper: the helpers
+ * @nr: how many
+ * @round: number of the current round
+ * @running: a round was started and not waited for
+ * @busy: helpers still in the round
+ * @go: helpers wait here for a round
+ * @done: the caller waits here for the round's end
+ */
+struct vs_pool {
+	int (*fn)(void *arg);
+	void *arg;
+	struct vs_pool_helper helper[VS_MAX_HELPERS];
+	unsigned int nr;
+	unsigned int round;
+	bool running;
+	atomic_t busy;
+	wait_queue_head_t go;
+	wait_queue_head_t done;
+};
+
+void vs_pool_start(struct vs_pool *p, int (*fn)(void *arg), void *arg);
+void vs_pool_run(struct vs_pool *p);
+int vs_pool_wait(struct vs_pool *p);
+void vs_pool_stop(struct vs_pool *p);
+
 /* direct.c */
 bool vs_direct_possible(const struct vs_scrub *s);
 int vs_scrub_direct(struct vs_scrub *s);
-int vs_direct_init(void);
-void vs_direct_exit(void);
 
 /* ioctl.c */
 long vs_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
