@@ -42,3 +42,19 @@ vs_expect_eq file-swapped-bad 2 "$(vf_sum bad)"
 head -n 1 /tmp/digests > /tmp/digests3
 vs_expect_rc file-missing-rc 8 vf_run --json --expect-digest-file /tmp/digests3 "$f" "$g"
 vs_expect_rc bad-digest-usage-rc 16 vf_run --json --expect-digest sha256:12 "$f"
+# 'fsverity digest --compact' (the hex digest only) applies to every file
+"$VS_BIN/fsverity" digest --compact "$f" > /tmp/digests4
+vs_expect_rc compact-rc 0 vf_run --json --expect-digest-file /tmp/digests4 "$f"
+vs_expect_eq compact-expected "$d" "$(vf_str expected_digest)"
+# CRLF, a comment; a line without a path does not override a later line
+# of the file's own
+{ echo '# digests'; "$VS_BIN/fsverity" digest --compact "$f"
+  "$VS_BIN/fsverity" digest --hash-alg=sha512 "$g"; } |
+	while read -r l; do printf '%s\r\n' "$l"; done > /tmp/digests5
+vs_expect_rc global-then-path-rc 0 vf_run --json --expect-digest-file /tmp/digests5 "$f" "$g"
+vs_expect_eq global-then-path-ok 2 "$(vf_sum ok)"
+# a malformed line: exit 8, nothing on stdout
+echo "sha256:12 $f" > /tmp/digests6
+vs_expect_rc malformed-rc 8 vf_run --json --expect-digest-file /tmp/digests6 "$f"
+vs_expect_eq malformed-stdout empty "$([ -s $VF_OUT ] && echo nonempty || echo empty)"
+vs_expect_eq malformed-message 1 "$(grep -c "^verify-file: invalid --expect-digest-file '/tmp/digests6': line 1: sha256 digest must have 64 hex digits, not 2\$" /tmp/vf.err)"

@@ -22,6 +22,10 @@ vs_expect_eq clean-alg sha256 "$(vf_str hash_algorithm)"
 vs_expect_eq clean-digest "$("$VS_BIN/fsverity" measure "$f" | cut -d' ' -f1)" \
 	"$(vf_str digest)"
 vs_expect_eq clean-summary-ok 1 "$(vf_sum ok)"
+vs_expect_eq clean-whole-file true "$(vf_num whole_file_from_disk)"
+vs_expect_rc keep-cache-rc 0 vf_run --json --keep-cache "$f"
+vs_expect_eq keep-cache-option true "$(vf_num keep_cache)"
+vs_expect_eq keep-cache-whole-file false "$(vf_num whole_file_from_disk)"
 vs_expect_rc clean-human-rc 0 vf_run "$f"
 vs_expect_eq clean-human "$f: OK" "$(head -n 1 $VF_OUT)"
 
@@ -48,6 +52,15 @@ vs_expect_eq range-ranges '[{"offset":409600,"length":4096,"kind":"hash_mismatch
 vs_expect_eq range-verified 4096 "$(vf_num bytes_verified)"
 vs_expect_rc range-clean-rc 0 vf_run --json --range 4096:8192 --retries 1 "$f"
 vs_expect_eq range-clean "[]" "$(vf_ranges)"
+vs_expect_eq range-clean-whole-file false "$(vf_num whole_file_from_disk)"
+vs_expect_eq range-clean-range 1 "$(grep -c '"range":{"offset":4096,"length":8192}' $VF_OUT)"
+# a range past the file's last block: nothing scrubbed, said so (one
+# that starts in the last block scrubs that block)
+vs_expect_rc range-eof-rc 0 vf_run --json --range "$((size + 4096)):4096" "$f"
+vs_expect_eq range-eof-nothing true "$(vf_num nothing_scrubbed)"
+vs_expect_rc range-eof-human-rc 0 vf_run --range "$((size + 4096)):4096" "$f"
+vs_expect_eq range-eof-human "$f: nothing scrubbed: the range starts past the last block of the file ($size bytes)" \
+	"$(head -n 1 $VF_OUT)"
 
 # A corrupted Merkle leaf: tree block 0 is the level-1 root block, tree
 # blocks 1-3 the leaves; leaf 1 (tree block 2) covers data blocks 128-255.

@@ -24,6 +24,17 @@ vs_expect_eq fallback-warning 1 "$(grep -c 'warning: .*falling back' /tmp/vf.err
 vs_expect_eq fallback-method pread "$(vf_str method)"
 vs_expect_eq fallback-verified "$size" "$(vf_num bytes_verified)"
 vs_expect_eq fallback-digest "$("$VS_BIN/fsverity" measure "$f" | cut -d' ' -f1)" "$(vf_str digest)"
+# only the kernel's digest is known: the descriptor on disk is not checked
+vs_expect_eq fallback-descriptor-checked false "$(vf_num descriptor_checked)"
+vs_expect_eq fallback-no-descriptor-changed 0 "$(grep -c '"descriptor_changed"' $VF_OUT || true)"
+vs_expect_rc no-module-human-rc 0 vf_run --no-module "$f"
+vs_expect_eq no-module-note "$f: note: the fs-verity descriptor on disk was not checked (without the module only the kernel's digest is known)" \
+	"$(sed -n 2p $VF_OUT)"
+vs_expect_rc quiet-fallback-rc 0 vf_run -q --json --fallback "$f"
+vs_expect_eq quiet-fallback-warning 1 "$(grep -c 'warning: .*falling back' /tmp/vf.err)"
+vs_expect_eq quiet-fallback-json 1 "$(grep -c '"fallback":"/dev/verity-scrub is not available: ' $VF_OUT)"
+vs_expect_rc proc-rc 8 vf_run --json --no-module /proc/version
+vs_expect_eq proc-error "not an fs-verity file (the filesystem does not support fs-verity)" "$(vf_str error)"
 
 # data blocks: one in the middle of the second chunk, the first, the last
 vs_corrupt_file "$f" $((1100 * 4096 + 9))

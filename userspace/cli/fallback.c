@@ -23,22 +23,31 @@
 #define CHUNK_SIZE (4U << 20)
 
 /* Learn the digest and geometry without the module. */
-static int read_info(int fd, struct vf_file *f, off_t size)
+static int read_info(int fd, struct vf_file *f)
 {
 	struct fsverity_descriptor desc;
 	int err = vf_sys.measure(fd, &f->digest);
+	off_t size;
 
 	if (err == -ENODATA) {
 		vf_set_error(f, "not an fs-verity file");
 		return err;
 	}
 	if (err == -ENOTTY || err == -EOPNOTSUPP) {
-		vf_set_error(f, "the filesystem does not support fs-verity");
+		vf_set_error(f, "not an fs-verity file (the filesystem does not "
+			     "support fs-verity)");
 		return err;
 	}
 	if (err) {
 		vf_set_error(f, "FS_IOC_MEASURE_VERITY failed: %s",
 			     strerror(-err));
+		return err;
+	}
+	/* after the measure: files that cannot seek (procfs) are not verity */
+	size = lseek(fd, 0, SEEK_END);
+	if (size < 0) {
+		err = -errno;
+		vf_set_error(f, "cannot seek: %s", strerror(-err));
 		return err;
 	}
 	f->size = (uint64_t)size;
@@ -117,27 +126,22 @@ static int64_t scrub_chunk(struct vf_run *run, int fd, struct vf_file *f,
 int vf_fallback_scrub(struct vf_run *run, int fd, struct vf_file *f)
 {
 	uint64_t start = 0, end, pos, cend, bs;
-	off_t size = lseek(fd, 0, SEEK_END);
 	int64_t got;
 	char *buf;
 	int err;
 
 	f->fallback = 1;
-	if (size < 0) {
-		vf_set_error(f, "cannot seek: %s", strerror(errno));
-		return -errno;
-	}
-	err = read_info(fd, f, size);
+	err = read_info(fd, f);
 	if (err)
 		return err;
 	bs = f->block_size;
-	end = (uint64_t)size;
+	end = f->size;
 	if (run->o->have_range) {
 		start = run->o->range_start / bs * bs;
 		if (run->o->range_end < end)	/* round up, clamp to EOF */
 			end = (run->o->range_end + bs - 1) / bs * bs;
-		if (end > (uint64_t)size)
-			end = (uint64_t)size;
+		if (end > f->size)
+			end = f->size;
 	}
 	buf = malloc(CHUNK_SIZE);
 	if (!buf) {

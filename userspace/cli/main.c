@@ -208,13 +208,13 @@ static void open_module(struct vf_run *run, const struct vf_opts *o)
 	if (!err)
 		return;
 	if (o->fallback) {
-		if (!o->quiet)
-			fprintf(stderr, "%s: warning: %s; falling back to reading "
-				"with pread (--no-module): failing ranges will be "
-				"reported as 'unknown'\n", vf_prog,
-				verity_scrub_strerror(VERITY_SCRUB_OP_OPEN_DEVICE,
-						      err));
+		/* a downgrade is always said, even with -q */
+		fprintf(stderr, "%s: warning: %s; falling back to reading "
+			"with pread (--no-module): failing ranges will be "
+			"reported as 'unknown'\n", vf_prog,
+			verity_scrub_strerror(VERITY_SCRUB_OP_OPEN_DEVICE, err));
 		run->use_fallback = 1;
+		run->fallback_err = err;
 		return;
 	}
 	run->module_err = err;

@@ -26,7 +26,8 @@ void vf_usage(FILE *f)
 "  -r, --recursive            scrub the verity files under directories\n"
 "      --cross-mounts         with -r, cross into other filesystems\n"
 "  -j, --jobs N               scrub N files in parallel (1-%d, default 1)\n"
-"      --range OFFSET:LENGTH  scrub only these bytes of each file\n"
+"      --range OFFSET:LENGTH  scrub only these bytes of each file (rounded\n"
+"                             to blocks; past the last: 'nothing scrubbed')\n"
 "      --retries N            retry a failed read N times (1-%d, default %d)\n"
 "      --keep-cache           do not evict cached pages first (faster, but\n"
 "                             does not prove the disk is good)\n"
@@ -38,11 +39,16 @@ void vf_usage(FILE *f)
 "                             the file digest must be ALG:HEX\n"
 "      --expect-digest-file FILE\n"
 "                             expected digests, as 'fsverity digest' prints\n"
-"                             them ('ALG:HEX PATH' lines)\n"
+"                             them ('ALG:HEX PATH' lines; a line with only\n"
+"                             ALG:HEX or the HEX of --compact applies to the\n"
+"                             files without a line; '#' comments); a bad\n"
+"                             line is exit 8, nothing is scrubbed\n"
 "      --no-module            do not use the module: read with pread and\n"
-"                             report failing ranges as 'unknown'\n"
-"      --fallback             use --no-module (with a warning) if the module\n"
-"                             is not available\n"
+"                             report failing ranges as 'unknown'; the\n"
+"                             descriptor on disk is not checked\n"
+"      --fallback             use --no-module if the module is not available,\n"
+"                             with a warning on stderr (also with -q) and\n"
+"                             the reason in the JSON summary\n"
 "      --json                 print one JSON document on stdout\n"
 "  -q, --quiet                print only bad files and errors\n"
 "  -v, --verbose              also list skipped files and statistics\n"
@@ -50,7 +56,8 @@ void vf_usage(FILE *f)
 "  -V, --version              show the version and exit\n"
 "\n"
 "Exit status (bits ORed): 0 every byte verified, 1 corruption, 2 I/O errors\n"
-"or unknown failures, 4 transient errors (recovered), 8 operational error,\n"
+"or unknown failures (also EIO, EUCLEAN or EBADMSG looking up, opening or\n"
+"stating a file), 4 transient errors (recovered), 8 operational error,\n"
 "16 usage error, 32 interrupted.\n",
 		vf_prog, VF_MAX_JOBS, VERITY_SCRUB_MAX_RETRIES,
 		VERITY_SCRUB_DEFAULT_RETRIES);
@@ -233,25 +240,48 @@ static int add_expect(struct vf_opts *o, const char *path,
 	return 0;
 }
 
-/* One line of 'fsverity digest' output: "ALG:HEX PATH" (or "ALG:HEX"). */
-static int parse_digest_line(struct vf_opts *o, char *line, char *err,
-			     size_t errlen)
+/*
+ * One line of 'fsverity digest' output: "ALG:HEX PATH", or a digest alone
+ * ("ALG:HEX", or the bare HEX of 'fsverity digest --compact', whose length
+ * gives the algorithm), which applies to every file without a line of its
+ * own.  Blank lines and '#' comments are skipped; CRLF is accepted.
+ */
+static int parse_digest_line(struct vf_opts *o, char *line, int *have_global,
+			     char *err, size_t errlen)
 {
+	char buf[16 + 2 * VF_MAX_DIGEST];
 	struct vf_digest d;
-	char *space;
+	char *space, *p = line;
 	size_t n = strlen(line);
 
-	if (n && line[n - 1] == '\n')
+	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 		line[--n] = '\0';
-	if (!n)
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (!*p || *p == '#')
 		return 0;
-	space = strchr(line, ' ');
+	space = strchr(p, ' ');
 	if (space)
 		*space = '\0';
-	if (vf_parse_digest(line, &d, err, errlen))
+	if (!strchr(p, ':')) {	/* --compact */
+		n = strlen(p);
+		if (n != 64 && n != 128) {
+			snprintf(err, errlen, "expected ALG:HEX, HEX or "
+				 "'ALG:HEX PATH', e.g. sha256:0123...");
+			return -EINVAL;
+		}
+		snprintf(buf, sizeof(buf), "%s:%s",
+			 n == 64 ? "sha256" : "sha512", p);
+		p = buf;
+	}
+	if (vf_parse_digest(p, &d, err, errlen))
 		return -EINVAL;
 	if (space && !space[1]) {
 		snprintf(err, errlen, "empty path after the digest");
+		return -EINVAL;
+	}
+	if (!space && (*have_global)++) {
+		snprintf(err, errlen, "a second line without a path");
 		return -EINVAL;
 	}
 	return add_expect(o, space ? space + 1 : NULL, &d);
@@ -263,20 +293,25 @@ int vf_load_digest_file(const char *file, struct vf_opts *o, char *err,
 	char *line = NULL, msg[160];
 	size_t cap = 0;
 	unsigned int lineno = 0;
-	int ret = 0;
+	int ret = 0, have_global = 0;
 	FILE *f = fopen(file, "re");
 
 	if (!f) {
+		ret = -errno;
 		snprintf(err, errlen, "cannot open: %s", strerror(errno));
-		return -errno;
+		return ret;
 	}
 	while (getline(&line, &cap, f) >= 0) {
 		lineno++;
-		ret = parse_digest_line(o, line, msg, sizeof(msg));
+		ret = parse_digest_line(o, line, &have_global, msg, sizeof(msg));
 		if (ret) {
 			snprintf(err, errlen, "line %u: %s", lineno, msg);
 			break;
 		}
+	}
+	if (!ret && ferror(f)) {
+		ret = -EIO;
+		snprintf(err, errlen, "read error");
 	}
 	if (!ret && !o->nexpect) {
 		snprintf(err, errlen, "no digests in the file");
@@ -287,15 +322,22 @@ int vf_load_digest_file(const char *file, struct vf_opts *o, char *err,
 	return ret;
 }
 
+/* The line for @path if there is one, else the line without a path. */
 const struct vf_digest *vf_expected_for(const struct vf_opts *o,
 					const char *path)
 {
+	const struct vf_digest *global = NULL;
 	size_t i;
 
-	for (i = 0; i < o->nexpect; i++)
-		if (!o->expect[i].path || !strcmp(o->expect[i].path, path))
+	for (i = 0; i < o->nexpect; i++) {
+		if (!o->expect[i].path) {
+			if (!global)
+				global = &o->expect[i].digest;
+		} else if (!strcmp(o->expect[i].path, path)) {
 			return &o->expect[i].digest;
-	return NULL;
+		}
+	}
+	return global;
 }
 
 enum {
@@ -391,9 +433,11 @@ static int parse_one(int c, struct vf_opts *o, int *have_digest_opt)
 			return 0;
 		}
 		ret = vf_load_digest_file(optarg, o, err, sizeof(err));
-		if (ret)
-			return usage_error(err, "invalid "
-					   "--expect-digest-file '%s'", optarg);
+		if (ret) {	/* bad input, not a bad command line: exit 8 */
+			fprintf(stderr, "%s: invalid --expect-digest-file "
+				"'%s': %s\n", vf_prog, optarg, err);
+			return VF_EXIT_OPERATIONAL;
+		}
 		return 0;
 	case OPT_NO_MODULE: o->no_module = 1; return 0;
 	case OPT_FALLBACK: o->fallback = 1; return 0;
@@ -414,7 +458,9 @@ static int parse_one(int c, struct vf_opts *o, int *have_digest_opt)
 }
 
 /*
- * Return: 0 to go on, VF_EXIT_USAGE after a usage error (reported), or -1
+ * Return: 0 to go on, VF_EXIT_USAGE after a usage error (reported),
+ * VF_EXIT_OPERATIONAL when --expect-digest-file cannot be read or has a
+ * bad line (reported), or -1
  * when --help or --version was handled (exit 0).
  */
 int vf_parse_args(int argc, char **argv, struct vf_opts *o)

@@ -26,7 +26,7 @@ enum vf_status vf_file_status(const struct vf_file *f)
 {
 	size_t i;
 
-	if (digest_bad(f) || f->descriptor_unreadable)
+	if (digest_bad(f) || f->descriptor_unreadable || f->io_errno)
 		return VF_STATUS_BAD;
 	for (i = 0; i < f->nranges; i++)
 		if (f->ranges[i].kind != VERITY_SCRUB_KIND_TRANSIENT)
@@ -53,7 +53,7 @@ int vf_file_exit_bits(const struct vf_file *f)
 	}
 	if (digest_bad(f))
 		bits |= VF_EXIT_CORRUPT;
-	if (f->descriptor_unreadable)
+	if (f->descriptor_unreadable || f->io_errno)
 		bits |= VF_EXIT_IO;
 	else if (f->error && !f->descriptor_corrupt)
 		bits |= VF_EXIT_OPERATIONAL;
@@ -186,6 +186,46 @@ static int print_items(FILE *out, const struct vf_file *f, int transient)
 	return *sep != '\0';
 }
 
+/* The bytes of @f the run asked for, clamped to its end: [*start, *end). */
+static void asked_range(const struct vf_run *run, const struct vf_file *f,
+			uint64_t *start, uint64_t *end)
+{
+	*start = run->o->have_range ? run->o->range_start : 0;
+	*end = run->o->have_range && run->o->range_end < f->size ?
+	       run->o->range_end : f->size;
+	if (*end < *start)
+		*end = *start;
+}
+
+/*
+ * --range starts past the last block of @f (ranges are rounded outward to
+ * blocks: one that starts in the last block scrubs it): not one byte was
+ * scrubbed.
+ */
+static int nothing_scrubbed(const struct vf_run *run, const struct vf_file *f)
+{
+	return f->have_info && !f->error && run->o->have_range &&
+	       f->block_size &&
+	       run->o->range_start / f->block_size * f->block_size >= f->size;
+}
+
+/*
+ * Every byte of @f was read from the disk: the whole file was asked for,
+ * the scrub ran to its end, cached pages were evicted first (not
+ * --keep-cache) and none had to be left cached.  Without the module pages
+ * mapped by other processes may stay cached, unseen: never claimed.
+ */
+static int whole_file_from_disk(const struct vf_run *run,
+				const struct vf_file *f)
+{
+	uint64_t start, end;
+
+	asked_range(run, f, &start, &end);
+	return f->have_info && !f->error && !f->interrupted && !f->fallback &&
+	       !run->o->keep_cache && !f->bytes_skipped && start == 0 &&
+	       end == f->size;
+}
+
 void vf_print_file(FILE *out, const struct vf_run *run,
 		   const struct vf_file *f)
 {
@@ -197,6 +237,12 @@ void vf_print_file(FILE *out, const struct vf_run *run,
 	if (run->o->quiet && st == VF_STATUS_OK && !has_transient)
 		return;
 	vf_escape_path(path, sizeof(path), f->path);
+	if (st == VF_STATUS_OK && nothing_scrubbed(run, f)) {
+		fprintf(out, "%s: nothing scrubbed: the range starts past the "
+			"last block of the file (%llu bytes)\n", path,
+			(unsigned long long)f->size);
+		return;
+	}
 	fprintf(out, "%s: %s", path, st == VF_STATUS_OK ? "OK" :
 		st == VF_STATUS_BAD ? "BAD" :
 		f->error ? "ERROR" : "INTERRUPTED");
@@ -226,6 +272,10 @@ void vf_print_file(FILE *out, const struct vf_run *run,
 			(unsigned long long)f->blocks_retried);
 	}
 	fputc('\n', out);
+	if (f->have_info && !f->descriptor_checked && !run->o->quiet)
+		fprintf(out, "%s: note: the fs-verity descriptor on disk was not "
+			"checked (without the module only the kernel's digest "
+			"is known)\n", path);
 	if (f->bytes_skipped && !run->o->quiet)
 		fprintf(out, "%s: note: %llu bytes could not be evicted or read "
 			"raw and were checked only in the page cache\n", path,
@@ -385,8 +435,19 @@ static json_object *json_range(const struct vf_range *r)
 	return o;
 }
 
-static json_object *json_file(const struct vf_file *f)
+static json_object *json_offlen(uint64_t start, uint64_t end)
 {
+	json_object *o = json_object_new_object();
+
+	add(o, "offset", json_object_new_uint64(start));
+	add(o, "length", json_object_new_uint64(end - start));
+	return o;
+}
+
+static json_object *json_file(const struct vf_run *run,
+			      const struct vf_file *f)
+{
+	uint64_t start, end;
 	static const char *const status[] = { "ok", "bad", "error" };
 	json_object *o = json_object_new_object(), *ranges;
 	const char *alg = libfsverity_get_hash_name(f->digest.alg);
@@ -420,12 +481,18 @@ static json_object *json_file(const struct vf_file *f)
 	add(o, "read_path", json_object_new_string(f->direct ? "direct" :
 						   "page_cache"));
 	if (f->have_info)
+		add(o, "descriptor_checked",
+		    json_object_new_boolean(f->descriptor_checked));
+	if (f->have_info && f->descriptor_checked)
 		add(o, "descriptor_changed",
 		    json_object_new_boolean(f->descriptor_changed));
 	if (f->descriptor_corrupt)
 		add(o, "descriptor_corrupt", json_object_new_boolean(1));
 	if (f->descriptor_unreadable)
 		add(o, "descriptor_unreadable", json_object_new_boolean(1));
+	if (f->io_errno)
+		add(o, "errno", json_object_new_string(
+			    vf_io_errno_name(f->io_errno)));
 	if (f->retries_cut)
 		add(o, "retries_cut", json_object_new_boolean(1));
 	if (f->descriptor_changed && f->measured.size)
@@ -433,6 +500,15 @@ static json_object *json_file(const struct vf_file *f)
 	if (f->expect_checked) {
 		add(o, "expected_digest", json_digest(&f->expected));
 		add(o, "digest_matches", json_object_new_boolean(f->expect_match));
+	}
+	if (f->have_info) {
+		asked_range(run, f, &start, &end);
+		if (run->o->have_range)
+			add(o, "range", json_offlen(start, end));
+		if (nothing_scrubbed(run, f))
+			add(o, "nothing_scrubbed", json_object_new_boolean(1));
+		add(o, "whole_file_from_disk",
+		    json_object_new_boolean(whole_file_from_disk(run, f)));
 	}
 	if (f->interrupted) {
 		add(o, "interrupted", json_object_new_boolean(1));
@@ -465,6 +541,9 @@ static json_object *json_summary(const struct vf_run *run)
 	add(o, "kind_blocks", kinds);
 	add(o, "interrupted", json_object_new_boolean(run->interrupted));
 	add(o, "not_scrubbed", json_object_new_uint64(run->nfiles - t.files));
+	if (run->fallback_err)	/* --fallback read without the module */
+		add(o, "fallback", json_object_new_string(verity_scrub_strerror(
+			    VERITY_SCRUB_OP_OPEN_DEVICE, run->fallback_err)));
 	if (run->o->verbose) {
 		int valid;
 
@@ -485,15 +564,25 @@ static json_object *json_summary(const struct vf_run *run)
 
 int vf_print_json(FILE *out, const struct vf_run *run)
 {
-	json_object *doc = json_object_new_object(), *files;
+	json_object *doc = json_object_new_object(), *files, *opts;
 	size_t i;
 	int ret;
 
 	add(doc, "version", json_object_new_int(1));
+	/* the options that change what was checked */
+	opts = json_object_new_object();
+	if (run->o->have_range)
+		add(opts, "range", json_offlen(run->o->range_start,
+					       run->o->range_end));
+	add(opts, "keep_cache", json_object_new_boolean(run->o->keep_cache));
+	add(opts, "page_cache", json_object_new_boolean(run->o->page_cache));
+	add(opts, "no_module", json_object_new_boolean(run->o->no_module));
+	add(doc, "options", opts);
 	files = json_object_new_array();
 	for (i = 0; i < run->nfiles; i++)
 		if (run->files[i].started || run->files[i].finished)
-			json_object_array_add(files, json_file(&run->files[i]));
+			json_object_array_add(files, json_file(run,
+							       &run->files[i]));
 	add(doc, "files", files);
 	add(doc, "summary", json_summary(run));
 	ret = fprintf(out, "%s\n", json_object_to_json_string_ext(doc,

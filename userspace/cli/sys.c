@@ -75,7 +75,14 @@ static int real_is_verity(const char *path)
 	return ret == 0;
 }
 
+static int real_open(const char *path, int flags)
+{
+	return open(path, flags);
+}
+
 struct vf_sys vf_sys = {
+	.open = real_open,
+	.fstat = fstat,
 	.measure = real_measure,
 	.read_descriptor = real_read_descriptor,
 	.pread = pread,

@@ -66,11 +66,14 @@ struct vf_file {
 	int started, finished, interrupted, fallback;
 	int direct;			/* read straight from the device */
 	char *error;			/* operational error message */
+	int io_errno;			/* EIO, EUCLEAN or EBADMSG from the
+					 * lookup, open or stat: a finding */
 	int error_told;			/* already said once on stderr */
 	int have_info;
 	uint64_t size;
 	uint32_t block_size;
 	struct vf_digest digest;	/* of the descriptor on disk */
+	int descriptor_checked;		/* disk copy compared with the kernel's */
 	int descriptor_changed;
 	int descriptor_corrupt;		/* -EUCLEAN: malformed on disk */
 	int descriptor_unreadable;	/* -EIO reading it */
@@ -99,6 +102,7 @@ struct vf_run {
 	size_t nskipped, skipped_cap;
 	int module_err;			/* from opening the device, 0 if fine */
 	int use_fallback;
+	int fallback_err;		/* --fallback downgraded: why, or 0 */
 	atomic_size_t next;		/* next file to claim */
 	atomic_uint_fast64_t bytes_done;	/* cursor progress, all files */
 	uint64_t bytes_total;
@@ -136,6 +140,8 @@ void vf_scrub_file(struct vf_run *run, struct verity_scrub_dev *dev,
 void vf_add_range(struct vf_file *f, const struct vf_range *r);
 void vf_set_error(struct vf_file *f, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+const char *vf_io_errno_name(int err);
+void vf_set_path_error(struct vf_file *f, const char *what, int err);
 void vf_throttle(struct vf_run *run, uint64_t delta);
 double vf_now(void);
 
@@ -154,7 +160,10 @@ int vf_print_json(FILE *out, const struct vf_run *run);
 int vf_format_digest(char *buf, size_t len, const struct vf_digest *d);
 
 /* sys.c: system calls verify-file makes itself (tests swap in fakes) */
+struct stat;
 struct vf_sys {
+	int (*open)(const char *path, int flags);	/* fd, or -1 and errno */
+	int (*fstat)(int fd, struct stat *st);		/* 0, or -1 and errno */
 	int (*measure)(int fd, struct vf_digest *d);
 	int (*read_descriptor)(int fd, struct fsverity_descriptor *desc);
 	ssize_t (*pread)(int fd, void *buf, size_t count, off_t offset);

@@ -70,7 +70,7 @@ static int walk_error(const char *path, const char *what, int err)
 	if (add_file(walk_run, path, 0))
 		return -ENOMEM;
 	f = &walk_run->files[walk_run->nfiles - 1];
-	vf_set_error(f, "%s: %s", what, strerror(err));
+	vf_set_path_error(f, what, err);
 	f->finished = 1;	/* nothing to scrub: report the error */
 	return 0;
 }

@@ -13,12 +13,16 @@
  *   file INO [notverity] [bs=N] [alg=NAME] [digest=HEX] [measured=HEX]
  *        [descchanged] [slowms=N] [noflags] [errno=N]
  *   bad INO OFFSET LENGTH KIND [DETAIL [LEVEL]]
+ *   patherr open|stat|lookup ERRNO PATH
+ *                    open(), fstat() of the open file, or the walk's
+ *                    fs-verity check (statx) of PATH fails with ERRNO
  *
  * Files are real host files, found by inode number.  Each ioctl call is
  * logged to $VF_FAKE_LOG (if set) as "scrub START END FLAGS RETRIES".
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <libfsverity.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -33,6 +37,12 @@
 #define MAX_FILES 64
 #define MAX_BAD 64
 #define MAX_SEEN 256
+#define MAX_PATHERR 16
+
+enum { PE_OPEN, PE_STAT, PE_LOOKUP };
+static struct { int op, err; ino_t ino; char path[4096]; }
+	patherrs[MAX_PATHERR];
+static int npatherrs;
 
 struct fake_file {
 	ino_t ino;
@@ -373,10 +383,73 @@ static ssize_t fake_pread(int fd, void *buf, size_t count, off_t offset)
 	return pread(fd, buf, count, offset);
 }
 
+static void parse_patherr(char *rest)
+{
+	char op[16];
+	int err, n = 0;
+	struct stat st;
+	size_t len;
+
+	if (sscanf(rest, "%15s %d %n", op, &err, &n) < 2 || !n)
+		return;
+	len = strcspn(rest + n, "\n");
+	if (len >= sizeof(patherrs[0].path))
+		return;
+	patherrs[npatherrs].op = !strcmp(op, "open") ? PE_OPEN :
+				 !strcmp(op, "stat") ? PE_STAT : PE_LOOKUP;
+	patherrs[npatherrs].err = err;
+	memcpy(patherrs[npatherrs].path, rest + n, len);
+	patherrs[npatherrs].path[len] = '\0';
+	patherrs[npatherrs].ino = stat(patherrs[npatherrs].path, &st) ?
+				  0 : st.st_ino;
+	npatherrs++;
+}
+
+static int patherr(int op, const char *path, ino_t ino)
+{
+	int i;
+
+	for (i = 0; i < npatherrs; i++)
+		if (patherrs[i].op == op &&
+		    (path ? !strcmp(patherrs[i].path, path) :
+			    patherrs[i].ino == ino))
+			return patherrs[i].err;
+	return 0;
+}
+
+static int fake_open(const char *path, int flags)
+{
+	int err = patherr(PE_OPEN, path, 0);
+
+	if (err) {
+		errno = err;
+		return -1;
+	}
+	return open(path, flags);
+}
+
+static int fake_fstat(int fd, struct stat *st)
+{
+	int err;
+
+	if (fstat(fd, st) < 0)
+		return -1;
+	err = patherr(PE_STAT, NULL, st->st_ino);
+	if (err) {
+		errno = err;
+		return -1;
+	}
+	return 0;
+}
+
 static int fake_is_verity(const char *path)
 {
 	struct fake_file *f;
 	struct stat st;
+	int err = patherr(PE_LOOKUP, path, 0);
+
+	if (err)
+		return -err;
 
 	if (lstat(path, &st) < 0)
 		return -errno;
@@ -400,6 +473,8 @@ __attribute__((constructor)) static void fake_init(void)
 	FILE *f;
 
 	vs_default_ops = &fake_ops;
+	vf_sys.open = fake_open;
+	vf_sys.fstat = fake_fstat;
 	vf_sys.measure = fake_measure;
 	vf_sys.read_descriptor = fake_read_descriptor;
 	vf_sys.pread = fake_pread;
@@ -418,6 +493,9 @@ __attribute__((constructor)) static void fake_init(void)
 			parse_file(line + 5);
 		else if (!strncmp(line, "bad ", 4) && nbads < MAX_BAD)
 			parse_bad(line + 4);
+		else if (!strncmp(line, "patherr ", 8) &&
+			 npatherrs < MAX_PATHERR)
+			parse_patherr(line + 8);
 	}
 	free(line);
 	fclose(f);

@@ -157,8 +157,7 @@ def usage_errors_exit_16_and_print_nothing_on_stdout():
                  ["--retries", "abc", "x"], ["--limit", "-5", "x"],
                  ["--expect-digest", "sha1:00", "x"], ["--bogus", "x"],
                  ["--json", "--jobs"], ["-q", "-v", "x"],
-                 ["--expect-digest", D1, "--expect-digest", D1, "x"],
-                 ["--expect-digest-file", "/nonexistent", "x"]):
+                 ["--expect-digest", D1, "--expect-digest", D1, "x"]):
         p = w.run(*args)
         eq(p.returncode, 16, f"exit of {args}")
         eq(p.stdout, b"", f"stdout of {args}")
@@ -711,6 +710,248 @@ def example_tool_reports_ranges():
     p = w.run(g, binary=ex)
     eq(p.returncode, 2, "no module")
     check(b"modprobe verity_scrub" in p.stderr, "how to load")
+
+
+IO_ERRNOS = [(5, "EIO", "Input/output error"),
+             (117, "EUCLEAN", "Structure needs cleaning"),
+             (74, "EBADMSG", "Bad message")]
+
+
+@test
+def io_errors_at_open_stat_lookup_are_findings():
+    for num, name, text in IO_ERRNOS:
+        for op, what in (("open", "cannot open"), ("stat", "cannot stat")):
+            w = World()
+            f = w.file("f", 2 * BS)
+            g = w.file("g", 2 * BS)
+            w.spec.append(f"patherr {op} {num} {f}")
+            rc, doc = w.json(f, g)
+            msg = f"{what}: {text} ({name})"
+            eq(rc, 2, f"{op} {name}: exit")
+            fj = doc["files"][0]
+            eq((fj["status"], fj["error"], fj["errno"]), ("bad", msg, name),
+               f"{op} {name}: file")
+            eq(doc["files"][1]["status"], "ok", "other file")
+            s = doc["summary"]
+            eq((s["files"], s["ok"], s["bad"], s["errors"]), (2, 1, 1, 0),
+               f"{op} {name}: summary")
+            p = w.run(f, g)
+            eq(p.returncode, 2, f"{op} {name}: human exit")
+            lines = p.stdout.decode().splitlines()
+            eq(lines[0], f"{f}: BAD: {msg}", f"{op} {name}: human line")
+            check("2 files: 1 ok, 1 bad, 0 errors" in lines[2], lines[2])
+        # the walk's check of each entry (statx) fails: -r
+        w = World()
+        w.file("t/a", BS)
+        b = w.file("t/b", BS)
+        w.spec.append(f"patherr lookup {num} {b}")
+        rc, doc = w.json("-r", os.path.join(w.dir, "t"))
+        eq(rc, 2, f"lookup {name}: exit")
+        fj = doc["files"][1]
+        eq((fj["path"], fj["status"], fj["errno"], fj["error"]),
+           (b, "bad", name, f"cannot check for fs-verity: {text} ({name})"),
+           f"lookup {name}: file")
+        eq(doc["summary"]["bad"], 1, "lookup: summary bad")
+    # other errnos stay operational errors
+    w = World()
+    f = w.file("f", BS)
+    w.spec.append(f"patherr open 13 {f}")
+    rc, doc = w.json(f)
+    eq(rc, 8, "EACCES exit")
+    eq(doc["files"][0]["status"], "error", "EACCES status")
+    check("errno" not in doc["files"][0], "no errno field for EACCES")
+    eq(doc["files"][0]["error"], "cannot open: Permission denied", "EACCES")
+
+
+def digest_file(w, text, mode="w"):
+    df = os.path.join(w.dir, "digests")
+    with open(df, mode) as out:
+        out.write(text)
+    return df
+
+
+@test
+def digest_file_global_line_does_not_override_paths():
+    w = World()
+    f = w.file("f", BS)
+    g = w.file("g", BS, "digest=" + "22" * 32)
+    d2 = "sha256:" + "22" * 32
+    df = digest_file(w, f"{D1}\n{d2} {g}\n")
+    rc, doc = w.json("--expect-digest-file", df, f, g)
+    eq(rc, 0, "exit")
+    eq([x["expected_digest"] for x in doc["files"]], [D1, d2], "expected")
+    df = digest_file(w, f"{d2} {g}\n{D1}\n")
+    rc, doc = w.json("--expect-digest-file", df, f, g)
+    eq(rc, 0, "exit, global line last")
+
+
+@test
+def digest_file_crlf_comments_blank_lines():
+    w = World()
+    f = w.file("f", BS)
+    g = w.file("g", BS, "digest=" + "22" * 32)
+    df = digest_file(w, f"# made by fsverity digest\r\n\r\n  \n"
+                     f"{D1} {f}\r\n   # indented comment\n"
+                     f"sha256:{'22' * 32} {g}\r\n", mode="w", )
+    rc, doc = w.json("--expect-digest-file", df, f, g)
+    eq(rc, 0, "exit")
+    eq([x["digest_matches"] for x in doc["files"]], [True, True], "matches")
+
+
+@test
+def digest_file_fsverity_digest_formats():
+    w = World()
+    f = w.file("f", BS)
+    g = w.file("g", BS, "alg=sha512", "digest=" + "33" * 64)
+    # fsverity digest --compact: the hex digest only (sha256: 64 digits)
+    rc, doc = w.json("--expect-digest-file", digest_file(w, "11" * 32 + "\n"),
+                     f)
+    eq(rc, 0, "compact sha256")
+    eq(doc["files"][0]["expected_digest"], D1, "compact expected")
+    rc, doc = w.json("--expect-digest-file",
+                     digest_file(w, "33" * 64 + "\r\n"), g)
+    eq(rc, 0, "compact sha512 (128 digits)")
+    eq(doc["files"][0]["expected_digest"], "sha512:" + "33" * 64, "sha512")
+    rc, doc = w.json("--expect-digest-file", digest_file(w, "22" * 32), f)
+    eq(rc, 1, "compact mismatch, no newline at the end")
+    # fsverity digest: "sha256:HEX PATH", a path with spaces
+    h = w.file("with space", BS)
+    rc, doc = w.json("--expect-digest-file",
+                     digest_file(w, f"{D1} {h}\nsha512:{'33' * 64} {g}\n"),
+                     h, g)
+    eq(rc, 0, "normal output")
+
+
+@test
+def digest_file_malformed_line_exit_8_nothing_scrubbed():
+    w = World()
+    f = w.file("f", BS)
+    cases = [
+        (f"{D1} {f}\nsha256:12zz {f}\n",
+         "line 2: sha256 digest must have 64 hex digits, not 4"),
+        ("1234\n", "line 1: expected ALG:HEX, HEX or 'ALG:HEX PATH', "
+         "e.g. sha256:0123..."),
+        ("z" * 64 + "\n", "line 1: digest has a non-hex character"),
+        (f"{D1} \n", "line 1: empty path after the digest"),
+        (f"{D1}\n{D1}\n", "line 2: a second line without a path"),
+        ("# only a comment\n\n", "no digests in the file"),
+    ]
+    for text, msg in cases:
+        df = digest_file(w, text)
+        for json_ in (False, True):
+            args = (["--json"] if json_ else []) + ["--expect-digest-file",
+                                                     df, f]
+            p = w.run(*args)
+            eq(p.returncode, 8, f"exit for {text!r}")
+            eq(p.stdout, b"", f"stdout for {text!r}")
+            eq(p.stderr.decode(), f"verify-file: invalid --expect-digest-file"
+               f" '{df}': {msg}\n", f"message for {text!r}")
+    p = w.run("--expect-digest-file", "/nonexistent", f)
+    eq((p.returncode, p.stdout, p.stderr.decode()),
+       (8, b"", "verify-file: invalid --expect-digest-file '/nonexistent': "
+        "cannot open: No such file or directory\n"), "missing file")
+    eq(w.calls(), [], "nothing scrubbed")
+
+
+@test
+def no_module_says_descriptor_not_checked():
+    w = World()
+    f = w.file("f", 2 * BS, "descchanged")
+    rc, doc = w.json(f)
+    eq(rc, 1, "module: changed descriptor found")
+    eq(doc["files"][0]["descriptor_checked"], True, "module: checked")
+    for args in (["--no-module"], ["--fallback"]):
+        if args == ["--fallback"]:
+            w.spec.append("module absent")
+        rc, doc = w.json(*args, f)
+        eq(rc, 0, f"{args}: exit")
+        fj = doc["files"][0]
+        eq(fj["descriptor_checked"], False, f"{args}: descriptor_checked")
+        check("descriptor_changed" not in fj, f"{args}: no descriptor_changed")
+        p = w.run(*args, f)
+        eq(p.stdout.decode().splitlines()[:2], [
+            f"{f}: OK",
+            f"{f}: note: the fs-verity descriptor on disk was not checked "
+            "(without the module only the kernel's digest is known)"],
+           f"{args}: text")
+        p = w.run("-q", *args, f)
+        eq(p.stdout, b"", f"{args}: -q prints nothing for an OK file")
+
+
+@test
+def quiet_fallback_downgrade_always_shown():
+    w = World()
+    f = w.file("f", 2 * BS)
+    w.spec.append("module absent")
+    for args in (["-q"], ["-q", "--json"], ["--json"]):
+        p = w.run(*args, "--fallback", f)
+        eq(p.returncode, 0, f"{args}: exit")
+        eq(p.stderr.count(b"warning: "), 1, f"{args}: warning on stderr")
+        check(b"falling back to reading with pread" in p.stderr,
+              f"{args}: {p.stderr!r}")
+        if "--json" in args:
+            s = json.loads(p.stdout)["summary"]
+            eq(s["fallback"], "/dev/verity-scrub is not available: the "
+               "verity_scrub module is not loaded (load it with 'modprobe "
+               "verity_scrub' or 'insmod verity_scrub.ko')",
+               f"{args}: summary fallback")
+    w.spec[-1] = "module present"
+    rc, doc = w.json("--fallback", f)
+    check("fallback" not in doc["summary"], "no downgrade, no fallback key")
+
+
+@test
+def no_module_on_proc_file_is_not_verity():
+    w = World()
+    rc, doc = w.json("--no-module", "/proc/version")
+    eq(rc, 8, "exit")
+    eq(doc["files"][0]["error"], "not an fs-verity file", "message")
+
+
+@test
+def range_and_keep_cache_runs_are_not_full_runs():
+    w = World()
+    f = w.file("f", 100 * BS)
+    rc, doc = w.json(f)
+    eq(doc["options"], {"keep_cache": False, "page_cache": False,
+                        "no_module": False}, "options of a full run")
+    eq(doc["files"][0]["whole_file_from_disk"], True, "full run")
+    check("range" not in doc["files"][0], "no range")
+    rc, doc = w.json("--keep-cache", "--range", "5000:10000", f)
+    eq(rc, 0, "exit")
+    eq(doc["options"], {"range": {"offset": 5000, "length": 10000},
+                        "keep_cache": True, "page_cache": False,
+                        "no_module": False}, "options")
+    fj = doc["files"][0]
+    eq(fj["range"], {"offset": 5000, "length": 10000}, "range of the file")
+    eq(fj["whole_file_from_disk"], False, "range run")
+    rc, doc = w.json("--keep-cache", f)
+    eq(doc["files"][0]["whole_file_from_disk"], False, "keep-cache run")
+    rc, doc = w.json("--range", "0:1T", f)
+    eq(doc["files"][0]["range"], {"offset": 0, "length": 100 * BS},
+       "clamped to EOF")
+    eq(doc["files"][0]["whole_file_from_disk"], True, "range of it all")
+    for r in ("1T:4K", f"{100 * BS}:1"):
+        rc, doc = w.json("--range", r, f)
+        eq(rc, 0, f"{r}: exit")
+        fj = doc["files"][0]
+        eq((fj["nothing_scrubbed"], fj["whole_file_from_disk"],
+            fj["range"]["length"], fj["bytes_verified"]),
+           (True, False, 0, 0), f"{r}: nothing scrubbed")
+        p = w.run("--range", r, f)
+        eq(p.stdout.decode().splitlines()[0],
+           f"{f}: nothing scrubbed: the range starts past the last block "
+           f"of the file ({100 * BS} bytes)", f"{r}: text")
+        eq(w.run("-q", "--range", r, f).stdout, b"", f"{r}: -q")
+    rc, doc = w.json("--range", "4096:4096", f)
+    check("nothing_scrubbed" not in doc["files"][0], "something scrubbed")
+    # a range that starts inside the last block scrubs it
+    g = w.file("g", 10 * BS + 100, bad=[(10 * BS, 100, "hash_mismatch")])
+    rc, doc = w.json("--range", f"{10 * BS + 50}:1000", g)
+    eq(rc, 1, "last block scrubbed")
+    check("nothing_scrubbed" not in doc["files"][0], "last block: scrubbed")
+    rc, doc = w.json("--range", f"{11 * BS}:10", g)
+    eq((rc, doc["files"][0]["nothing_scrubbed"]), (0, True), "past it")
 
 
 print(f"{failures} test(s) failed" if failures else "all passed")
