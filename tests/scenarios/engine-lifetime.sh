@@ -14,13 +14,8 @@
 vs_mkfs
 f=$VS_MNT/life
 size=$((64 * 1048576))
-vs_verity_file "$f" $size
-sync
-cat "$f" > /dev/null	# the descriptor and tree cached: setup needs no I/O
-p4=$(vs_phys "$f" $((4 * 1048576)))
-p8=$(vs_phys "$f" $((8 * 1048576)))
-p16=$(vs_phys "$f" $((16 * 1048576)))
-vs_expect_eq contiguous $((12 * 1048576)) $((p16 - p4))
+es_held_file "$f"
+p4=$es_p4 p8=$es_p8 p16=$es_p16
 
 # ---- kill -9 -----------------------------------------------------------
 # Reads of the second to fourth 4 MiB windows wait ten minutes (writes

@@ -26,10 +26,7 @@
 . /tests/scenarios/helpers/engine-lib.sh
 
 vs_mkfs
-case "$VS_FS" in
-ext4) mount -o remount,noinit_itable,noatime "$VS_MNT" ;;
-f2fs) mount -o remount,background_gc=off,noatime "$VS_MNT" ;;
-esac
+es_quiet_mount
 g=$VS_MNT/one
 vs_verity_file "$g" 4096
 exec 3< "$g"

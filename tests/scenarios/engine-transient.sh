@@ -9,12 +9,8 @@
 . /tests/scenarios/helpers/engine-lib.sh
 
 vs_mkfs
-# Nothing else may send requests while the failure is armed: no lazy inode
-# table zeroing (ext4), no background GC (f2fs), no atime updates.
-case "$VS_FS" in
-ext4) mount -o remount,noinit_itable,noatime "$VS_MNT" ;;
-f2fs) mount -o remount,background_gc=off,noatime "$VS_MNT" ;;
-esac
+# Nothing else may send requests while the failure is armed.
+es_quiet_mount
 f=$VS_MNT/tr
 g=$VS_MNT/one
 vs_verity_file "$f" 1048576
@@ -22,10 +18,14 @@ vs_verity_file "$g" 4096
 exec 3< "$f" 4< "$g"
 
 # et_scrub CHECK FLAGS FILE: drop the file's pages, keep its descriptor
-# cached, fail the request after the descriptor's, scrub.
+# and the filesystem's superblock cached, fail the request after the
+# descriptor's, scrub.
 et_scrub() {
 	echo 1 > /proc/sys/vm/drop_caches
 	"$VS_BIN/fsverity" dump_metadata descriptor "$3" > /dev/null
+	# f2fs: the scrub reads the superblock (blocks 0-1) through the
+	# device's cache to find the first device's end; cache it too.
+	"$VS_BIN/dd" if="$VS_DEV" of=/dev/null bs=4096 count=2 status=none
 	sync
 	vs_fail_requests "$VS_SCRATCH" 1 4096
 	vs_expect_rc "$1-rc" 0 es_scrub -f "$2" "$3"

@@ -48,3 +48,27 @@ es_now() {
 es_now_cs() {
 	tr -d . < /proc/uptime | cut -d' ' -f1
 }
+
+# es_quiet_mount: remount $VS_MNT so that nothing but the scenario sends
+# requests: no lazy inode table zeroing (ext4), no background GC (f2fs),
+# no atime updates.
+es_quiet_mount() {
+	case "$VS_FS" in
+	ext4) mount -o remount,noinit_itable,noatime "$VS_MNT" ;;
+	f2fs) mount -o remount,background_gc=off,noatime "$VS_MNT" ;;
+	esac
+}
+
+# es_held_file PATH: a 64 MiB verity file whose descriptor and tree are
+# cached (a scrub's setup needs no I/O), its windows 2-4 contiguous on
+# the device; sets es_p4, es_p8, es_p16 to the device bytes of file
+# offsets 4, 8 and 16 MiB (for holding those windows' reads).
+es_held_file() {
+	vs_verity_file "$1" $((64 * 1048576))
+	sync
+	cat "$1" > /dev/null
+	es_p4=$(vs_phys "$1" $((4 * 1048576)))
+	es_p8=$(vs_phys "$1" $((8 * 1048576)))
+	es_p16=$(vs_phys "$1" $((16 * 1048576)))
+	vs_expect_eq contiguous $((12 * 1048576)) $((es_p16 - es_p4))
+}
