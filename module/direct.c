@@ -38,8 +38,8 @@
  * @hashing: the window being hashed, or NULL
  * @claimed: blocks of it claimed so far, by the caller and the helpers
  * @bad: pages of the window being settled left to the page-cache walk
- * @pool: the helpers, started with the first whole window
- * @pool_started: whether @pool was started
+ * @pool: the helpers, started with the first whole window (then @pool.fn
+ *	is set)
  */
 struct vs_direct {
 	struct vs_scrub *s;
@@ -51,7 +51,6 @@ struct vs_direct {
 	atomic_t claimed;
 	DECLARE_BITMAP(bad, VS_WINDOW_PAGES);
 	struct vs_pool pool;
-	bool pool_started;
 };
 
 static int hash_batch(struct vs_direct *d, struct vs_dwin *dw,
@@ -145,10 +144,8 @@ static void begin(struct vs_direct *d, struct vs_dwin *dw)
 	d->flip ^= 1;
 	atomic_set(&d->claimed, 0);
 	d->hashing = dw;
-	if (!d->pool_started && dw->nr == VS_WINDOW_PAGES) {
+	if (!d->pool.fn && dw->nr == VS_WINDOW_PAGES)
 		vs_pool_start(&d->pool, hash_help, d);
-		d->pool_started = true;
-	}
 	vs_pool_run(&d->pool);
 }
 
