@@ -64,13 +64,21 @@ METHODS = {
     'plain-dd':      ('non-verity copy, `dd bs=4M`', 'ref'),
     'hashfloor':     ('hash floor (module/hash.c, all vCPUs)', 'ref'),
     'hashfloor-1cpu': ('hash floor, 1 vCPU', 'ref'),
+    # the trees of many files (issue 14)
+    'find-cat':      ('`find DIR -type f -exec cat {} +`', 'user'),
+    'xargs-cat':     ('`find DIR -print0 | xargs -0 -P 2 -n 64 cat`', 'user'),
+    'vf-r-j1':       ('`verify-file -r -j 1 DIR`', 'module'),
+    'vf-r-j2':       ('`verify-file -r -j 2 DIR`', 'module'),
 }
-DEFAULT_METHODS = list(METHODS)
+TREE_METHODS = ['find-cat', 'xargs-cat', 'vf-r-j1', 'vf-r-j2']
+TREE_CASES = ('files', 'mixed')
+DEFAULT_METHODS = [m for m in METHODS if m not in TREE_METHODS]
 # The file larger than RAM: the scrubs and the references (it cannot be
 # cached whole, and each run is 3-4 times longer).
 DEFAULT_BIG_METHODS = ['cat', 'dd', 'vf-nomod', 'vf', 'ioctl',
                        'ioctl-pagecache', 'plain-dd', 'hashfloor']
-USER_METHODS = [m for m, (_, k) in METHODS.items() if k == 'user']
+USER_METHODS = [m for m, (_, k) in METHODS.items()
+                if k == 'user' and m not in TREE_METHODS]
 
 
 def log(msg):
@@ -123,7 +131,7 @@ def build_helpers():
                         '-Werror', '-Wshadow', '-Wformat=2', '-Wconversion',
                         '-Wno-sign-conversion', '-static',
                         '-I', os.path.join(TOP, 'uapi'), '-o', exe,
-                        os.path.join(hdir, f)], check=True)
+                        os.path.join(hdir, f), '-lm'], check=True)
         pairs.append(f'{exe}=/opt/bin/{f[:-2]}')
     return pairs
 
@@ -253,6 +261,7 @@ def summarize(info, runs):
     out = {}
     for case, cinfo in info.get('cases', {}).items():
         size = int(cinfo['bytes'])
+        nfiles = int(cinfo.get('files', 1))
         per = {}
         for r in runs:
             if r['case'] != case or r.get('rc') != 0:
@@ -302,6 +311,14 @@ def summarize(info, runs):
                 'cache_growth_pct_median': 100.0 * statistics.median(growth) / size,
                 'maxrss_kb_max': max(rss) if rss[0] is not None else None,
             }
+            reads = [r['disk_reads'] for r in rs if 'disk_reads' in r]
+            if reads:
+                res[method]['disk_reads_median'] = statistics.median(reads)
+                res[method]['disk_read_kb_median'] = statistics.median(
+                    r['disk_read_kb'] for r in rs)
+            if case in TREE_CASES:
+                res[method]['files_per_s_median'] = nfiles / med
+                res[method]['us_per_file_median'] = 1e6 * med / nfiles
             if driver:
                 res[method]['crypto_driver'] = driver
             if seen:
@@ -311,11 +328,35 @@ def summarize(info, runs):
                     statistics.median(p[i] for p in percpu if len(p) > i)
                     for i in range(len(percpu[0]))]
         out[case] = {'bytes': size, 'methods': res}
+        if case in TREE_CASES:
+            out[case]['files'] = nfiles
+            out[case]['tree'] = case
     return out
 
 
+def tree_targets(m, files, wall, speedup):
+    """Issue 14's targets for a tree of many files (the 'files' tree when
+    @files, else the mixed tree)."""
+    rows = []
+    cats = [u for u in ('find-cat', 'xargs-cat') if u in m]
+    if files and 'vf-r-j1' in m and 'find-cat' in m:
+        r, rb = speedup('vf-r-j1', 'find-cat')
+        rows.append(('`verify-file -r` throughput / `find -exec cat` >= 1.5',
+                     f'{r:.2f}x (best runs {rb:.2f}x)', r >= 1.5))
+    if files and 'vf-r-j1' in m and 'vf-r-j2' in m:
+        r, rb = speedup('vf-r-j2', 'vf-r-j1')
+        rows.append(('`-j 2` faster than `-j 1`', f'{r:.2f}x (best runs {rb:.2f}x)',
+                     r > 1.0))
+    if not files and 'vf-r-j2' in m and cats:
+        best = min(cats, key=lambda u: wall(u, 'median'))
+        r, rb = speedup('vf-r-j2', best)
+        rows.append((f'`verify-file -r -j 2` throughput / the better cat ({best}) >= 1.3',
+                     f'{r:.2f}x (best runs {rb:.2f}x)', r >= 1.3))
+    return rows
+
+
 def targets(case):
-    """Ratios vs issue 5's targets for one case.
+    """Ratios vs issue 5's (one file) and issue 14's (trees) targets.
 
     [(target, value, ok)]: judged on the medians; the value also gives the
     ratio of the best runs (min wall), less sensitive to a busy host."""
@@ -329,6 +370,9 @@ def targets(case):
     def speedup(a, b):
         """throughput(a) / throughput(b), median and best."""
         return wall(b, 'median') / wall(a, 'median'), wall(b, 'min') / wall(a, 'min')
+
+    if 'tree' in case:
+        return tree_targets(m, case['tree'] == 'files', wall, speedup)
 
     for tool in ('vf', 'ioctl'):
         if tool not in m:
@@ -397,10 +441,18 @@ def markdown(meta, summary):
            f'guest loses the ticks of a vCPU the host is not running, so well below '
            f'100% means the host starved the guest during that run.', '']
     for case, c in summary.items():
-        out += [f'## {case}: {c["bytes"] / 2**20:.0f} MiB file', '',
-                '| method | runs | min s | median s | MiB/s | CPU, all s | '
-                'per vCPU s | vCPU time seen | CPU, process s | cache growth | peak RSS |',
-                '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|']
+        tree = 'tree' in c
+        if tree:
+            out += [f'## {case}: a tree of {c["files"]} verity files, '
+                    f'{c["bytes"] / 2**20:.1f} MiB in all', '']
+        else:
+            out += [f'## {case}: {c["bytes"] / 2**20:.0f} MiB file', '']
+        out += ['| method | runs | min s | median s | MiB/s | '
+                + ('files/s | µs per file | disk reads per file | ' if tree else '')
+                + 'CPU, all s | per vCPU s | vCPU time seen | CPU, process s | '
+                'cache growth | peak RSS |',
+                '|---|---:|---:|---:|---:|' + ('---:|---:|---:|' if tree else '')
+                + '---:|---:|---:|---:|---:|---:|']
         for method in meta['methods']:
             s = c['methods'].get(method)
             if not s:
@@ -410,7 +462,10 @@ def markdown(meta, summary):
             out.append(
                 f'| {METHODS[method][0]} | {s["runs"]} | {s["wall_min_s"]:.2f} | '
                 f'{s["wall_median_s"]:.2f} | {s["mib_per_s_median"]:.0f} | '
-                f'{s["cpu_all_s_median"]:.2f} | '
+                + (f'{s["files_per_s_median"]:.0f} | {s["us_per_file_median"]:.0f} | '
+                   f'{fmt(s.get("disk_reads_median") and s["disk_reads_median"] / c["files"], ".1f")} | '
+                   if tree else '')
+                + f'{s["cpu_all_s_median"]:.2f} | '
                 f'{"/".join(f"{x:.1f}" for x in s.get("cpu_busy_s_per_vcpu_median", [])) or "-"} | '
                 f'{fmt(s.get("vcpu_time_seen_median") and 100 * s["vcpu_time_seen_median"], ".0f")}% | '
                 f'{fmt(s["cpu_process_s_median"], ".2f")} | '
@@ -418,7 +473,8 @@ def markdown(meta, summary):
                 f'{fmt(rss and rss / 1024, ".1f")} MiB |'.replace('- MiB', '-').replace('-%', '-'))
         rows = targets(c)
         if rows:
-            out += ['', '| target (issue 5), judged on medians | measured | met |',
+            out += ['', f'| target (issue {14 if tree else 5}), judged on medians '
+                    '| measured | met |',
                     '|---|---:|:---:|']
             out += [f'| {t} | {v} | {"yes" if ok else "**no**"} |' for t, v, ok in rows]
         out.append('')
@@ -455,7 +511,9 @@ def plot(meta, summary, path):
         ax.set_yticks(y)
         ax.set_yticklabels(names, fontsize=8)
         ax.set_xlabel('MiB/s (median; bars: min..max of runs)')
-        ax.set_title(f'{case}: {c["bytes"] / 2**20:.0f} MiB, cold cache')
+        what = (f'{c["files"]} files, {c["bytes"] / 2**20:.0f} MiB' if 'tree' in c
+                else f'{c["bytes"] / 2**20:.0f} MiB')
+        ax.set_title(f'{case}: {what}, cold cache')
         for yy, v, h in zip(y, vals, hi):
             ax.text(v + h, yy, f'  {v:.0f}', va='center', fontsize=8)
     g = meta['guest']
@@ -514,6 +572,13 @@ def main():
     ap.add_argument('--size-mb', type=int, default=int(env_default('SIZE_MB', 256)))
     ap.add_argument('--big-mb', type=int, default=int(env_default('BIG_MB', 768)),
                     help='second case, larger than guest RAM (0: none)')
+    ap.add_argument('--files', default=env_default('FILES', '2000x32'),
+                    help='a tree of COUNTxKIB verity files (issue 14; "" or 0: none)')
+    ap.add_argument('--mixed-mb', type=int, default=int(env_default('MIXED_MB', 1024)),
+                    help='a tree of log-uniform sizes from 1 byte to 64 MiB, '
+                         'this many MiB in all (0: none)')
+    ap.add_argument('--tree-methods',
+                    default=env_default('TREE_METHODS', ','.join(TREE_METHODS)))
     ap.add_argument('--mem-mb', type=int, default=int(env_default('MEM_MB', 512)))
     ap.add_argument('--runs', type=int, default=int(env_default('RUNS', 3)))
     ap.add_argument('--methods', default=env_default('METHODS', ','.join(DEFAULT_METHODS)))
@@ -537,7 +602,12 @@ def main():
     args = ap.parse_args()
     methods = [m for m in args.methods.split(',') if m]
     big_methods = [m for m in args.big_methods.split(',') if m]
-    bad = [m for m in methods + big_methods if m not in METHODS]
+    tree_methods = [m for m in args.tree_methods.split(',') if m]
+    bad = [m for m in methods + big_methods + tree_methods if m not in METHODS]
+    if args.files in ('0', ''):
+        args.files = ''
+    elif not re.fullmatch(r'[1-9][0-9]*x[1-9][0-9]*', args.files):
+        ap.error(f'--files wants COUNTxKIB, not {args.files!r}')
     if bad:
         ap.error(f'unknown methods: {bad}; known: {list(METHODS)}')
     if args.big_mb and args.big_mb <= args.mem_mb:
@@ -585,9 +655,17 @@ def main():
     profile = [m for m in args.profile.split(',') if m in METHODS]
     if profile and os.path.exists('/usr/bin/perf'):
         files.append('/usr/bin/perf=/opt/bin/perf')
-    cases = [f'small:{args.size_mb}']
+    cases = [f'small:{args.size_mb}'] if args.size_mb else []
     if args.big_mb:
         cases.append(f'big:{args.big_mb}')
+    tree_mb = 0
+    if args.files:
+        cases.append(f'files:{args.files}')
+        n, kib = (int(x) for x in args.files.split('x'))
+        tree_mb += n * (kib + 8) / 1024     # + the tree and a block of slack
+    if args.mixed_mb:
+        cases.append(f'mixed:{args.mixed_mb}')
+        tree_mb += args.mixed_mb * 1.02
     conf = os.path.join(BUILD, 'vs-benchmark.conf')
     os.makedirs(BUILD, exist_ok=True)
     with open(conf, 'w') as f:
@@ -595,6 +673,7 @@ def main():
                 f'BENCH_RUNS={args.runs}\n'
                 f'BENCH_METHODS="{" ".join(methods)}"\n'
                 f'BENCH_BIG_METHODS="{" ".join(big_methods)}"\n'
+                f'BENCH_TREE_METHODS="{" ".join(tree_methods)}"\n'
                 f'BENCH_SHA_MODULE={"yes" if args.sha == "ssse3" else "no"}\n'
                 f'BENCH_PROFILE={"yes" if profile else "no"}\n'
                 f'BENCH_PROFILE_METHODS="{" ".join(profile)}"\n')
@@ -603,10 +682,11 @@ def main():
     vsbench.make_initramfs(args.kernel, kinfo, mdir, files, initramfs)
 
     total_mb = args.size_mb + args.big_mb
-    disk_mb = max(1024, int(total_mb * 2.2) + 512)
+    disk_mb = max(1024, int(total_mb * 2.2 + tree_mb * 1.1) + 512)
     # up to ~60 s/GiB/method/run under TCG on a busy host, plus the files
     timeout = 600 + int((args.size_mb * len(methods) + args.big_mb * len(big_methods))
-                        / 1024 * 60 * args.runs) + int(total_mb / 1024 * 240)
+                        / 1024 * 60 * args.runs) + int(total_mb / 1024 * 240) \
+        + int(tree_mb * len(tree_methods) / 1024 * 90 * args.runs + tree_mb * 0.6)
     logdir = os.path.join(BUILD, 'logs')
     os.makedirs(logdir, exist_ok=True)
     logpath = os.path.join(logdir, f'bench-{args.kernel}.log')
@@ -645,7 +725,8 @@ def main():
     meta = {
         'date': now.strftime('%Y-%m-%d %H:%M UTC'),
         'kernel': args.kernel, 'runs': args.runs,
-        'methods': methods + [m for m in big_methods if m not in methods],
+        'methods': methods + [m for m in big_methods if m not in methods]
+        + [m for m in tree_methods if m not in methods],
         'guest': {k: v for k, v in info.items() if k not in ('cases', 'profiles')},
         'guest_config': {'mem_mb': args.mem_mb, 'vcpus': 2, 'disk_mb': disk_mb,
                          'accel': host['accel'], 'cpu': 'max',

@@ -50,8 +50,27 @@ make_case() {
 		digest "$("$B/fsverity" measure "$VS_MNT/$1.verity" | cut -d' ' -f1)" \
 		setup_s "$(($(date +%s) - _t0))"
 }
+# make_tree NAME SPEC: a tree of verity files in $VS_MNT/NAME (vsb-tree):
+# "files:COUNTxKIB" (COUNT files of KIB KiB) or "mixed:MIB" (log-uniform
+# sizes from 1 byte to 64 MiB, MIB in all).
+make_tree() {
+	_t0=$(date +%s)
+	case $1 in
+	files)	_out=$("$B/vsb-tree" files "$VS_MNT/$1" "${2%%x*}" "${2#*x}") ;;
+	*)	_out=$("$B/vsb-tree" mixed "$VS_MNT/$1" "$2" 64) ;;
+	esac
+	sync
+	_n=$(echo "$_out" | sed -n 's/.*files=\([0-9]*\).*/\1/p')
+	_b=$(echo "$_out" | sed -n 's/.*bytes=\([0-9]*\).*/\1/p')
+	info case "$1" bytes "$_b" files "$_n" setup_s "$(($(date +%s) - _t0))"
+}
+is_tree() { case $1 in files|mixed) return 0 ;; esac; return 1; }
 for c in $BENCH_CASES; do
-	make_case "${c%%:*}" "${c#*:}"
+	if is_tree "${c%%:*}"; then
+		make_tree "${c%%:*}" "${c#*:}"
+	else
+		make_case "${c%%:*}" "${c#*:}"
+	fi
 done
 info df "$(df -k "$VS_MNT" | tail -n1)"
 
@@ -59,10 +78,21 @@ info df "$(df -k "$VS_MNT" | tail -n1)"
 info crypto_sha256 "$(dmesg | sed -n 's/.*fs-verity: sha256 using implementation "\(.*\)"/\1/p' | head -n1)"
 
 # ---- methods ---------------------------------------------------------------
+# Two cat processes at a time over the tree, as `xargs -P 2` runs them.
+cat > /tmp/vsb-xargs-cat <<EOF
+/bin/busybox find "\$1" -type f -print0 | /bin/busybox xargs -0 -P 2 -n 64 $B/cat
+EOF
 # method_cmd METHOD FILE_BASE: the command line (empty: not available here).
 method_cmd() {
 	_v=$VS_MNT/$2.verity
+	_d=$VS_MNT/$2
 	case $1 in
+	find-cat)	echo "/bin/busybox find $_d -type f -exec $B/cat {} +" ;;
+	xargs-cat)	echo "sh /tmp/vsb-xargs-cat $_d" ;;
+	vf-r-j1)	[ $have_vf = yes ] && [ $have_module = yes ] &&
+				echo "$B/verify-file -q -r -j 1 $_d" ;;
+	vf-r-j2)	[ $have_vf = yes ] && [ $have_module = yes ] &&
+				echo "$B/verify-file -q -r -j 2 $_d" ;;
 	cat)		echo "$B/cat $_v" ;;
 	dd)		echo "$B/dd if=$_v of=/dev/null bs=4M" ;;
 	populate)	echo "$B/vsb-scan populate $_v 4" ;;
@@ -124,7 +154,9 @@ run_one() {	# run_one CASE METHOD ROUND
 		vs_drop_caches ;;
 	esac
 	_out=/tmp/vsb-out
-	[ "$2" = cat ] && _out=/dev/null	# its output is the file
+	case $2 in	# their output is the files
+	cat|find-cat|xargs-cat) _out=/dev/null ;;
+	esac
 	rm -f /tmp/vsb-out
 	echo "VSB-CASE $1 $2 $3" > /dev/console
 	_rc=0
@@ -143,6 +175,7 @@ for c in $BENCH_CASES; do
 	name=${c%%:*}
 	methods=$BENCH_METHODS
 	[ "$name" = big ] && methods=$BENCH_BIG_METHODS
+	is_tree "$name" && methods=$BENCH_TREE_METHODS
 	info methods "$name $methods"
 	n=$(echo "$methods" | wc -w)
 	r=1

@@ -9,14 +9,18 @@
  *   VSB-RUN label=L rc=N wall_ns=N utime_us=N stime_us=N maxrss_kb=N
  *           busy_ticks=N idle_ticks=N iowait_ticks=N hz=N ncpu=N
  *           cached_before_kb=N cached_after_kb=N memfree_before_kb=N ...
+ *           disk_reads=N disk_read_kb=N
  *
  * utime/stime/maxrss are the child's (wait4): the process alone.  The
  * *_ticks are /proc/stat deltas over all CPUs during the run: they include
  * the kernel work done on the process's behalf in kworkers (fs-verity
  * verifies in a workqueue), which the process's own times miss.  Cached is
  * /proc/meminfo's, before the fork and after the child is reaped.
+ * disk_reads and disk_read_kb are the read requests the virtio disks
+ * completed (/sys/block/vdX/stat, after merging) and their size.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -116,6 +120,33 @@ static int read_mem(struct mem_kb *m)
 	return 0;
 }
 
+/* Read requests completed and sectors read by the virtio disks (vdX). */
+static void read_disks(unsigned long long *reads, unsigned long long *sectors)
+{
+	unsigned long long r, merged, sec;
+	char path[300];
+	struct dirent *e;
+	DIR *d = opendir("/sys/block");
+	FILE *f;
+
+	*reads = *sectors = 0;
+	while (d && (e = readdir(d))) {
+		if (strncmp(e->d_name, "vd", 2))
+			continue;
+		snprintf(path, sizeof(path), "/sys/block/%s/stat", e->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fscanf(f, "%llu %llu %llu", &r, &merged, &sec) == 3) {
+			*reads += r;
+			*sectors += sec;
+		}
+		fclose(f);
+	}
+	if (d)
+		closedir(d);
+}
+
 static unsigned long long now_ns(void)
 {
 	struct timespec ts;
@@ -142,7 +173,7 @@ int main(int argc, char **argv)
 	const char *label = "run", *out = NULL;
 	struct cpu_ticks t0, t1;
 	struct mem_kb m0, m1;
-	unsigned long long w0, w1;
+	unsigned long long w0, w1, r0, r1, sec0, sec1;
 	struct rusage ru;
 	int opt, status, rc;
 	pid_t pid;
@@ -166,6 +197,7 @@ int main(int argc, char **argv)
 		perror("vsb-measure: /proc");
 		return 1;
 	}
+	read_disks(&r0, &sec0);
 	w0 = now_ns();
 	pid = fork();
 	if (pid < 0) {
@@ -193,6 +225,7 @@ int main(int argc, char **argv)
 		}
 	}
 	w1 = now_ns();
+	read_disks(&r1, &sec1);
 	if (read_stat(&t1) || read_mem(&m1)) {
 		perror("vsb-measure: /proc");
 		return 1;
@@ -208,6 +241,7 @@ int main(int argc, char **argv)
 	       t1.iowait - t0.iowait, sysconf(_SC_CLK_TCK),
 	       sysconf(_SC_NPROCESSORS_ONLN), m0.cached, m1.cached,
 	       m0.memfree, m1.memfree, m0.buffers, m1.buffers);
+	printf(" disk_reads=%llu disk_read_kb=%llu", r1 - r0, (sec1 - sec0) / 2);
 	printf(" cpu_busy_ticks=");
 	print_cpus(&t0, &t1, 0);
 	printf(" cpu_sys_ticks=");
