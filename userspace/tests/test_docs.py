@@ -501,6 +501,29 @@ def verity_scrub4_ioctl_number_and_limits():
     check(f"node mode {mode}" in text, f"module's node mode {mode} not stated")
 
 
+@test
+def verity_scrub4_example_compiles():
+    out = subprocess.run(["mandoc", "-Tascii", page("verity-scrub", 4)],
+                         capture_output=True, text=True, check=True).stdout
+    out = re.sub(".\b", "", out)
+    m = re.search(r"\nEXAMPLES\n.*?\n\n(.*?)\n\nFILES\n", out, re.S)
+    check(m, "no example program in EXAMPLES")
+    lines = m.group(1).split("\n")
+    check(all(not l or l.startswith(" " * 11) for l in lines),
+          "example not indented by 11 columns")
+    with tempfile.TemporaryDirectory(prefix="vf-docs-") as d:
+        c = os.path.join(d, "ex.c")
+        with open(c, "w") as f:
+            f.write("\n".join(l[11:] for l in lines) + "\n")
+        p = subprocess.run(["cc", "-std=c11", "-D_GNU_SOURCE", "-Wall",
+                            "-Wextra", "-Werror", "-Wconversion",
+                            "-Wno-sign-conversion", "-I",
+                            os.path.join(TOP, "uapi"), "-o",
+                            os.path.join(d, "ex"), c],
+                           capture_output=True, text=True)
+        eq((p.returncode, p.stderr), (0, ""), "cc of the EXAMPLES program")
+
+
 # ---- the bash completion ------------------------------------------------------
 
 HARNESS = r'''
