@@ -34,6 +34,7 @@ run() {
 for dir in "$@"; do
 	for prog in "$dir/bin/test_lib" "$dir/bin/test_units" \
 		    "python3 tests/test_cli.py $dir/bin"; do
+		# shellcheck disable=SC2086 # a command and its arguments
 		run "$dir" $prog
 	done
 done

@@ -568,6 +568,24 @@ def completion_offers_exactly_the_help_options():
 
 
 @test
+def completion_is_found_by_bash_completion_by_name():
+    # Installed as completions/verify-file (make install), bash-completion
+    # loads it the first time verify-file is completed.
+    with tempfile.TemporaryDirectory(prefix="vf-docs-") as d:
+        os.makedirs(os.path.join(d, "bash-completion/completions"))
+        with open(COMPLETION) as src, open(os.path.join(
+                d, "bash-completion/completions/verify-file"), "w") as dst:
+            dst.write(src.read())
+        p = subprocess.run(
+            ["bash", "-c", 'source "$1" && _completion_loader verify-file; '
+             'complete -p verify-file', "harness", BASH_COMPLETION],
+            capture_output=True, text=True, timeout=20,
+            env=dict(os.environ, XDG_DATA_DIRS=d))
+        eq((p.returncode, p.stdout, p.stderr),
+           (0, "complete -F _verify_file verify-file\n", ""), "loaded")
+
+
+@test
 def completion_values_and_paths():
     lo, hi = limits(help_options()["--retries"][2])[0][0]
     want = [str(i) for i in range(int(lo), int(hi) + 1)]
