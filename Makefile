@@ -12,9 +12,10 @@
 #                         a verity file, show (and check) verify-file's report
 #   make check-fresh      the README's "See it work" commands in a fresh
 #                         Debian 12 chroot (debootstrap; optional, root)
-#   make install          verify-file, man page, libverityscrub + header +
+#   make install          verify-file, man pages, libverityscrub + header +
 #                         pkg-config file, uapi header, udev rule, sysusers.d
-#                         group, modules-load.d example (DESTDIR=, PREFIX=)
+#                         group, modules-load.d example, bash completion
+#                         (DESTDIR=, PREFIX=)
 #   make uninstall        remove what make install installed (same variables)
 #   make modules_install  the module into /lib/modules/KVER (KDIR=,
 #                         INSTALL_MOD_PATH=, INSTALL_MOD_DIR=; runs depmod)
@@ -41,11 +42,18 @@ PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 UDEVRULESDIR ?= $(PREFIX)/lib/udev/rules.d
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 DOCDIR ?= $(PREFIX)/share/doc/verity-scrub
+COMPLETIONSDIR ?= $(PREFIX)/share/bash-completion/completions
 DKMS_SRCDIR ?= /usr/src/verity-scrub-$(VERSION)
 
 # Every file make install puts under $(DESTDIR) (make uninstall removes
 # exactly these; tests/install/run.sh checks the list).
+MAN3_LINKS := verity_scrub_open verity_scrub_close verity_scrub_opts_init \
+	verity_scrub_fd verity_scrub_path verity_scrub_strerror \
+	verity_scrub_kind_name verity_scrub_detail_name verity_scrub_version
 INSTALLED := $(BINDIR)/verify-file $(MANDIR)/man1/verify-file.1 \
+	$(MANDIR)/man3/verityscrub.3 $(MANDIR)/man4/verity-scrub.4 \
+	$(patsubst %,$(MANDIR)/man3/%.3,$(MAN3_LINKS)) \
+	$(COMPLETIONSDIR)/verify-file \
 	$(LIBDIR)/libverityscrub.a $(INCDIR)/verityscrub.h \
 	$(INCDIR)/linux/verity_scrub.h $(PKGCONFIGDIR)/verityscrub.pc \
 	$(UDEVRULESDIR)/60-verity-scrub.rules \
@@ -116,6 +124,8 @@ install: userspace
 		$(DESTDIR)$(SYSUSERSDIR)/verity-scrub.conf
 	install -D -m 0644 packaging/modules-load.conf \
 		$(DESTDIR)$(DOCDIR)/examples/modules-load.d/verity-scrub.conf
+	install -D -m 0644 packaging/bash-completion/verify-file \
+		$(DESTDIR)$(COMPLETIONSDIR)/verify-file
 ifeq ($(DESTDIR),)
 	@# A real install: create the group now rather than at next boot.
 	-command -v systemd-sysusers >/dev/null && \

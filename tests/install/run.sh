@@ -278,8 +278,20 @@ EXPECTED="/usr/bin/verify-file 755
 /usr/lib/pkgconfig/verityscrub.pc 644
 /usr/lib/sysusers.d/verity-scrub.conf 644
 /usr/lib/udev/rules.d/60-verity-scrub.rules 644
+/usr/share/bash-completion/completions/verify-file 644
 /usr/share/doc/verity-scrub/examples/modules-load.d/verity-scrub.conf 644
-/usr/share/man/man1/verify-file.1 644"
+/usr/share/man/man1/verify-file.1 644
+/usr/share/man/man3/verity_scrub_close.3 777
+/usr/share/man/man3/verity_scrub_detail_name.3 777
+/usr/share/man/man3/verity_scrub_fd.3 777
+/usr/share/man/man3/verity_scrub_kind_name.3 777
+/usr/share/man/man3/verity_scrub_open.3 777
+/usr/share/man/man3/verity_scrub_opts_init.3 777
+/usr/share/man/man3/verity_scrub_path.3 777
+/usr/share/man/man3/verity_scrub_strerror.3 777
+/usr/share/man/man3/verity_scrub_version.3 777
+/usr/share/man/man3/verityscrub.3 644
+/usr/share/man/man4/verity-scrub.4 644"
 
 install_tests() {
 	local c
@@ -290,10 +302,11 @@ install_tests() {
 		done
 		return
 	fi
-	expect make-install-files "$(echo "$EXPECTED" | cut -d' ' -f1 | tr '\n' ' ')" \
-		"$(cd "$D" && find . ! -type d | sed 's/^\.//' | sort | tr '\n' ' ')"
-	expect make-install-modes "$(echo "$EXPECTED" | tr '\n' ' ')" \
-		"$(cd "$D" && find . ! -type d -printf '%p %m\n' | sed 's/^\.//' | sort | tr '\n' ' ')"
+	# (the man page links are symlinks: mode 777)
+	expect make-install-files "$(echo "$EXPECTED" | cut -d' ' -f1 | LC_ALL=C sort | tr '\n' ' ')" \
+		"$(cd "$D" && find . ! -type d | sed 's/^\.//' | LC_ALL=C sort | tr '\n' ' ')"
+	expect make-install-modes "$(echo "$EXPECTED" | LC_ALL=C sort | tr '\n' ' ')" \
+		"$(cd "$D" && find . ! -type d -printf '%p %m\n' | sed 's/^\.//' | LC_ALL=C sort | tr '\n' ' ')"
 	expect verify-file-version "$VERSION" \
 		"$("$D/usr/bin/verify-file" --version 2>&1 | grep -o '[0-9][0-9.]*[0-9]' | head -n1)"
 

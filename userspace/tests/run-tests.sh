@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Run the host tests once per build directory given (normal, sanitizers).
+# Then the documentation tests (tests/test_docs.py) once.
 # Every test case prints "PASS: name" or "FAIL: name"; a test program that
 # exits non-zero without saying which case failed (a crash, a sanitizer
 # report) counts as one more failure.  Last line: "N passed, N failed".
@@ -11,24 +12,35 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=98
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
+# run LABEL PROG...: run one test program, count its cases.
+run() {
+	label=$1
+	shift
+	"$@" >"$log" 2>&1
+	rc=$?
+	p=$(grep -c '^PASS: ' "$log")
+	f=$(grep -c '^FAIL: ' "$log")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "FAIL: $* exited $rc" >>"$log"
+		f=1
+	fi
+	if [ "$f" -ne 0 ] || [ -n "$VERBOSE" ]; then
+		cat "$log"
+	fi
+	echo "$label: $*: $p passed, $f failed"
+	pass=$((pass + p))
+	fail=$((fail + f))
+}
 for dir in "$@"; do
 	for prog in "$dir/bin/test_lib" "$dir/bin/test_units" \
 		    "python3 tests/test_cli.py $dir/bin"; do
-		$prog >"$log" 2>&1
-		rc=$?
-		p=$(grep -c '^PASS: ' "$log")
-		f=$(grep -c '^FAIL: ' "$log")
-		if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-			echo "FAIL: $prog exited $rc" >>"$log"
-			f=1
-		fi
-		if [ "$f" -ne 0 ] || [ -n "$VERBOSE" ]; then
-			cat "$log"
-		fi
-		echo "$dir: $prog: $p passed, $f failed"
-		pass=$((pass + p))
-		fail=$((fail + f))
+		# shellcheck disable=SC2086 # a command and its arguments
+		run "$dir" $prog
 	done
 done
+# Once, with the first build: the man pages (make's .obj/man, whatever the
+# build) and the bash completion against that build's --help.
+run docs python3 tests/test_docs.py "$1/bin" .obj/man \
+	../packaging/bash-completion/verify-file
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -117,28 +117,6 @@ def test(fn):
     return fn
 
 
-def long_options(text):
-    return set(re.findall(r"--[a-z][a-z-]+[a-z]", text))
-
-
-@test
-def help_and_man_page_agree():
-    w = World()
-    p = w.run("--help")
-    eq(p.returncode, 0, "exit")
-    help_opts = long_options(p.stdout.decode())
-    with open(os.path.join(TOP, "verify-file.1")) as f:
-        man = f.read().replace("\\-", "-")
-    man_opts = long_options(man)
-    check(len(help_opts) >= 16, f"too few options in --help: {help_opts}")
-    eq(sorted(help_opts - man_opts), [], "in --help, not in the man page")
-    eq(sorted(man_opts - help_opts), [], "in the man page, not in --help")
-    for short in ("-r", "-j", "-q", "-v", "-h", "-V"):
-        check(f"{short}," in p.stdout.decode(), f"{short} in --help")
-        check(f"\\{short}" in open(os.path.join(TOP, "verify-file.1")).read()
-              or f"{short}" in man, f"{short} in man page")
-
-
 @test
 def version_from_version_file():
     with open(os.path.join(os.path.dirname(TOP), "VERSION")) as f:
