@@ -13,6 +13,11 @@
 # About 10 s on two cores.
 # Prints "PASS: name" or "FAIL: name: why"; tests/run-tests.sh counts them.
 cd "$(dirname "$0")/.." || exit 1	# userspace/
+# Run from make check: the outer make's command-line variables (CFLAGS=,
+# WERROR=, ...), which make also puts in the environment, must not reach
+# these builds: they set their own.
+unset MAKEFLAGS MFLAGS MAKELEVEL WERROR CPPFLAGS CFLAGS LDFLAGS
+export CC=cc
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failed=0
