@@ -12,10 +12,12 @@
 #                         a verity file, show (and check) verify-file's report
 #   make check-fresh      the README's "See it work" commands in a fresh
 #                         Debian 12 chroot (debootstrap; optional, root)
-#   make install          verify-file, man pages, libverityscrub + header +
-#                         pkg-config file, uapi header, udev rule, sysusers.d
-#                         group, modules-load.d example, bash completion
-#                         (DESTDIR=, PREFIX=)
+#   make install          verify-file, man pages, libverityscrub (.a, .so.0)
+#                         + header + pkg-config file, uapi header, udev rule,
+#                         sysusers.d group, modules-load.d example, bash
+#                         completion (DESTDIR=, PREFIX=; CPPFLAGS, CFLAGS,
+#                         LDFLAGS, WERROR=0 for distribution builds: see
+#                         userspace/Makefile)
 #   make uninstall        remove what make install installed (same variables)
 #   make modules_install  the module into /lib/modules/KVER (KDIR=,
 #                         INSTALL_MOD_PATH=, INSTALL_MOD_DIR=; runs depmod)
@@ -31,6 +33,11 @@ SRC := $(CURDIR)
 # DKMS).  dkms.conf spells it out for `dkms add` of a plain checkout;
 # dkms-src refuses to run if the two differ.
 VERSION := $(shell cat $(SRC)/VERSION)
+# libverityscrub's shared library (userspace/Makefile builds it): the real
+# file libverityscrub.so.0.MINOR.PATCH, its SONAME link .so.0, and the
+# development link .so.
+SONAME := libverityscrub.so.0
+SOFILE := $(SONAME).$(word 2,$(subst ., ,$(VERSION))).$(word 3,$(subst ., ,$(VERSION)))
 DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' $(SRC)/dkms.conf)
 
 PREFIX ?= /usr/local
@@ -48,13 +55,16 @@ DKMS_SRCDIR ?= /usr/src/verity-scrub-$(VERSION)
 # Every file make install puts under $(DESTDIR) (make uninstall removes
 # exactly these; tests/install/run.sh checks the list).
 MAN3_LINKS := verity_scrub_open verity_scrub_close verity_scrub_opts_init \
+	verity_scrub_opts_init_size verity_scrub_result_init \
+	verity_scrub_result_init_size \
 	verity_scrub_fd verity_scrub_path verity_scrub_strerror \
 	verity_scrub_kind_name verity_scrub_detail_name verity_scrub_version
 INSTALLED := $(BINDIR)/verify-file $(MANDIR)/man1/verify-file.1 \
 	$(MANDIR)/man3/verityscrub.3 $(MANDIR)/man4/verity-scrub.4 \
 	$(patsubst %,$(MANDIR)/man3/%.3,$(MAN3_LINKS)) \
 	$(COMPLETIONSDIR)/verify-file \
-	$(LIBDIR)/libverityscrub.a $(INCDIR)/verityscrub.h \
+	$(LIBDIR)/libverityscrub.a $(LIBDIR)/$(SOFILE) $(LIBDIR)/$(SONAME) \
+	$(LIBDIR)/libverityscrub.so $(INCDIR)/verityscrub.h \
 	$(INCDIR)/linux/verity_scrub.h $(PKGCONFIGDIR)/verityscrub.pc \
 	$(UDEVRULESDIR)/60-verity-scrub.rules \
 	$(SYSUSERSDIR)/verity-scrub.conf \
@@ -127,13 +137,18 @@ install: userspace
 	install -D -m 0644 packaging/bash-completion/verify-file \
 		$(DESTDIR)$(COMPLETIONSDIR)/verify-file
 ifeq ($(DESTDIR),)
-	@# A real install: create the group now rather than at next boot.
+	@# A real install: create the group now rather than at next boot, and
+	@# let the dynamic linker find libverityscrub.so.0 in LIBDIR.
 	-command -v systemd-sysusers >/dev/null && \
 		systemd-sysusers $(SYSUSERSDIR)/verity-scrub.conf
+	-PATH=$$PATH:/sbin:/usr/sbin ldconfig
 endif
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+ifeq ($(DESTDIR),)
+	-PATH=$$PATH:/sbin:/usr/sbin ldconfig
+endif
 	-rmdir $(DESTDIR)$(DOCDIR)/examples/modules-load.d \
 		$(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null
 

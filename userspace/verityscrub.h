@@ -15,6 +15,7 @@
  *	if (err)
  *		fprintf(stderr, "%s\n", verity_scrub_strerror(VERITY_SCRUB_OP_OPEN_DEVICE, err));
  *	verity_scrub_opts_init(&opts);
+ *	verity_scrub_result_init(&res);
  *	opts.on_range = print_range;
  *	err = verity_scrub_path(dev, "/data/file", &opts, &res);
  *	verity_scrub_close(dev);
@@ -32,6 +33,7 @@
 #define VERITYSCRUB_H
 
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <linux/verity_scrub.h>
 
@@ -55,6 +57,10 @@ struct verity_scrub_dev;
  * @end: end of the range being scrubbed, clamped to @file_size.
  * @file_size: size of the file.
  * @bytes_verified: bytes verified good so far in this scrub.
+ *
+ * Owned by the library and handed to &verity_scrub_opts.on_progress; it may
+ * grow at the end in later versions, so callbacks read the fields they know
+ * in place and never copy it whole.
  */
 struct verity_scrub_progress {
 	uint64_t cursor;
@@ -65,14 +71,16 @@ struct verity_scrub_progress {
 
 /**
  * struct verity_scrub_opts - how to scrub one file
+ * @size: sizeof(struct verity_scrub_opts) as the caller was compiled with;
+ *	verity_scrub_opts_init() sets it (see "Extensible structs" below).
+ * @retries: retries of a failed read before it is classified; 0 means the
+ *	kernel's default (VERITY_SCRUB_DEFAULT_RETRIES), at most
+ *	VERITY_SCRUB_MAX_RETRIES.
  * @start: first byte to scrub (rounded down to a Merkle block by the kernel).
  * @end: end of the range, exclusive; UINT64_MAX (the default) means to
  *	the end of the file.  Rounded up to a Merkle block, clamped to the
  *	file size.  A range past the end of the file scrubs nothing.
  * @flags: VERITY_SCRUB_FLAG_* from <linux/verity_scrub.h>.
- * @retries: retries of a failed read before it is classified; 0 means the
- *	kernel's default (VERITY_SCRUB_DEFAULT_RETRIES), at most
- *	VERITY_SCRUB_MAX_RETRIES.
  * @step: bytes to scrub per ioctl call (0: the whole range in one call
  *	unless the range buffer fills).  A smaller step gives more frequent
  *	@on_progress calls, which callers use for progress lines and rate
@@ -93,24 +101,51 @@ struct verity_scrub_progress {
  *	the ioctl return promptly.  Without a cancel flag, or with the flag
  *	clear, ordinary signals are absorbed and the scrub resumes.
  * @priv: passed to the callbacks.
- * @reserved: must be zero (verity_scrub_opts_init() clears it).
+ *
+ * Extensible structs: &struct verity_scrub_opts and &struct
+ * verity_scrub_result only ever grow at the end, and both begin with @size,
+ * the size of the struct the caller was compiled with, as &struct
+ * verity_scrub_args does for the ioctl.  Set it with
+ * verity_scrub_opts_init() and verity_scrub_result_init() (macros that
+ * pass sizeof() of the caller's struct), never by hand.  The library reads
+ * and writes only @size bytes of either struct:
+ *
+ * - @size below VERITY_SCRUB_OPTS_SIZE_VER0 (or
+ *   VERITY_SCRUB_RESULT_SIZE_VER0), 0 included, fails with -EINVAL and
+ *   nothing is written;
+ * - options the caller's struct is too small to hold take their defaults,
+ *   and results it cannot hold are not stored;
+ * - options past what the library knows (a newer header with an older
+ *   library) must be zero, else the call fails with -E2BIG; results past
+ *   what it knows are set to zero.
+ *
+ * A new field's zero value always means what the library did before the
+ * field existed.
  */
 struct verity_scrub_opts {
+	uint32_t size;
+	uint32_t retries;
 	uint64_t start;
 	uint64_t end;
 	uint64_t flags;
-	uint32_t retries;
 	uint64_t step;
 	int (*on_range)(const struct verity_scrub_range *range, void *priv);
 	int (*on_progress)(const struct verity_scrub_progress *progress,
 			   void *priv);
 	volatile sig_atomic_t *cancel;
 	void *priv;
-	uint64_t reserved[4];
 };
+
+/* The first published size of struct verity_scrub_opts (ends at @priv). */
+#define VERITY_SCRUB_OPTS_SIZE_VER0 \
+	(offsetof(struct verity_scrub_opts, priv) + sizeof(void *))
 
 /**
  * struct verity_scrub_result - totals of one scrub, summed over all calls
+ * @size: sizeof(struct verity_scrub_result) as the caller was compiled
+ *	with; set it with verity_scrub_result_init() before the first scrub.
+ *	The library keeps it; every other field is rewritten by each scrub.
+ *	See &struct verity_scrub_opts for the rules.
  * @file_size: size of the file.
  * @cursor: where the scrub stopped: the end of the range when it finished,
  *	else where to resume (pass it as &verity_scrub_opts.start).
@@ -129,6 +164,7 @@ struct verity_scrub_opts {
  * @calls: ioctl calls made (including those interrupted by EINTR).
  */
 struct verity_scrub_result {
+	uint32_t size;
 	uint64_t file_size;
 	uint64_t cursor;
 	int complete;
@@ -145,6 +181,10 @@ struct verity_scrub_result {
 	uint64_t ranges;
 	uint64_t calls;
 };
+
+/* The first published size of struct verity_scrub_result (ends at @calls). */
+#define VERITY_SCRUB_RESULT_SIZE_VER0 \
+	(offsetof(struct verity_scrub_result, calls) + sizeof(uint64_t))
 
 /**
  * enum verity_scrub_op - what failed, for verity_scrub_strerror()
@@ -174,25 +214,71 @@ int verity_scrub_open(struct verity_scrub_dev **devp);
 void verity_scrub_close(struct verity_scrub_dev *dev);
 
 /**
- * verity_scrub_opts_init() - set options to their defaults
+ * verity_scrub_opts_init_size() - set options to their defaults
  * @opts: options to initialise: whole file, no flags, default retries,
  *	one step, no callbacks.
+ * @size: sizeof(*@opts) as the caller was compiled with; the first @size
+ *	bytes of @opts are written, and @opts->size is set to @size.
+ *
+ * Call it through verity_scrub_opts_init(), which passes the size.
+ *
+ * Return: 0, or -EINVAL (nothing written) if @size is below
+ * VERITY_SCRUB_OPTS_SIZE_VER0 or above UINT32_MAX.
  */
-void verity_scrub_opts_init(struct verity_scrub_opts *opts);
+int verity_scrub_opts_init_size(struct verity_scrub_opts *opts, size_t size);
+
+/**
+ * verity_scrub_opts_init() - set options to their defaults
+ * @opts: a &struct verity_scrub_opts of the caller's own size.
+ *
+ * Return: as verity_scrub_opts_init_size().
+ */
+#define verity_scrub_opts_init(opts) \
+	verity_scrub_opts_init_size((opts), sizeof(*(opts)))
+
+/**
+ * verity_scrub_result_init_size() - prepare a result for verity_scrub_fd()
+ * @res: the result to clear.
+ * @size: sizeof(*@res) as the caller was compiled with; the first @size
+ *	bytes are zeroed and @res->size is set to @size.
+ *
+ * Call it through verity_scrub_result_init(), once per result (the
+ * library keeps @res->size; a result may be reused for many scrubs).
+ *
+ * Return: 0, or -EINVAL (nothing written) if @size is below
+ * VERITY_SCRUB_RESULT_SIZE_VER0 or above UINT32_MAX.
+ */
+int verity_scrub_result_init_size(struct verity_scrub_result *res,
+				  size_t size);
+
+/**
+ * verity_scrub_result_init() - prepare a result for verity_scrub_fd()
+ * @res: a &struct verity_scrub_result of the caller's own size.
+ *
+ * Return: as verity_scrub_result_init_size().
+ */
+#define verity_scrub_result_init(res) \
+	verity_scrub_result_init_size((res), sizeof(*(res)))
 
 /**
  * verity_scrub_fd() - scrub an open fs-verity file
  * @dev: handle from verity_scrub_open().
  * @fd: the file, open for reading.
- * @opts: what to scrub and how; NULL for the defaults.
- * @res: totals; filled on success and on failure (as far as the scrub got).
+ * @opts: what to scrub and how; NULL for the defaults.  Its @size must be
+ *	set (verity_scrub_opts_init()).
+ * @res: totals; filled on success and on failure (as far as the scrub
+ *	got), except when @res->size is invalid.  Its @size must be set
+ *	(verity_scrub_result_init()).
  *
  * Loops over the kernel's resume cursor until the range is done: when the
  * range buffer fills, and when a signal interrupts the call (unless
  * @opts->cancel is set).
  *
  * Return: 0 when the range was scrubbed (bad ranges are not an error: see
- * @res and the callback); -EINTR when cancelled through @opts->cancel;
+ * @res and the callback); -EINVAL (@res untouched) if @res->size is below
+ * VERITY_SCRUB_RESULT_SIZE_VER0; -EINVAL if @opts->size is below
+ * VERITY_SCRUB_OPTS_SIZE_VER0; -E2BIG if @opts holds non-zero options
+ * this library does not know (it is older than the caller's header); -EINTR when cancelled through @opts->cancel;
  * -ECANCELED when a callback asked to stop; -ENODATA if the file is not an
  * fs-verity file; -EINVAL if the file is not a regular file or the kernel
  * does not know a flag in @opts->flags (too old a module); -EBADF if @fd is

@@ -59,7 +59,8 @@ if [ "$(id -u)" != 0 ]; then
 	for c in deps version dkms-add dkms-build dkms-vermagic dkms-same-code \
 		dkms-srcversion dkms-signed dkms-copy dkms-install dkms-remove \
 		dkms-nothing-global make-install-files make-install-modes \
-		verify-file-version pkgconfig-version example-build example-run \
+		verify-file-version pkgconfig-version shared-lib-links example-build \
+		example-run example-build-static example-run-static \
 		make-uninstall modules-install sysusers udev-rule udev-readme; do
 		fail $c "tests/install/run.sh must run as root"
 	done
@@ -275,6 +276,9 @@ EXPECTED="/usr/bin/verify-file 755
 /usr/include/linux/verity_scrub.h 644
 /usr/include/verityscrub.h 644
 /usr/lib/libverityscrub.a 644
+/usr/lib/libverityscrub.so 777
+/usr/lib/libverityscrub.so.0 777
+/usr/lib/libverityscrub.so.0.${VERSION#*.} 644
 /usr/lib/pkgconfig/verityscrub.pc 644
 /usr/lib/sysusers.d/verity-scrub.conf 644
 /usr/lib/udev/rules.d/60-verity-scrub.rules 644
@@ -287,7 +291,10 @@ EXPECTED="/usr/bin/verify-file 755
 /usr/share/man/man3/verity_scrub_kind_name.3 777
 /usr/share/man/man3/verity_scrub_open.3 777
 /usr/share/man/man3/verity_scrub_opts_init.3 777
+/usr/share/man/man3/verity_scrub_opts_init_size.3 777
 /usr/share/man/man3/verity_scrub_path.3 777
+/usr/share/man/man3/verity_scrub_result_init.3 777
+/usr/share/man/man3/verity_scrub_result_init_size.3 777
 /usr/share/man/man3/verity_scrub_strerror.3 777
 /usr/share/man/man3/verity_scrub_version.3 777
 /usr/share/man/man3/verityscrub.3 644
@@ -297,7 +304,8 @@ install_tests() {
 	local c
 	if ! logged make-install.log make -C "$TOP" install DESTDIR="$D" PREFIX=$PREFIX; then
 		for c in make-install-files make-install-modes verify-file-version \
-			pkgconfig-version example-build example-run make-uninstall; do
+			pkgconfig-version shared-lib-links example-build example-run \
+			example-build-static example-run-static make-uninstall; do
 			fail $c "make install DESTDIR=... PREFIX=$PREFIX failed: $(last make-install.log)"
 		done
 		return
@@ -309,6 +317,13 @@ install_tests() {
 		"$(cd "$D" && find . ! -type d -printf '%p %m\n' | sed 's/^\.//' | LC_ALL=C sort | tr '\n' ' ')"
 	expect verify-file-version "$VERSION" \
 		"$("$D/usr/bin/verify-file" --version 2>&1 | grep -o '[0-9][0-9.]*[0-9]' | head -n1)"
+
+	# The shared library: the development link -> the SONAME link -> the
+	# real file, whose SONAME is the middle name.
+	local lib=$D$PREFIX/lib sofile=libverityscrub.so.0.${VERSION#*.}
+	expect shared-lib-links "libverityscrub.so.0 $sofile libverityscrub.so.0" \
+		"$(readlink "$lib/libverityscrub.so") $(readlink "$lib/libverityscrub.so.0") $(
+			readelf -d "$lib/$sofile" 2>&1 | sed -n 's/.*(SONAME).*\[\(.*\)\]$/\1/p')"
 
 	# The example scrub tool against the installed header and .pc alone:
 	# its source is copied away from userspace/ so "verityscrub.h" can only
@@ -332,14 +347,38 @@ install_tests() {
 			awk '{print $2}' | sort | tr '\n' ' ')
 		expect example-build "$D$PREFIX/include/linux/verity_scrub.h $D$PREFIX/include/verityscrub.h " "$hdrs"
 	fi
+	# The same, linked with the static archive (pkg-config --static):
+	# nothing of libverityscrub is needed at run time.
+	if ! libs=$(pkg-config --static --libs-only-L verityscrub) ||
+		! other=$(pkg-config --static --libs-only-other verityscrub); then
+		fail example-build-static "pkg-config --static verityscrub failed"
+	elif ! (cd "$ex" && logged example-build-static.log cc -std=c11 -Wall -Wextra -Werror \
+			$cflags -o scrub-example-static scrub-example.c $libs $other \
+			-Wl,-Bstatic -lverityscrub -Wl,-Bdynamic); then
+		fail example-build-static "cc with the static archive failed: $(last example-build-static.log)"
+	else
+		expect example-build-static "" "$(readelf -d "$ex/scrub-example-static" | grep -o 'libverityscrub[^]]*')"
+	fi
 	unset PKG_CONFIG_PATH PKG_CONFIG_LIBDIR PKG_CONFIG_SYSROOT_DIR
+	# No module on the host: the documented "an error" exit status, 2, and
+	# the library's message.  The shared build finds libverityscrub.so.0 in
+	# the DESTDIR only (LD_LIBRARY_PATH), as it says.
+	local rc want=": /dev/verity-scrub is not available: the verity_scrub module is not loaded"
 	if [ -x "$ex/scrub-example" ]; then
-		# No module on the host: the documented "an error" exit status, 2.
-		local rc=0
-		"$ex/scrub-example" "$TOP/VERSION" > "$LOGDIR/example-run.log" 2>&1 || rc=$?
-		expect example-run 2 "$rc"
+		rc=0
+		LD_LIBRARY_PATH=$lib LD_DEBUG=libs "$ex/scrub-example" "$TOP/VERSION" \
+			> "$LOGDIR/example-run.log" 2>&1 || rc=$?
+		expect example-run "2 1 1" "$rc $(grep -c "calling init: $lib/libverityscrub.so.0$" \
+			"$LOGDIR/example-run.log") $(grep -c "$want" "$LOGDIR/example-run.log")"
 	else
 		fail example-run "no example binary (see example-build)"
+	fi
+	if [ -x "$ex/scrub-example-static" ]; then
+		rc=0
+		"$ex/scrub-example-static" "$TOP/VERSION" > "$LOGDIR/example-run-static.log" 2>&1 || rc=$?
+		expect example-run-static "2 1" "$rc $(grep -c "$want" "$LOGDIR/example-run-static.log")"
+	else
+		fail example-run-static "no static example binary (see example-build-static)"
 	fi
 
 	if ! logged make-uninstall.log make -C "$TOP" uninstall DESTDIR="$D" PREFIX=$PREFIX; then

@@ -238,6 +238,7 @@ static void scrub_module(struct vf_run *run, struct verity_scrub_dev *dev,
 	int err;
 
 	verity_scrub_opts_init(&opts);
+	verity_scrub_result_init(&res);
 	if (run->o->have_range) {
 		opts.start = run->o->range_start;
 		opts.end = run->o->range_end;

@@ -56,6 +56,7 @@ int main(int argc, char **argv)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_sigint;	/* no SA_RESTART: the ioctl returns EINTR */
 	sigaction(SIGINT, &sa, NULL);
+	verity_scrub_result_init(&res);	/* once: the library keeps res.size */
 	err = verity_scrub_open(&dev);
 	if (err) {
 		fprintf(stderr, "%s: %s\n", argv[0],

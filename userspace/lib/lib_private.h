@@ -10,6 +10,14 @@
 
 #include "verityscrub.h"
 
+/*
+ * The library is built with -fvisibility=hidden: only the definitions
+ * marked VS_EXPORT (the functions of verityscrub.h) can be exported from
+ * libverityscrub.so, and lib/libverityscrub.map lists which are.  The test
+ * hooks below are visible to objects linked with the static archive only.
+ */
+#define VS_EXPORT __attribute__((visibility("default")))
+
 /**
  * struct vs_sys_ops - how the library reaches the device
  * @open_device: open @path read-write; return the fd or -errno.

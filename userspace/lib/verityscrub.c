@@ -55,7 +55,7 @@ const struct vs_sys_ops vs_real_ops = {
 
 const struct vs_sys_ops *vs_default_ops = &vs_real_ops;
 
-int verity_scrub_open(struct verity_scrub_dev **devp)
+VS_EXPORT int verity_scrub_open(struct verity_scrub_dev **devp)
 {
 	struct verity_scrub_dev *dev = calloc(1, sizeof(*dev));
 	int fd;
@@ -75,7 +75,7 @@ int verity_scrub_open(struct verity_scrub_dev **devp)
 	return 0;
 }
 
-void verity_scrub_close(struct verity_scrub_dev *dev)
+VS_EXPORT void verity_scrub_close(struct verity_scrub_dev *dev)
 {
 	if (!dev)
 		return;
@@ -88,10 +88,85 @@ void vs_dev_set_ranges_cap(struct verity_scrub_dev *dev, uint32_t cap)
 	dev->ranges_cap = cap ? cap : 1;
 }
 
-void verity_scrub_opts_init(struct verity_scrub_opts *opts)
+VS_EXPORT int verity_scrub_opts_init_size(struct verity_scrub_opts *opts,
+					  size_t size)
 {
-	memset(opts, 0, sizeof(*opts));
+	if (size < VERITY_SCRUB_OPTS_SIZE_VER0 || size > UINT32_MAX)
+		return -EINVAL;
+	memset(opts, 0, size);
+	opts->size = (uint32_t)size;
 	opts->end = UINT64_MAX;
+	return 0;
+}
+
+VS_EXPORT int verity_scrub_result_init_size(struct verity_scrub_result *res,
+					    size_t size)
+{
+	if (size < VERITY_SCRUB_RESULT_SIZE_VER0 || size > UINT32_MAX)
+		return -EINVAL;
+	memset(res, 0, size);
+	res->size = (uint32_t)size;
+	return 0;
+}
+
+/* Are the @len bytes at @p all zero? */
+static int all_zero(const void *p, size_t len)
+{
+	const unsigned char *b = p;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (b[i])
+			return 0;
+	return 1;
+}
+
+/*
+ * Copy the caller's options (@in->size bytes of them) into @o, the
+ * library's own struct; options the caller's struct cannot hold keep their
+ * defaults.  NULL means all defaults.
+ */
+static int load_opts(const struct verity_scrub_opts *in,
+		     struct verity_scrub_opts *o)
+{
+	verity_scrub_opts_init(o);
+	if (!in)
+		return 0;
+	if (in->size < VERITY_SCRUB_OPTS_SIZE_VER0)
+		return -EINVAL;
+	if (in->size > sizeof(*o)) {
+		if (!all_zero((const char *)in + sizeof(*o),
+			      in->size - sizeof(*o)))
+			return -E2BIG;
+		memcpy(o, in, sizeof(*o));
+	} else {
+		memcpy(o, in, in->size);
+	}
+	o->size = sizeof(*o);
+	return 0;
+}
+
+static int result_size_ok(const struct verity_scrub_result *res)
+{
+	return res->size >= VERITY_SCRUB_RESULT_SIZE_VER0;
+}
+
+/*
+ * Store @full, the library's own result, into the caller's @out: its first
+ * @out->size bytes, zero past what the library knows; @out->size is kept.
+ */
+static void store_result(struct verity_scrub_result *out,
+			 const struct verity_scrub_result *full)
+{
+	uint32_t size = out->size;
+
+	if (size > sizeof(*full)) {
+		memcpy(out, full, sizeof(*full));
+		memset((char *)out + sizeof(*full), 0, size - sizeof(*full));
+	} else {
+		memcpy(out, full, size);
+	}
+	out->size = size;
 }
 
 /* State of one verity_scrub_fd() call. */
@@ -272,25 +347,16 @@ static int scrub_loop(struct verity_scrub_dev *dev, int fd,
 	}
 }
 
-int verity_scrub_fd(struct verity_scrub_dev *dev, int fd,
+/* verity_scrub_fd() on the library's own structs. */
+static int scrub_fd(struct verity_scrub_dev *dev, int fd,
 		    const struct verity_scrub_opts *opts,
 		    struct verity_scrub_result *res)
 {
-	struct verity_scrub_opts defaults;
 	struct verity_scrub_range *ranges;
 	struct scrub_state st;
 	int err, err2;
-	size_t i;
 
-	if (!opts) {
-		verity_scrub_opts_init(&defaults);
-		opts = &defaults;
-	}
-	memset(res, 0, sizeof(*res));
 	res->cursor = opts->start;
-	for (i = 0; i < sizeof(opts->reserved) / sizeof(opts->reserved[0]); i++)
-		if (opts->reserved[i])
-			return -EINVAL;
 	if (fd < 0)
 		return -EBADF;
 	if (opts->end < opts->start || opts->retries > VERITY_SCRUB_MAX_RETRIES)
@@ -312,14 +378,37 @@ int verity_scrub_fd(struct verity_scrub_dev *dev, int fd,
 	return err;
 }
 
-int verity_scrub_path(struct verity_scrub_dev *dev, const char *path,
-		      const struct verity_scrub_opts *opts,
-		      struct verity_scrub_result *res)
+VS_EXPORT int verity_scrub_fd(struct verity_scrub_dev *dev, int fd,
+			      const struct verity_scrub_opts *opts,
+			      struct verity_scrub_result *res)
 {
+	struct verity_scrub_opts o;
+	struct verity_scrub_result r;
+	int err;
+
+	if (!result_size_ok(res))
+		return -EINVAL;
+	memset(&r, 0, sizeof(r));
+	r.size = sizeof(r);
+	err = load_opts(opts, &o);
+	if (!err)
+		err = scrub_fd(dev, fd, &o, &r);
+	store_result(res, &r);
+	return err;
+}
+
+VS_EXPORT int verity_scrub_path(struct verity_scrub_dev *dev, const char *path,
+				const struct verity_scrub_opts *opts,
+				struct verity_scrub_result *res)
+{
+	struct verity_scrub_result empty;
 	struct stat st;
 	int fd, err;
 
-	memset(res, 0, sizeof(*res));
+	if (!result_size_ok(res))
+		return -EINVAL;
+	memset(&empty, 0, sizeof(empty));
+	store_result(res, &empty);
 	/* O_NONBLOCK: never wait for a writer on a FIFO */
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
@@ -402,7 +491,7 @@ static const char *scrub_msg(int err)
 	}
 }
 
-const char *verity_scrub_strerror(enum verity_scrub_op op, int err)
+VS_EXPORT const char *verity_scrub_strerror(enum verity_scrub_op op, int err)
 {
 	const char *msg = NULL;
 
@@ -424,7 +513,7 @@ const char *verity_scrub_strerror(enum verity_scrub_op op, int err)
 	return msg ? msg : "unknown error";
 }
 
-const char *verity_scrub_kind_name(uint32_t kind)
+VS_EXPORT const char *verity_scrub_kind_name(uint32_t kind)
 {
 	switch (kind) {
 	case VERITY_SCRUB_KIND_HASH_MISMATCH: return "hash_mismatch";
@@ -436,7 +525,7 @@ const char *verity_scrub_kind_name(uint32_t kind)
 	}
 }
 
-const char *verity_scrub_detail_name(uint32_t detail)
+VS_EXPORT const char *verity_scrub_detail_name(uint32_t detail)
 {
 	switch (detail) {
 	case VERITY_SCRUB_DETAIL_NONE: return "none";
@@ -448,7 +537,7 @@ const char *verity_scrub_detail_name(uint32_t detail)
 	}
 }
 
-const char *verity_scrub_version(void)
+VS_EXPORT const char *verity_scrub_version(void)
 {
 	return VERITYSCRUB_VERSION;
 }

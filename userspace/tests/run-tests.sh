@@ -1,7 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Run the host tests once per build directory given (normal, sanitizers).
-# Then the documentation tests (tests/test_docs.py) once.
+# Run the host tests once per build directory given (normal, sanitizers),
+# then, once: the documentation tests (tests/test_docs.py), the ABI check of
+# the first build's libverityscrub.so.0 (abi/check.sh) and the
+# packaging-flags build (tests/check-buildflags.sh).
 # Every test case prints "PASS: name" or "FAIL: name"; a test program that
 # exits non-zero without saying which case failed (a crash, a sanitizer
 # report) counts as one more failure.  Last line: "N passed, N failed".
@@ -12,7 +14,8 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=98
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-# run LABEL PROG...: run one test program, count its cases.
+
+# run LABEL COMMAND...: run one test program and count its cases.
 run() {
 	label=$1
 	shift
@@ -31,16 +34,17 @@ run() {
 	pass=$((pass + p))
 	fail=$((fail + f))
 }
+
 for dir in "$@"; do
-	for prog in "$dir/bin/test_lib" "$dir/bin/test_units" \
-		    "python3 tests/test_cli.py $dir/bin"; do
-		# shellcheck disable=SC2086 # a command and its arguments
-		run "$dir" $prog
-	done
+	run "$dir" "$dir/bin/test_lib"
+	run "$dir" "$dir/bin/test_units"
+	run "$dir" python3 tests/test_cli.py "$dir/bin"
 done
 # Once, with the first build: the man pages (make's .obj/man, whatever the
 # build) and the bash completion against that build's --help.
 run docs python3 tests/test_docs.py "$1/bin" .obj/man \
 	../packaging/bash-completion/verify-file
+run abi abi/check.sh "$1"
+run buildflags tests/check-buildflags.sh
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -181,6 +181,7 @@ static struct verity_scrub_result res;
 static int scrub(void)
 {
 	verity_scrub_opts_init(&opts);
+	verity_scrub_result_init(&res);
 	opts.on_range = on_range;
 	opts.on_progress = on_progress;
 	opts.cancel = &cancel_flag;
@@ -376,9 +377,6 @@ static void test_errors_pass_through(void)
 	CHECK_U64(verity_scrub_fd(dev, file_fd, &opts, &res),
 		  (uint64_t)-EINVAL);
 	opts.retries = 0;
-	opts.reserved[0] = 1;
-	CHECK_U64(verity_scrub_fd(dev, file_fd, &opts, &res),
-		  (uint64_t)-EINVAL);
 	CHECK_U64(verity_scrub_fd(dev, -1, NULL, &res), (uint64_t)-EBADF);
 	CHECK_U64(k.calls, 0);
 }
@@ -457,6 +455,125 @@ static void test_path_rejects_non_regular(void)
 	rmdir(dir);
 }
 
+/* Structs of a caller compiled with a newer, larger header. */
+struct opts_next {
+	struct verity_scrub_opts o;
+	uint64_t newer[2];
+};
+
+struct result_next {
+	struct verity_scrub_result r;
+	uint64_t newer[2];
+};
+
+#define GUARD 0x5555555555555555ULL
+
+/* The init functions write exactly @size bytes, and only valid sizes. */
+static void test_init_sizes(void)
+{
+	struct opts_next o;
+	struct result_next r;
+
+	memset(&o, 0x55, sizeof(o));
+	CHECK_U64(verity_scrub_opts_init(&o.o), 0);
+	CHECK_U64(o.o.size, sizeof(o.o));
+	CHECK_U64(o.o.end, UINT64_MAX);
+	CHECK_U64(o.o.start, 0);
+	CHECK_U64(o.o.retries, 0);
+	CHECK(o.o.on_range == NULL && o.o.cancel == NULL && o.o.priv == NULL);
+	CHECK_U64(o.newer[0], GUARD);
+	CHECK_U64(verity_scrub_opts_init_size(&o.o, sizeof(o)), 0);
+	CHECK_U64(o.o.size, sizeof(o));
+	CHECK_U64(o.newer[0], 0);
+	CHECK_U64(o.newer[1], 0);
+	memset(&o, 0x55, sizeof(o));
+	CHECK_U64(verity_scrub_opts_init_size(&o.o,
+			VERITY_SCRUB_OPTS_SIZE_VER0 - 1), (uint64_t)-EINVAL);
+	CHECK_U64(verity_scrub_opts_init_size(&o.o, 0), (uint64_t)-EINVAL);
+	CHECK_U64(o.o.start, GUARD);
+
+	memset(&r, 0x55, sizeof(r));
+	CHECK_U64(verity_scrub_result_init(&r.r), 0);
+	CHECK_U64(r.r.size, sizeof(r.r));
+	CHECK_U64(r.r.calls, 0);
+	CHECK_U64(r.r.file_size, 0);
+	CHECK_U64(r.newer[0], GUARD);
+	memset(&r, 0x55, sizeof(r));
+	CHECK_U64(verity_scrub_result_init_size(&r.r,
+			VERITY_SCRUB_RESULT_SIZE_VER0 - 1), (uint64_t)-EINVAL);
+	CHECK_U64(r.r.calls, GUARD);
+}
+
+/* Options without a valid size, or with unknown non-zero options. */
+static void test_opts_size(void)
+{
+	struct opts_next big;
+
+	reset(10 * 4096, 4096);
+	scrub();
+	memset(&opts, 0, sizeof(opts));		/* size 0: not initialised */
+	opts.end = UINT64_MAX;
+	CHECK_U64(verity_scrub_fd(dev, file_fd, &opts, &res), (uint64_t)-EINVAL);
+	opts.size = VERITY_SCRUB_OPTS_SIZE_VER0 - 1;
+	CHECK_U64(verity_scrub_fd(dev, file_fd, &opts, &res), (uint64_t)-EINVAL);
+	CHECK_U64(res.size, sizeof(res));	/* kept */
+	CHECK_U64(res.calls, 0);
+	CHECK_U64(k.calls, 0);
+	/* a newer caller's options this library does not know must be 0 */
+	CHECK_U64(verity_scrub_opts_init_size(&big.o, sizeof(big)), 0);
+	big.o.start = 4096;
+	big.newer[1] = 1;
+	CHECK_U64(verity_scrub_fd(dev, file_fd, &big.o, &res), (uint64_t)-E2BIG);
+	CHECK_U64(verity_scrub_path(dev, "/", &big.o, &res), (uint64_t)-EISDIR);
+	CHECK_U64(k.calls, 0);
+	big.newer[1] = 0;
+	CHECK_U64(verity_scrub_fd(dev, file_fd, &big.o, &res), 0);
+	CHECK_U64(k.calls, 1);
+	CHECK_U64(k.seen[0].start, 4096);
+	CHECK_U64(res.bytes_verified, 9 * 4096);
+	CHECK_U64(res.complete, 1);
+}
+
+/* Results: only res->size bytes are written, and only a valid size. */
+static void test_result_size(void)
+{
+	struct result_next big;
+
+	reset(10 * 4096, 4096);
+	scrub();
+	memset(&big, 0x55, sizeof(big));
+	big.r.size = VERITY_SCRUB_RESULT_SIZE_VER0 - 1;
+	CHECK_U64(verity_scrub_fd(dev, file_fd, &opts, &big.r),
+		  (uint64_t)-EINVAL);
+	CHECK_U64(verity_scrub_path(dev, "/", &opts, &big.r),
+		  (uint64_t)-EINVAL);
+	CHECK_U64(big.r.size, VERITY_SCRUB_RESULT_SIZE_VER0 - 1);
+	CHECK_U64(big.r.file_size, GUARD);
+	CHECK_U64(big.r.calls, GUARD);
+	CHECK_U64(k.calls, 0);
+	/* the library's own size: nothing past it is touched */
+	big.r.size = sizeof(big.r);
+	CHECK_U64(verity_scrub_fd(dev, file_fd, &opts, &big.r), 0);
+	CHECK_U64(big.r.size, sizeof(big.r));
+	CHECK_U64(big.r.bytes_verified, 10 * 4096);
+	CHECK_U64(big.r.calls, 1);
+	CHECK_U64(big.newer[0], GUARD);
+	CHECK_U64(big.newer[1], GUARD);
+	/* a newer caller's results this library does not know: zero */
+	CHECK_U64(verity_scrub_result_init_size(&big.r, sizeof(big)), 0);
+	big.newer[0] = GUARD;
+	CHECK_U64(verity_scrub_fd(dev, file_fd, &opts, &big.r), 0);
+	CHECK_U64(big.r.size, sizeof(big));
+	CHECK_U64(big.r.bytes_verified, 10 * 4096);
+	CHECK_U64(big.newer[0], 0);
+	CHECK_U64(big.newer[1], 0);
+	/* reused without a new init: the size is kept, the totals restart */
+	CHECK_U64(verity_scrub_fd(dev, file_fd, &opts, &big.r), 0);
+	CHECK_U64(big.r.size, sizeof(big));
+	CHECK_U64(big.r.calls, 1);
+	CHECK_U64(big.r.bytes_verified, 10 * 4096);
+}
+
 static void test_names(void)
 {
 	CHECK_STR(verity_scrub_kind_name(VERITY_SCRUB_KIND_HASH_MISMATCH),
@@ -478,6 +595,12 @@ static void test_uapi_layout(void)
 {
 	CHECK_U64(sizeof(struct verity_scrub_args), VERITY_SCRUB_ARGS_SIZE_VER0);
 	CHECK_U64(sizeof(struct verity_scrub_range), 32);
+	/* this header is the first version of both extensible structs */
+	CHECK_U64(sizeof(struct verity_scrub_opts), VERITY_SCRUB_OPTS_SIZE_VER0);
+	CHECK_U64(sizeof(struct verity_scrub_result),
+		  VERITY_SCRUB_RESULT_SIZE_VER0);
+	CHECK_U64(offsetof(struct verity_scrub_opts, size), 0);
+	CHECK_U64(offsetof(struct verity_scrub_result, size), 0);
 }
 
 int main(void)
@@ -508,6 +631,9 @@ int main(void)
 	RUN(test_range_past_eof);
 	RUN(test_open_device_errors);
 	RUN(test_path_rejects_non_regular);
+	RUN(test_init_sizes);
+	RUN(test_opts_size);
+	RUN(test_result_size);
 	RUN(test_names);
 	verity_scrub_close(dev);
 	close(file_fd);
