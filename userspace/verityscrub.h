@@ -278,10 +278,12 @@ int verity_scrub_result_init_size(struct verity_scrub_result *res,
  * @res and the callback); -EINVAL (@res untouched) if @res->size is below
  * VERITY_SCRUB_RESULT_SIZE_VER0; -EINVAL if @opts->size is below
  * VERITY_SCRUB_OPTS_SIZE_VER0; -E2BIG if @opts holds non-zero options
- * this library does not know (it is older than the caller's header); -EINTR when cancelled through @opts->cancel;
- * -ECANCELED when a callback asked to stop; -ENODATA if the file is not an
- * fs-verity file; -EINVAL if the file is not a regular file or the kernel
- * does not know a flag in @opts->flags (too old a module); -EBADF if @fd is
+ * this library does not know (it is older than the caller's header);
+ * -EINTR when cancelled through @opts->cancel; -ECANCELED when a callback
+ * asked to stop; -ENODATA if the file is not an fs-verity file; -EINVAL if
+ * the file is not a regular file; -EOPNOTSUPP if the kernel rejected a
+ * call with flags on a regular file (a module older than the header, that
+ * does not know a flag in @opts->flags); -EBADF if @fd is
  * not open for reading; -EUCLEAN if the fs-verity descriptor on disk is
  * malformed (corruption); -EIO if it cannot be read; -EPROTO if the kernel
  * made no progress (a module bug); other -errno from the kernel.
