@@ -44,10 +44,10 @@ void vf_usage(FILE *f)
 "                             files without a line; '#' comments); a bad\n"
 "                             line is exit 8, nothing is scrubbed\n"
 "      --digest-from-name     the file digest must be the one its name gives:\n"
-"                             a composefs object DIR/NAME (DIR the first 2\n"
-"                             hex digits, NAME the rest) or the whole digest\n"
-"                             as the name (lowercase hex; sha256 or sha512 by\n"
-"                             length); any other name is exit 8\n"
+"                             a composefs object XX/YYYY... (XX the first 2\n"
+"                             hex digits) or the whole digest as the name\n"
+"                             (lowercase hex; sha256 or sha512 by length);\n"
+"                             any other name is exit 8\n"
 "      --no-module            do not use the module: read with pread and\n"
 "                             report failing ranges as 'unknown'; the\n"
 "                             descriptor on disk is not checked\n"
@@ -382,7 +382,10 @@ static void parent_name(const char *path, const char *base, char *buf,
 		snprintf(buf, len, "%.*s", (int)(end - start), start);
 		return;
 	}
-	dir = end > path ? strndup(path, (size_t)(end - path)) : strdup(".");
+	if (end > path)
+		dir = strndup(path, (size_t)(end - path));
+	else	/* "NAME" or "/NAME" */
+		dir = strdup(base > path ? "/" : ".");
 	real = dir ? realpath(dir, NULL) : NULL;
 	if (real && strrchr(real, '/'))
 		snprintf(buf, len, "%s", strrchr(real, '/') + 1);
