@@ -43,6 +43,11 @@ void vf_usage(FILE *f)
 "                             ALG:HEX or the HEX of --compact applies to the\n"
 "                             files without a line; '#' comments); a bad\n"
 "                             line is exit 8, nothing is scrubbed\n"
+"      --digest-from-name     the file digest must be the one its name gives:\n"
+"                             a composefs object XX/YYYY... (XX the first 2\n"
+"                             hex digits) or the whole digest as the name\n"
+"                             (lowercase hex; sha256 or sha512 by length);\n"
+"                             any other name is exit 8\n"
 "      --no-module            do not use the module: read with pread and\n"
 "                             report failing ranges as 'unknown'; the\n"
 "                             descriptor on disk is not checked\n"
@@ -340,10 +345,96 @@ const struct vf_digest *vf_expected_for(const struct vf_opts *o,
 	return global;
 }
 
+/* @n digits of lowercase hex at @hex into @out; -EINVAL if any is not. */
+static int lower_hex(const char *hex, size_t n, uint8_t *out)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!isdigit((unsigned char)hex[i]) &&
+		    (hex[i] < 'a' || hex[i] > 'f'))
+			return -EINVAL;
+	for (i = 0; i + 1 < n; i += 2)
+		out[i / 2] = (uint8_t)(hexval(hex[i]) << 4 | hexval(hex[i + 1]));
+	return 0;
+}
+
+/*
+ * The name of the directory @path is in, into @buf: the component before
+ * the last one as @path spells it, or, when @path has none (or it is "."
+ * or ".."), the last component of the directory's real path.  Empty if it
+ * cannot be found.
+ */
+static void parent_name(const char *path, const char *base, char *buf,
+			size_t len)
+{
+	const char *end = base, *start;
+	char *dir, *real;
+
+	while (end > path && end[-1] == '/')
+		end--;
+	start = end;
+	while (start > path && start[-1] != '/')
+		start--;
+	buf[0] = '\0';
+	if (end > start && !(end - start == 1 && *start == '.') &&
+	    !(end - start == 2 && start[0] == '.' && start[1] == '.')) {
+		snprintf(buf, len, "%.*s", (int)(end - start), start);
+		return;
+	}
+	if (end > path)
+		dir = strndup(path, (size_t)(end - path));
+	else	/* "NAME" or "/NAME" */
+		dir = strdup(base > path ? "/" : ".");
+	real = dir ? realpath(dir, NULL) : NULL;
+	if (real && strrchr(real, '/'))
+		snprintf(buf, len, "%s", strrchr(real, '/') + 1);
+	free(real);
+	free(dir);
+}
+
+/*
+ * --digest-from-name: the fs-verity digest the name of @path gives, as a
+ * content-addressed store names its objects: the composefs object layout
+ * DIR/NAME, DIR the first two hex digits of the digest and NAME the other
+ * 62 (sha256) or 126 (sha512), or a flat name, the whole digest (64 or
+ * 128 digits).  Lowercase hex only: the stores write it so and look
+ * objects up so, an uppercase name is not the one they would find.
+ * The length gives the algorithm.
+ *
+ * Return: 0, or -EINVAL when the name is not a digest.
+ */
+int vf_digest_from_name(const char *path, struct vf_digest *d)
+{
+	static const uint32_t algs[] = { FS_VERITY_HASH_ALG_SHA256,
+					 FS_VERITY_HASH_ALG_SHA512 };
+	const char *base = strrchr(path, '/');
+	char dir[256];
+	size_t i, n, size;
+
+	base = base ? base + 1 : path;
+	n = strlen(base);
+	parent_name(path, base, dir, sizeof(dir));
+	for (i = 0; i < sizeof(algs) / sizeof(algs[0]); i++) {
+		memset(d, 0, sizeof(*d));
+		d->alg = algs[i];
+		size = (size_t)libfsverity_get_digest_size(algs[i]);
+		d->size = (uint32_t)size;
+		if (n == 2 * size && !lower_hex(base, n, d->bytes))
+			return 0;
+		if (n == 2 * size - 2 && strlen(dir) == 2 &&
+		    !lower_hex(dir, 2, d->bytes) &&
+		    !lower_hex(base, n, d->bytes + 1))
+			return 0;
+	}
+	memset(d, 0, sizeof(*d));
+	return -EINVAL;
+}
+
 enum {
 	OPT_CROSS_MOUNTS = 256, OPT_RANGE, OPT_RETRIES, OPT_KEEP_CACHE,
 	OPT_LIMIT, OPT_EXPECT_DIGEST, OPT_EXPECT_DIGEST_FILE, OPT_NO_MODULE,
-	OPT_FALLBACK, OPT_JSON, OPT_PAGE_CACHE,
+	OPT_FALLBACK, OPT_JSON, OPT_PAGE_CACHE, OPT_DIGEST_FROM_NAME,
 };
 
 static const struct option long_options[] = {
@@ -357,6 +448,7 @@ static const struct option long_options[] = {
 	{ "limit", required_argument, NULL, OPT_LIMIT },
 	{ "expect-digest", required_argument, NULL, OPT_EXPECT_DIGEST },
 	{ "expect-digest-file", required_argument, NULL, OPT_EXPECT_DIGEST_FILE },
+	{ "digest-from-name", no_argument, NULL, OPT_DIGEST_FROM_NAME },
 	{ "no-module", no_argument, NULL, OPT_NO_MODULE },
 	{ "fallback", no_argument, NULL, OPT_FALLBACK },
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -384,11 +476,16 @@ static int usage_error(const char *detail, const char *fmt, ...)
 	return VF_EXIT_USAGE;
 }
 
-static int parse_one(int c, struct vf_opts *o, int *have_digest_opt)
+/* What the options say beyond struct vf_opts, checked once all are read. */
+struct parse_state {
+	int have_digest_opt;		/* --expect-digest[-file] seen */
+	const char *digest_file;	/* --expect-digest-file, read last */
+};
+
+static int parse_one(int c, struct vf_opts *o, struct parse_state *ps)
 {
 	char err[160] = "";
 	struct vf_digest d;
-	int ret;
 
 	switch (c) {
 	case 'r': o->recursive = 1; return 0;
@@ -420,25 +517,21 @@ static int parse_one(int c, struct vf_opts *o, int *have_digest_opt)
 		return 0;
 	case OPT_EXPECT_DIGEST:
 	case OPT_EXPECT_DIGEST_FILE:
-		if ((*have_digest_opt)++)
+		if (ps->have_digest_opt++)
 			return usage_error(NULL, "--expect-digest and "
 					   "--expect-digest-file may be given "
 					   "once, and not together");
-		if (c == OPT_EXPECT_DIGEST) {
-			if (vf_parse_digest(optarg, &d, err, sizeof(err)))
-				return usage_error(err, "invalid --expect-digest "
-						   "'%s'", optarg);
-			if (add_expect(o, NULL, &d))
-				return usage_error(NULL, "out of memory");
+		if (c == OPT_EXPECT_DIGEST_FILE) {
+			ps->digest_file = optarg;	/* after usage errors */
 			return 0;
 		}
-		ret = vf_load_digest_file(optarg, o, err, sizeof(err));
-		if (ret) {	/* bad input, not a bad command line: exit 8 */
-			fprintf(stderr, "%s: invalid --expect-digest-file "
-				"'%s': %s\n", vf_prog, optarg, err);
-			return VF_EXIT_OPERATIONAL;
-		}
+		if (vf_parse_digest(optarg, &d, err, sizeof(err)))
+			return usage_error(err, "invalid --expect-digest '%s'",
+					   optarg);
+		if (add_expect(o, NULL, &d))
+			return usage_error(NULL, "out of memory");
 		return 0;
+	case OPT_DIGEST_FROM_NAME: o->digest_from_name = 1; return 0;
 	case OPT_NO_MODULE: o->no_module = 1; return 0;
 	case OPT_FALLBACK: o->fallback = 1; return 0;
 	case OPT_JSON: o->json = 1; return 0;
@@ -457,22 +550,36 @@ static int parse_one(int c, struct vf_opts *o, int *have_digest_opt)
 	}
 }
 
+/* --expect-digest-file: a file that cannot be used is exit 8, reported. */
+static int load_digest_file(const char *file, struct vf_opts *o)
+{
+	char err[160] = "";
+
+	if (!vf_load_digest_file(file, o, err, sizeof(err)))
+		return 0;
+	/* bad input, not a bad command line */
+	fprintf(stderr, "%s: invalid --expect-digest-file '%s': %s\n",
+		vf_prog, file, err);
+	return VF_EXIT_OPERATIONAL;
+}
+
 /*
  * Return: 0 to go on, VF_EXIT_USAGE after a usage error (reported),
  * VF_EXIT_OPERATIONAL when --expect-digest-file cannot be read or has a
- * bad line (reported), or -1
- * when --help or --version was handled (exit 0).
+ * bad line (reported, and only when the command line has no usage error),
+ * or -1 when --help or --version was handled (exit 0).
  */
 int vf_parse_args(int argc, char **argv, struct vf_opts *o)
 {
-	int c, ret, have_digest_opt = 0;
+	struct parse_state ps = { 0 };
+	int c, ret;
 
 	memset(o, 0, sizeof(*o));
 	o->jobs = 1;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "rj:qvhV", long_options,
 				NULL)) != -1) {
-		ret = parse_one(c, o, &have_digest_opt);
+		ret = parse_one(c, o, &ps);
 		if (ret)
 			return ret;
 	}
@@ -480,11 +587,14 @@ int vf_parse_args(int argc, char **argv, struct vf_opts *o)
 		return usage_error(NULL, "--quiet and --verbose exclude each other");
 	if (o->cross_mounts && !o->recursive)
 		return usage_error(NULL, "--cross-mounts needs --recursive");
+	if (o->digest_from_name && ps.have_digest_opt)
+		return usage_error(NULL, "--digest-from-name excludes "
+				   "--expect-digest and --expect-digest-file");
 	if (optind >= argc)
 		return usage_error(NULL, "no PATH given");
 	o->paths = argv + optind;
 	o->npaths = argc - optind;
-	return 0;
+	return ps.digest_file ? load_digest_file(ps.digest_file, o) : 0;
 }
 
 void vf_free_opts(struct vf_opts *o)

@@ -164,14 +164,18 @@ static int digest_equal(const struct vf_digest *a, const struct vf_digest *b)
 	       !memcmp(a->bytes, b->bytes, a->size);
 }
 
+#define VF_NOT_A_DIGEST "name is not a digest (expected XX/ and 62 or " \
+	"126 lowercase hex digits, or 64 or 128)"
+
 /*
  * Compare the digest of the descriptor on disk with the one the kernel
- * holds for the open file (FS_IOC_MEASURE_VERITY) and with --expect-digest.
+ * holds for the open file (FS_IOC_MEASURE_VERITY) and with --expect-digest,
+ * --expect-digest-file or, with --digest-from-name, the file's name.
  */
 static void check_digests(struct vf_run *run, int fd, struct vf_file *f)
 {
 	const struct vf_digest *want = vf_expected_for(run->o, f->path);
-	struct vf_digest m;
+	struct vf_digest m, named;
 	int err;
 
 	/*
@@ -195,6 +199,14 @@ static void check_digests(struct vf_run *run, int fd, struct vf_file *f)
 		vf_set_error(f, "no expected digest for this path in "
 			     "--expect-digest-file");
 		return;
+	}
+	if (run->o->digest_from_name) {
+		/* nothing to compare with: an operational error, as above */
+		if (vf_digest_from_name(f->path, &named)) {
+			vf_set_error(f, VF_NOT_A_DIGEST);
+			return;
+		}
+		want = &named;
 	}
 	if (!want)
 		return;

@@ -48,6 +48,7 @@ struct vf_opts {
 	uint64_t range_start, range_end;
 	struct vf_expect_entry *expect;	/* --expect-digest[-file] */
 	size_t nexpect;
+	int digest_from_name;		/* expected digest: the file's name */
 	char **paths;
 	int npaths;
 };
@@ -125,6 +126,7 @@ int vf_load_digest_file(const char *file, struct vf_opts *o, char *err,
 int vf_parse_args(int argc, char **argv, struct vf_opts *o);
 void vf_free_opts(struct vf_opts *o);
 void vf_usage(FILE *f);
+int vf_digest_from_name(const char *path, struct vf_digest *d);
 const struct vf_digest *vf_expected_for(const struct vf_opts *o,
 					const char *path);
 extern const char *vf_prog;

@@ -932,5 +932,217 @@ def range_and_keep_cache_runs_are_not_full_runs():
     eq((rc, doc["files"][0]["nothing_scrubbed"]), (0, True), "past it")
 
 
+
+# ---- --digest-from-name (issue 13, item 8): content-addressed stores ----
+H1 = "ab" + "c1" * 31                   # sha256 digests, 64 hex digits
+H2 = "cd" + "34" * 31
+H3 = "12" + "56" * 31
+H5 = "ef" + "78" * 63                   # sha512, 128 hex digits
+NOT_A_DIGEST = ("name is not a digest (expected XX/ and 62 or 126 "
+                "lowercase hex digits, or 64 or 128)")
+
+
+def obj(digest):
+    """The composefs object path of a digest: objects/XX/YYYY..."""
+    return f"objects/{digest[:2]}/{digest[2:]}"
+
+
+def scrubs(w):
+    return [c for c in w.calls() if c[0] == "scrub"]
+
+
+def one_file_run(w, path, want_rc, want_line, *args, **kw):
+    p = w.run("--digest-from-name", *args, path, **kw)
+    eq(p.returncode, want_rc, f"exit for {path}")
+    eq(p.stdout.decode().splitlines()[0], want_line, f"line for {path}")
+    return p
+
+
+@test
+def digest_from_name_composefs_layout_good_and_misnamed():
+    w = World()
+    good = w.file(obj(H1), 3 * BS, "digest=" + H1)
+    mis = w.file(obj(H2), 2 * BS, "digest=" + H1)   # H1's content, H2's name
+    one_file_run(w, good, 0, f"{good}: OK")
+    eq(len(scrubs(w)), 1, "the good object was scrubbed")
+    one_file_run(w, mis, 1, f"{mis}: BAD: digest sha256:{H1}, expected "
+                 f"sha256:{H2}")
+    eq(len(scrubs(w)), 2, "the misnamed object was scrubbed")
+    rc, doc = w.json("--digest-from-name", good, mis)
+    eq(rc, 1, "json exit")
+    eq([(f["status"], f["expected_digest"], f["digest_matches"],
+         f["bytes_verified"], f["ranges"], f["whole_file_from_disk"])
+        for f in doc["files"]],
+       [("ok", "sha256:" + H1, True, 3 * BS, [], True),
+        ("bad", "sha256:" + H2, False, 2 * BS, [], True)], "files")
+    eq((doc["summary"]["ok"], doc["summary"]["bad"]), (1, 1), "summary")
+    # the kernel's digest (FS_IOC_MEASURE_VERITY) is compared too
+    k = w.file(obj(H3), BS, "digest=" + H3, "measured=" + H1)
+    rc, doc = w.json("--digest-from-name", k)
+    eq((rc, doc["files"][0]["digest_matches"],
+        doc["files"][0]["descriptor_changed"]), (1, False, True),
+       "kernel digest differs from the name")
+
+
+@test
+def digest_from_name_flat_names_good_and_misnamed():
+    w = World()
+    good = w.file(H1, 2 * BS, "digest=" + H1)
+    mis = w.file(H2, 2 * BS, "digest=" + H1)
+    one_file_run(w, good, 0, f"{good}: OK")
+    one_file_run(w, mis, 1, f"{mis}: BAD: digest sha256:{H1}, expected "
+                 f"sha256:{H2}")
+    # a flat name in a directory whose name is 2 hex digits is still flat
+    flat_in_xx = w.file(f"ab/{H2}", BS, "digest=" + H2)
+    one_file_run(w, flat_in_xx, 0, f"{flat_in_xx}: OK")
+    eq(len(scrubs(w)), 3, "every file scrubbed")
+
+
+@test
+def digest_from_name_sha512_lengths():
+    w = World()
+    lay = w.file(obj(H5), 2 * BS, "alg=sha512", "digest=" + H5)
+    flat = w.file(f"flat/{H5}", 2 * BS, "alg=sha512", "digest=" + H5)
+    one_file_run(w, lay, 0, f"{lay}: OK")
+    one_file_run(w, flat, 0, f"{flat}: OK")
+    rc, doc = w.json("--digest-from-name", lay, flat)
+    eq([f["expected_digest"] for f in doc["files"]], ["sha512:" + H5] * 2,
+       "sha512 expected")
+    # a sha256 file with a sha512 name (layout and flat): not its digest
+    lay256 = w.file(f"s/{obj(H5)}", BS, "digest=" + H1)
+    flat256 = w.file(f"s/{H5}", BS, "digest=" + H1)
+    for p in (lay256, flat256):
+        one_file_run(w, p, 1, f"{p}: BAD: digest sha256:{H1}, expected "
+                     f"sha512:{H5}")
+    # a sha512 file with a sha256 name
+    s512 = w.file(f"t/{obj(H1)}", BS, "alg=sha512", "digest=" + H5)
+    one_file_run(w, s512, 1, f"{s512}: BAD: digest sha512:{H5}, expected "
+                 f"sha256:{H1}")
+
+
+@test
+def digest_from_name_not_a_digest_is_exit_8_still_scrubbed():
+    w = World()
+    names = ["README", f"objects/ab/{H1[2:]}0",       # 63 digits
+             f"objects/ab/{H1[2:-1]}",                 # 61 digits
+             f"objects/zz/{H1[2:]}", f"objects/abc/{H1[2:]}",
+             f"objects/a/{H1[2:]}", f"objects/ab/{'g' * 62}",
+             f"objects/ab/{H1[2:-2]}.x", H1[:-1], H1 + "0", "f" * 127,
+             "e" * 129, f"{H1}.tmp", f"objects/ab/{H1[2:]}~"]
+    for i, n in enumerate(names):
+        p = w.file(f"{i}/{n}", BS, "digest=" + H1)
+        before = len(scrubs(w))
+        one_file_run(w, p, 8, f"{p}: ERROR: {NOT_A_DIGEST}")
+        eq(len(scrubs(w)), before + 1, f"{n} scrubbed all the same")
+        rc, doc = w.json("--digest-from-name", p)
+        fj = doc["files"][0]
+        eq((rc, fj["status"], fj["error"], fj["bytes_verified"],
+            "expected_digest" in fj), (8, "error", NOT_A_DIGEST, BS, False),
+           f"json of {n}")
+    # its bad ranges are reported as in any scrub
+    r = w.file("rotten/README", 4 * BS, "digest=" + H1,
+               bad=[(BS, BS, "hash_mismatch")])
+    one_file_run(w, r, 9, f"{r}: BAD: hash_mismatch at offset 4096 length "
+                 f"4096; ERROR: {NOT_A_DIGEST}")
+
+
+@test
+def digest_from_name_uppercase_hex_is_not_a_digest():
+    w = World()
+    for n in (obj(H1.upper()), f"objects/AB/{H1[2:]}",
+              f"objects/ab/{H1[2:].upper()}", H1.upper(),
+              H1[:10] + H1[10:].upper()):
+        p = w.file(f"u{len(scrubs(w))}/{n}", BS, "digest=" + H1)
+        one_file_run(w, p, 8, f"{p}: ERROR: {NOT_A_DIGEST}")
+
+
+@test
+def digest_from_name_directory_from_cwd_when_not_in_path():
+    w = World()
+    good = w.file(obj(H1), BS, "digest=" + H1)
+    xx = os.path.dirname(good)
+    for cwd, path in ((xx, H1[2:]), (xx, "./" + H1[2:]),
+                      (os.path.join(xx, "sub"), "../" + H1[2:]),
+                      (os.path.dirname(xx), "ab//" + H1[2:])):
+        os.makedirs(cwd, exist_ok=True)
+        one_file_run(w, path, 0, f"{path}: OK", cwd=cwd,
+                     binary=os.path.abspath(FAKE))
+    mis = w.file(obj(H2), BS, "digest=" + H1)
+    one_file_run(w, H2[2:], 1, f"{H2[2:]}: BAD: digest sha256:{H1}, "
+                 f"expected sha256:{H2}", cwd=os.path.dirname(mis),
+                 binary=os.path.abspath(FAKE))
+
+
+@test
+def digest_from_name_recursive_store_exact_report():
+    w = World()
+    store = os.path.join(w.dir, "store")
+    good = w.file("store/" + obj(H1), 3 * BS, "digest=" + H1)
+    mis = w.file("store/" + obj(H2), 2 * BS, "digest=" + H1)
+    rot = w.file("store/" + obj(H3), 8 * BS, "digest=" + H3,
+                 bad=[(5 * BS, BS, "hash_mismatch")])
+    flat = w.file("store/" + H5, BS, "alg=sha512", "digest=" + H5)
+    w.plain("store/objects/ab/notes")        # not verity: skipped
+    p = w.run("-r", "--digest-from-name", store)
+    eq(p.returncode, 1, "exit")
+    eq(p.stdout.decode().splitlines()[:5], [     # in path order
+        f"{flat}: OK",
+        f"{rot}: BAD: hash_mismatch at offset 20480 length 4096",
+        f"{good}: OK",
+        f"{mis}: BAD: digest sha256:{H1}, expected sha256:{H2}",
+        "Scrub summary: 4 files: 2 ok, 2 bad, 0 errors; 1 skipped"],
+       "report")
+    p = w.run("-r", "-q", "--digest-from-name", store)
+    eq((p.returncode, p.stdout.decode()), (1,
+       f"{rot}: BAD: hash_mismatch at offset 20480 length 4096\n"
+       f"{mis}: BAD: digest sha256:{H1}, expected sha256:{H2}\n"), "-q")
+    rc, doc = w.json("-r", "--digest-from-name", store)
+    eq([(f["path"], f["status"], f["digest_matches"]) for f in doc["files"]],
+       [(flat, "ok", True), (rot, "bad", True), (good, "ok", True),
+        (mis, "bad", False)], "json files")
+    eq(doc["files"][1]["ranges"], [{"offset": 5 * BS, "length": BS,
+                                    "kind": "hash_mismatch"}], "rot range")
+    # a stray file in the store whose name is not a digest: exit 8 too
+    stray = w.file("store/objects/ab/upload.tmp", BS)
+    p = w.run("-r", "-q", "--digest-from-name", store)
+    eq((p.returncode, p.stdout.decode()), (9,
+       f"{rot}: BAD: hash_mismatch at offset 20480 length 4096\n"
+       f"{stray}: ERROR: {NOT_A_DIGEST}\n"
+       f"{mis}: BAD: digest sha256:{H1}, expected sha256:{H2}\n"), "stray")
+
+
+@test
+def digest_from_name_no_module():
+    w = World()
+    good = w.file(obj(H1), BS, "digest=" + H1)
+    mis = w.file(obj(H2), BS, "digest=" + H1)
+    p = w.run("--no-module", "--digest-from-name", good, mis)
+    eq(p.returncode, 1, "exit")
+    eq([l for l in p.stdout.decode().splitlines() if ": note: " not in l][:2],
+       [f"{good}: OK",
+        f"{mis}: BAD: digest sha256:{H1}, expected sha256:{H2}"], "lines")
+
+
+@test
+def digest_from_name_excludes_expect_digest():
+    w = World()
+    f = w.file(obj(H1), BS, "digest=" + H1)
+    df = digest_file(w, f"sha256:{H1} {f}\n")
+    msg = ("verify-file: --digest-from-name excludes --expect-digest and "
+           "--expect-digest-file\nTry 'verify-file --help' for more "
+           "information.\n")
+    for args in (["--digest-from-name", "--expect-digest", "sha256:" + H1],
+                 ["--expect-digest", "sha256:" + H1, "--digest-from-name"],
+                 ["--digest-from-name", "--expect-digest-file", df],
+                 ["--expect-digest-file", df, "--digest-from-name"],
+                 # usage errors first: the file is not even read
+                 ["--expect-digest-file", "/nonexistent",
+                  "--digest-from-name"]):
+        for json_ in ([], ["--json"]):
+            p = w.run(*json_, *args, f)
+            eq((p.returncode, p.stdout, p.stderr.decode()), (16, b"", msg),
+               f"{args}")
+    eq(w.calls(), [], "nothing scrubbed")
+
 print(f"{failures} test(s) failed" if failures else "all passed")
 sys.exit(1 if failures else 0)
