@@ -224,18 +224,25 @@ static int settle(struct vs_direct *d, struct vs_dwin *dw)
 	return 0;
 }
 
-/* Read the next window of the file into @slot if that slot is idle. */
+/*
+ * Read the next window of the file into @slot if that slot is idle.  The
+ * window of a scrub that has only one is lazy: it is waited for at once.
+ */
 static void refill(struct vs_direct *d, unsigned int slot, pgoff_t *next)
 {
 	struct vs_dwin *dw = d->win[slot];
 	unsigned long nr;
+	bool only;
 
 	if (!dw || dw->nr)
 		return;
 	nr = vs_window_len(d->s, *next);
 	if (nr) {
+		only = *next == d->s->first >> PAGE_SHIFT &&
+		       !vs_window_len(d->s, *next + nr);
 		d->s->args->bytes_read += vs_dwin_start(dw, d->s->inode,
-							d->s->raw, *next, nr);
+							d->s->raw, *next, nr,
+							only);
 		*next += nr;
 	}
 }
@@ -274,15 +281,16 @@ static int direct_setup(struct vs_direct *d, struct vs_scrub *s)
 {
 	u64 pages = ((s->end - 1) >> PAGE_SHIFT) - (s->first >> PAGE_SHIFT) + 1;
 	unsigned int per_page = PAGE_SIZE >> s->geom.log_blocksize;
-	unsigned int i;
+	unsigned int i, win = min_t(u64, pages, VS_WINDOW_PAGES);
 
 	d->s = s;
 	s->tree_ra = VS_TREE_RA_PAGES;
 	if (vs_tree_init(&d->tree, &s->geom, &s->hasher, s->desc->root_hash,
 			 &vs_raw_ops, s))
 		return -ENOMEM;
+	/* windows, and the hashes of one, as large as the file needs */
 	for (i = 0; i < 2; i++) {
-		d->digests[i] = kvmalloc_array(VS_WINDOW_PAGES * per_page,
+		d->digests[i] = kvmalloc_array(win * per_page,
 					       s->geom.digest_size, VS_GFP);
 		if (!d->digests[i])
 			return -ENOMEM;
@@ -290,8 +298,7 @@ static int direct_setup(struct vs_direct *d, struct vs_scrub *s)
 	for (i = 0; i < VS_DIRECT_DEPTH; i++) {
 		if ((u64)i * VS_WINDOW_PAGES >= pages)
 			break;
-		d->win[i] = vs_dwin_alloc(min_t(u64, pages, VS_WINDOW_PAGES),
-					  s->inode->i_blkbits);
+		d->win[i] = vs_dwin_alloc(win, s->inode->i_blkbits);
 		if (!d->win[i])
 			return -ENOMEM;
 	}

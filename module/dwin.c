@@ -10,7 +10,10 @@
  * re-read of the window's first block into a scratch page, which
  * vs_dwin_wait() submits and waits for with submit_bio_wait(): every
  * completion is the block layer's own code, and once the wait returns no
- * bio of the window is in flight.  Each bio is held (bio_get()) until then,
+ * bio of the window is in flight.  A lazy window (one the caller waits
+ * for before it needs any other: a scrub of one window) that needs a
+ * single bio has no parent of its own: that bio is the one vs_dwin_wait()
+ * submits and waits for, which saves a small file a read.  Each bio is held (bio_get()) until then,
  * so that its own status says which pages failed.  The scrub waits for every window it
  * started before it returns (direct I/O does the same), so nothing of it
  * outlives the ioctl, which holds the module.
@@ -34,7 +37,7 @@ void vs_dwin_free(struct vs_dwin *dw)
 	if (!dw)
 		return;
 	kvfree(dw->bios);
-	for (i = 0; i < VS_WINDOW_PAGES; i++)
+	for (i = 0; i < dw->nr_pages; i++)
 		if (dw->pages[i])
 			__free_page(dw->pages[i]);
 	if (dw->scratch)
@@ -52,11 +55,15 @@ void vs_dwin_free(struct vs_dwin *dw)
  */
 struct vs_dwin *vs_dwin_alloc(unsigned long nr_pages, unsigned int blkbits)
 {
-	struct vs_dwin *dw = kzalloc(sizeof(*dw), VS_GFP);
+	struct vs_dwin *dw;
 	unsigned long i;
 
+	if (nr_pages > VS_WINDOW_PAGES)
+		return NULL;
+	dw = kzalloc(struct_size(dw, pages, nr_pages), VS_GFP);
 	if (!dw)
 		return NULL;
+	dw->nr_pages = nr_pages;
 	dw->max_bios = nr_pages << (PAGE_SHIFT - blkbits);
 	dw->bios = kvmalloc_array(dw->max_bios, sizeof(*dw->bios), VS_GFP);
 	if (!dw->bios)
@@ -86,6 +93,8 @@ fail:
  * @blkbits: log2 of the filesystem block size
  * @first_page: page of the window where @bio starts
  * @last_page: page of the window where @bio ends
+ * @lazy: the window is lazy (see above)
+ * @held: a lazy window's first bio, not submitted yet
  */
 struct vs_bio_build {
 	struct vs_dwin *dw;
@@ -97,6 +106,8 @@ struct vs_bio_build {
 	unsigned int blkbits;
 	unsigned int first_page;
 	unsigned int last_page;
+	bool lazy;
+	struct bio *held;
 };
 
 static struct bio *new_bio(struct vs_bio_build *b, sector_t phys,
@@ -120,6 +131,16 @@ static struct bio *parent(struct vs_bio_build *b)
 	return dw->parent;
 }
 
+static void submit_chained(struct vs_bio_build *b, struct bio *bio)
+{
+	bio_chain(bio, parent(b));
+	submit_bio(bio);
+}
+
+/*
+ * Queue the bio being built: submitted, chained to the parent, except the
+ * first bio of a lazy window, held back until a second one is needed.
+ */
 static void submit(struct vs_bio_build *b)
 {
 	struct vs_dwin *dw = b->dw;
@@ -129,8 +150,14 @@ static void submit(struct vs_bio_build *b)
 	db->first = b->first_page;
 	db->last = b->last_page;
 	bio_get(b->bio);	/* its status is read in vs_dwin_wait() */
-	bio_chain(b->bio, parent(b));
-	submit_bio(b->bio);
+	if (b->lazy && dw->nr_bios == 1) {
+		b->held = b->bio;
+	} else {
+		if (b->held)
+			submit_chained(b, b->held);
+		b->held = NULL;
+		submit_chained(b, b->bio);
+	}
 	b->bio = NULL;
 }
 
@@ -149,7 +176,7 @@ static void add_block(struct vs_bio_build *b, sector_t phys,
 		       bio_add_page(b->bio, dw->pages[i], len, off) != len))
 		submit(b);
 	if (!b->bio) {
-		if (!dw->parent) {
+		if (!dw->nr_bios) {	/* the window's first bio */
 			b->first = phys;
 			dw->parent_page = i;
 		}
@@ -191,19 +218,21 @@ static int add_pos(struct vs_bio_build *b, struct inode *inode, u64 pos,
  * @limit: its vs_raw_limit()
  * @w: first page
  * @nr: number of pages
+ * @lazy: the caller waits for @dw before it needs any other window
  *
- * Every filesystem block is mapped and the reads are submitted; blocks
- * past EOF and holes are zeroes.  If a block cannot be mapped, nothing
- * more is read and the window is marked unmapped.
+ * Every filesystem block is mapped and the reads are submitted (but for a
+ * lazy window read by one bio: that bio is submitted by vs_dwin_wait());
+ * blocks past EOF and holes are zeroes.  If a block cannot be mapped,
+ * nothing more is read and the window is marked unmapped.
  *
  * Return: bytes of the file submitted for reading (holes excluded).
  */
 u64 vs_dwin_start(struct vs_dwin *dw, struct inode *inode, sector_t limit,
-		  pgoff_t w, unsigned long nr)
+		  pgoff_t w, unsigned long nr, bool lazy)
 {
 	struct vs_bio_build b = {
 		.dw = dw, .bdev = inode->i_sb->s_bdev, .limit = limit,
-		.blkbits = inode->i_blkbits,
+		.blkbits = inode->i_blkbits, .lazy = lazy,
 	};
 	unsigned int off, bs = i_blocksize(inode);
 	u64 pos, size = i_size_read(inode), read = 0;
@@ -227,6 +256,8 @@ u64 vs_dwin_start(struct vs_dwin *dw, struct inode *inode, sector_t limit,
 	}
 	if (b.bio)
 		submit(&b);
+	if (b.held)		/* a lazy window of one bio: its own parent */
+		dw->parent = b.held;
 	return read;
 }
 

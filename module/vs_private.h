@@ -444,7 +444,8 @@ struct vs_dwin_bio {
  * @base: first block hashed (file block index)
  * @count: number of blocks hashed
  * @digests: their hashes, @count x digest size
- * @pages: the buffer, VS_WINDOW_PAGES pages at most, allocated once
+ * @nr_pages: pages of @pages (VS_WINDOW_PAGES at most)
+ * @pages: the buffer, allocated once
  */
 struct vs_dwin {
 	struct bio *parent;
@@ -461,13 +462,14 @@ struct vs_dwin {
 	u64 base;
 	unsigned int count;
 	u8 *digests;
-	struct page *pages[VS_WINDOW_PAGES];
+	unsigned int nr_pages;
+	struct page *pages[];
 };
 
 struct vs_dwin *vs_dwin_alloc(unsigned long nr_pages, unsigned int blkbits);
 void vs_dwin_free(struct vs_dwin *dw);
 u64 vs_dwin_start(struct vs_dwin *dw, struct inode *inode, sector_t limit,
-		  pgoff_t w, unsigned long nr);
+		  pgoff_t w, unsigned long nr, bool lazy);
 void vs_dwin_wait(struct vs_dwin *dw);
 
 /* hashpool.c */
