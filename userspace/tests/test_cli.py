@@ -5,8 +5,12 @@
 verify-file-fake is verify-file linked with tests/fake_sys.c, which
 simulates /dev/verity-scrub and the fs-verity ioctls over ordinary files
 (see that file for the spec format).  Every test prints PASS or FAIL once.
-JSON output is parsed back with the json module, strictly from bytes.
+JSON output is parsed back with the json module, strictly from bytes, and
+every document is validated against verify-file.schema.json (parse_json):
+a schema violation fails the test that produced the document.
 """
+import datetime
+import hashlib
 import json
 import os
 import pty
@@ -20,6 +24,8 @@ import time
 
 BIN = sys.argv[1] if len(sys.argv) > 1 else ".obj/bin"
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import validate_json  # noqa: E402
 TOP = os.path.dirname(HERE)
 FAKE = os.path.join(BIN, "verify-file-fake")
 REAL = os.path.join(BIN, "verify-file")
@@ -27,6 +33,10 @@ D1 = "sha256:" + "11" * 32
 BS = 4096
 
 failures = 0
+DEFAULT_OPTIONS = {"keep_cache": False, "page_cache": False,
+                   "no_module": False, "fallback": False, "retries": 3,
+                   "limit": 0, "recursive": False, "cross_mounts": False,
+                   "expect_digest": False}
 
 
 class Failed(Exception):
@@ -41,6 +51,22 @@ def eq(got, want, what=""):
 def check(cond, what):
     if not cond:
         raise Failed(what)
+
+
+def parse_json(data):
+    """A verify-file --json document from @data (bytes), valid or Failed."""
+    try:
+        doc = json.loads(data)  # bytes: strict UTF-8
+    except ValueError as e:
+        raise Failed(f"not JSON ({e}): {data!r}")
+    probs = validate_json.problems(doc)
+    if probs:
+        raise Failed("JSON schema: " + "; ".join(probs[:5]))
+    s = doc["summary"]
+    eq(s["files"], s["ok"] + s["bad"] + s["errors"] + s["interrupted_files"],
+       "summary: files = ok + bad + errors + interrupted_files")
+    eq(s["files"], len(doc["files"]), "summary: files listed")
+    return doc
 
 
 class World:
@@ -89,9 +115,9 @@ class World:
     def json(self, *args, **kw):
         p = self.run("--json", *args, **kw)
         try:
-            doc = json.loads(p.stdout)  # bytes: strict UTF-8
-        except ValueError as e:
-            raise Failed(f"not JSON ({e}): {p.stdout!r} {p.stderr!r}")
+            doc = parse_json(p.stdout)
+        except Failed as e:
+            raise Failed(f"{e} (stderr {p.stderr!r})")
         return p.returncode, doc
 
     def calls(self):
@@ -100,6 +126,36 @@ class World:
                 return [l.split() for l in f]
         except FileNotFoundError:
             return []
+
+
+def data_of(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def fsverity_digest(data, bs=BS, salt=b"", alg="sha256", root=None):
+    """The fs-verity file digest of @data, written from the kernel's
+    documentation (Documentation/filesystems/fsverity.rst), to check
+    verify-file's libfsverity result independently.  @root: the root hash
+    to put in the descriptor instead of the data's."""
+    hsize = hashlib.new(alg).digest_size
+    hblock = hashlib.new(alg).block_size
+    prefix = salt + b"\0" * (-len(salt) % hblock) if salt else b""
+
+    def h(block):
+        return hashlib.new(alg, prefix + block).digest()
+
+    level = [data[i:i + bs].ljust(bs, b"\0") for i in range(0, len(data), bs)]
+    while len(level) > 1:
+        hashes = b"".join(h(b) for b in level)
+        level = [hashes[i:i + bs].ljust(bs, b"\0")
+                 for i in range(0, len(hashes), bs)]
+    if root is None:
+        root = h(level[0]) if level else b"\0" * hsize
+    desc = (bytes([1, {"sha256": 1, "sha512": 2}[alg], bs.bit_length() - 1,
+                   len(salt)]) + b"\0" * 4 + len(data).to_bytes(8, "little")
+            + root.ljust(64, b"\0") + salt.ljust(32, b"\0") + b"\0" * 144)
+    return f"{alg}:" + hashlib.new(alg, desc).hexdigest()
 
 
 def test(fn):
@@ -418,11 +474,11 @@ def paths_with_newline_and_non_utf8_are_escaped():
 @test
 def module_missing_and_fallback():
     w = World()
-    f = w.file("f", 4 * BS)
+    f = w.file("f", 4 * BS, "real")
     w.spec.append("module absent")
     g = w.file("g", 4 * BS)
     p = w.run("--json", f, g)
-    doc = json.loads(p.stdout)
+    doc = parse_json(p.stdout)
     eq(p.returncode, 8, "exit without module")
     check("modprobe verity_scrub" in doc["files"][0]["error"], "how to load")
     eq(doc["files"][1]["error"], doc["files"][0]["error"], "every file")
@@ -431,7 +487,7 @@ def module_missing_and_fallback():
     eq(p.returncode, 0, "fallback exit")
     check(b"warning:" in p.stderr and b"falling back" in p.stderr,
           "fallback warning")
-    doc = json.loads(p.stdout)
+    doc = parse_json(p.stdout)
     eq(doc["files"][0]["method"], "pread", "method")
     eq(doc["files"][0]["bytes_verified"], 4 * BS, "verified")
     w.spec[-1] = "module eacces"
@@ -506,8 +562,15 @@ def expect_digest_match_and_mismatch():
     eq(rc, 8, "file: missing entry")
     eq(doc["files"][1]["error"],
        "no expected digest for this path in --expect-digest-file", "msg")
-    rc, doc = w.json("--no-module", "--expect-digest", D1, g)
+    h = w.file("h", 2 * BS, "real")
+    rc, doc = w.json("--no-module", "--expect-digest", D1, h)
     eq(rc, 1, "no-module mismatch")
+    eq(doc["files"][0]["digest_matches"], False, "no-module: mismatch")
+    check("descriptor_changed" in doc["files"][0] and
+          not doc["files"][0]["descriptor_changed"], "only the digest differs")
+    rc, doc = w.json("--no-module", "--expect-digest",
+                     fsverity_digest(data_of(h)), h)
+    eq(rc, 0, "no-module match")
 
 
 @test
@@ -615,7 +678,7 @@ def sigint_stops_cleanly_with_partial_report():
         took = time.time() - t0
         check(took < 4, f"stopped promptly (took {took:.1f}s)")
         eq(p.returncode, 32 | 1, f"exit with -j {jobs}")
-        doc = json.loads(out)
+        doc = parse_json(out)
         eq(doc["summary"]["interrupted"], True, "interrupted")
         fj = doc["files"][0]
         eq(fj["path"], f, "first file")
@@ -854,34 +917,94 @@ def digest_file_malformed_line_exit_8_nothing_scrubbed():
 
 
 @test
-def no_module_says_descriptor_not_checked():
+def no_module_checks_the_descriptor_on_disk():
     w = World()
-    f = w.file("f", 2 * BS, "descchanged")
-    rc, doc = w.json(f)
-    eq(rc, 1, "module: changed descriptor found")
-    eq(doc["files"][0]["descriptor_checked"], True, "module: checked")
+    salt = bytes(range(1, 9))
+    f = w.file("f", 5 * BS + 123, "real")
+    g = w.file("g", 3 * BS, "real", "bs=1024", f"salt={salt.hex()}")
+    k = "sha256:" + "33" * 32
+    changed = w.file("changed", 2 * BS, "real", "measured=" + "33" * 32)
+    root = w.file("root", 2 * BS, "real", "diskroot=" + "44" * 32)
+    df, dg = fsverity_digest(data_of(f)), fsverity_digest(data_of(g), 1024,
+                                                          salt)
+    dchanged = fsverity_digest(data_of(changed))
+    droot = fsverity_digest(data_of(root))
+    # the module's view of the same files: the same digests
+    rc, doc = w.json(f, g)
+    eq((rc, [x["digest"] for x in doc["files"]]), (0, [df, dg]), "module")
     for args in (["--no-module"], ["--fallback"]):
         if args == ["--fallback"]:
             w.spec.append("module absent")
-        rc, doc = w.json(*args, f)
+        rc, doc = w.json(*args, f, g)
         eq(rc, 0, f"{args}: exit")
-        fj = doc["files"][0]
-        eq(fj["descriptor_checked"], False, f"{args}: descriptor_checked")
-        check("descriptor_changed" not in fj, f"{args}: no descriptor_changed")
+        for fj, d in zip(doc["files"], (df, dg)):
+            eq((fj["digest"], fj["descriptor_checked"],
+                fj["descriptor_changed"], fj["method"]),
+               (d, True, False, "pread"), f"{args}: {fj['path']}")
+            check("descriptor_unchecked_reason" not in fj, "no reason")
         p = w.run(*args, f)
-        eq(p.stdout.decode().splitlines()[:2], [
-            f"{f}: OK",
-            f"{f}: note: the fs-verity descriptor on disk was not checked "
-            "(without the module only the kernel's digest is known)"],
-           f"{args}: text")
-        p = w.run("-q", *args, f)
-        eq(p.stdout, b"", f"{args}: -q prints nothing for an OK file")
+        eq(p.stdout.decode().splitlines()[0], f"{f}: OK", f"{args}: text")
+        check("note:" not in p.stdout.decode(), f"{args}: no note")
+        # the kernel holds another digest than data and descriptor give
+        rc, doc = w.json(*args, changed)
+        fj = doc["files"][0]
+        eq((rc, fj["status"], fj["descriptor_checked"],
+            fj["descriptor_changed"], fj["digest"], fj["measured_digest"]),
+           (1, "bad", True, True, dchanged, k), f"{args}: changed")
+        p = w.run(*args, changed)
+        eq((p.returncode, p.stdout.decode().splitlines()[0]),
+           (1, f"{changed}: BAD: descriptor changed (on disk {dchanged}, "
+            f"kernel holds {k})"), f"{args}: changed text")
+        # the root hash on disk is not the data's
+        rc, doc = w.json(*args, root)
+        fj = doc["files"][0]
+        eq((rc, fj["status"], fj["descriptor_changed"],
+            fj["descriptor_disk_differs"], fj["digest"]),
+           (1, "bad", True, True, droot), f"{args}: root")
+        check("measured_digest" not in fj, "the kernel's digest is the data's")
+        p = w.run(*args, root)
+        eq(p.stdout.decode().splitlines()[0], f"{root}: BAD: descriptor "
+           "changed (the descriptor on disk does not describe the data the "
+           f"kernel verified, {droot})", f"{args}: root text")
+
+
+@test
+def no_module_descriptor_not_checked_says_why():
+    w = World()
+    cases = [
+        (w.file("old", 2 * BS, "real", "nodesc=25"), [], 0,
+         "it cannot be read (FS_IOC_READ_VERITY_METADATA failed)"),
+        (w.file("part", 8 * BS, "real"), ["--range", "4096:4096"], 0,
+         "only part of the file was read"),
+        (w.file("bad", 8 * BS, "real", bad=[(2 * BS, BS, "hash_mismatch")]),
+         [], 2, "some data could not be read"),
+        # a zeroed descriptor (no root hash, no "real"): not the data's
+        (w.file("fake", 2 * BS), [], 1, None),
+    ]
+    for path, args, want_rc, why in cases:
+        rc, doc = w.json("--no-module", *args, path)
+        fj = doc["files"][0]
+        eq(rc, want_rc, f"{path}: exit")
+        eq(fj["descriptor_checked"], why is None, f"{path}: checked")
+        eq(fj.get("descriptor_unchecked_reason"), why, f"{path}: reason")
+        p = w.run("--no-module", *args, path)
+        notes = [ln for ln in p.stdout.decode().splitlines() if "note:" in ln]
+        eq(notes, [f"{path}: note: the fs-verity descriptor on disk was not "
+                   f"checked ({why})"] if why else [], f"{path}: note")
+        eq(w.run("-q", "--no-module", *args, path).stdout.count(b"note:"),
+           0, f"{path}: -q")
+    # EIO reading it: an I/O finding, as with the module
+    eio = w.file("eio", 2 * BS, "real", "nodesc=5")
+    rc, doc = w.json("--no-module", eio)
+    fj = doc["files"][0]
+    eq((rc, fj["status"], fj["descriptor_unreadable"]), (2, "bad", True),
+       "EIO")
 
 
 @test
 def quiet_fallback_downgrade_always_shown():
     w = World()
-    f = w.file("f", 2 * BS)
+    f = w.file("f", 2 * BS, "real")
     w.spec.append("module absent")
     for args in (["-q"], ["-q", "--json"], ["--json"]):
         p = w.run(*args, "--fallback", f)
@@ -890,7 +1013,7 @@ def quiet_fallback_downgrade_always_shown():
         check(b"falling back to reading with pread" in p.stderr,
               f"{args}: {p.stderr!r}")
         if "--json" in args:
-            s = json.loads(p.stdout)["summary"]
+            s = parse_json(p.stdout)["summary"]
             eq(s["fallback"], "/dev/verity-scrub is not available: the "
                "verity_scrub module is not loaded (load it with 'modprobe "
                "verity_scrub' or 'insmod verity_scrub.ko')",
@@ -913,15 +1036,14 @@ def range_and_keep_cache_runs_are_not_full_runs():
     w = World()
     f = w.file("f", 100 * BS)
     rc, doc = w.json(f)
-    eq(doc["options"], {"keep_cache": False, "page_cache": False,
-                        "no_module": False}, "options of a full run")
+    eq(doc["options"], dict(DEFAULT_OPTIONS), "options of a full run")
     eq(doc["files"][0]["whole_file_from_disk"], True, "full run")
     check("range" not in doc["files"][0], "no range")
     rc, doc = w.json("--keep-cache", "--range", "5000:10000", f)
     eq(rc, 0, "exit")
-    eq(doc["options"], {"range": {"offset": 5000, "length": 10000},
-                        "keep_cache": True, "page_cache": False,
-                        "no_module": False}, "options")
+    eq(doc["options"], dict(DEFAULT_OPTIONS, keep_cache=True,
+                            range={"offset": 5000, "length": 10000}),
+       "options")
     fj = doc["files"][0]
     eq(fj["range"], {"offset": 5000, "length": 10000}, "range of the file")
     eq(fj["whole_file_from_disk"], False, "range run")
