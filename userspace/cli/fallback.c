@@ -300,7 +300,11 @@ static void scrub_and_digest(struct feed *c)
 	err = libfsverity_compute_digest(c, feed_read, &p, &d);
 	if (!err)
 		judge_descriptor(c, d);
-	else if (!c->f->interrupted && !c->f->error)
+	else if (c->f->interrupted)
+		c->f->descriptor_unchecked = "interrupted";
+	else if (c->f->error)
+		c->f->descriptor_unchecked = "some data could not be read";
+	else
 		c->f->descriptor_unchecked = "libfsverity cannot compute its "
 					     "digest";
 	free(d);

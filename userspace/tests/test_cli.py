@@ -1076,5 +1076,189 @@ def range_and_keep_cache_runs_are_not_full_runs():
     eq((rc, doc["files"][0]["nothing_scrubbed"]), (0, True), "past it")
 
 
+def rfc3339(s):
+    return datetime.datetime.strptime(s, "%Y-%m-%dT%H:%M:%S.%fZ").replace(
+        tzinfo=datetime.timezone.utc)
+
+
+@test
+def json_has_format_version_tool_times_and_options():
+    with open(os.path.join(os.path.dirname(TOP), "VERSION")) as f:
+        version = f.read().strip()
+    w = World()
+    f = w.file("f", 4 * BS)
+    t0 = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    rc, doc = w.json(f)
+    t1 = datetime.datetime.now(datetime.timezone.utc)
+    eq(rc, 0, "exit")
+    eq((doc["version"], doc["format"], doc["tool"]),
+       (1, {"major": 1, "minor": 1},
+        {"name": "verify-file", "version": version}), "format and tool")
+    started, ended = rfc3339(doc["started"]), rfc3339(doc["ended"])
+    check(t0 <= started <= ended <= t1, f"{t0} <= {started} <= {ended} <= {t1}")
+    eq(list(doc)[:3], ["version", "format", "tool"], "first keys")
+    # every option that changes what was checked, or how
+    df = os.path.join(w.dir, "digests")
+    with open(df, "w") as out:
+        out.write(f"{D1} {f}\n")
+    rc, doc = w.json("-r", "--cross-mounts", "--keep-cache", "--page-cache",
+                     "--no-module", "--fallback", "--retries", "5",
+                     "--limit", "1G", "--range", "0:4K",
+                     "--expect-digest-file", df, f)
+    eq(doc["options"], {"range": {"offset": 0, "length": 4096},
+                        "keep_cache": True, "page_cache": True,
+                        "no_module": True, "fallback": True, "retries": 5,
+                        "limit": 1 << 30, "recursive": True,
+                        "cross_mounts": True, "expect_digest": True},
+       "options")
+    rc, doc = w.json("--expect-digest", D1, f)
+    eq(doc["options"], dict(DEFAULT_OPTIONS, expect_digest=True), "--expect")
+
+
+def good_doc():
+    w = World()
+    f = w.file("f", 4 * BS, bad=[(BS, BS, "io_error", "medium")])
+    rc, doc = w.json(f)
+    return doc
+
+
+@test
+def schema_violations_are_caught():
+    doc = good_doc()
+    eq(validate_json.problems(doc), [], "a real document is valid")
+    bad = []
+    for path, value in ((("version",), "1"),
+                        (("format", "minor"), 0),
+                        (("started",), "2026-12-01 15:00:00"),
+                        (("files", 0, "status"), "fine"),
+                        (("files", 0, "bytes_read"), -1),
+                        (("files", 0, "ranges", 0, "kind"), "bogus"),
+                        (("files", 0, "ranges", 0, "detail"), None),
+                        (("files", 0, "extra"), 1),
+                        (("options", "retries"), 0),
+                        (("summary", "kind_blocks", "io_error"), "1")):
+        d = json.loads(json.dumps(doc))
+        o = d
+        for k in path[:-1]:
+            o = o[k]
+        if value is None:
+            del o[path[-1]]     # io_error without its detail
+        else:
+            o[path[-1]] = value
+        if not validate_json.problems(d):
+            bad.append(path)
+    eq(bad, [], "violations the schema let through")
+    # the script, as vsbench.py and a shell use it
+    w = World()
+    good = os.path.join(w.dir, "good.json")
+    wrong = os.path.join(w.dir, "wrong.json")
+    with open(good, "w") as out:
+        json.dump(doc, out)
+    doc["files"][0]["status"] = "fine"
+    with open(wrong, "w") as out:
+        json.dump(doc, out)
+    script = [sys.executable, os.path.join(HERE, "validate_json.py")]
+    p = subprocess.run(script + [good], stderr=subprocess.PIPE)
+    eq((p.returncode, p.stderr), (0, b""), "valid file")
+    p = subprocess.run(script + [wrong], stderr=subprocess.PIPE)
+    eq(p.returncode, 1, "invalid file")
+    check(b"files/0/status: 'fine' is not one of" in p.stderr, p.stderr)
+    log = os.path.join(w.dir, "console.log")
+    with open(log, "w") as out:
+        out.write("[ 1.0] kernel line\r\n" + json.dumps(
+            good_doc(), separators=(",", ":")) + "\r\nVS-RESULT PASS x y\n")
+    p = subprocess.run(script + ["--scan", log], stderr=subprocess.PIPE)
+    eq((p.returncode, p.stderr), (0, b""), "console log")
+    with open(log, "a") as out:
+        out.write(json.dumps(doc, separators=(",", ":")) + "\n")
+    p = subprocess.run(script + ["--scan", log], stderr=subprocess.PIPE)
+    eq(p.returncode, 1, "console log with a bad document")
+    check(b"console.log:4: files/0/status" in p.stderr, p.stderr)
+
+
+@test
+def interrupted_file_has_one_status_in_text_json_and_exit():
+    for args, attrs in (([], ["slowms=400"]),
+                        (["--no-module"], ["real", "slowms=400"])):
+        for json_ in (True, False):
+            w = World()
+            f = w.file("slow", 256 * BS, *attrs)
+            p = start_slow(w, *(["--json"] if json_ else []), *args, f)
+            time.sleep(0.6)     # during the second slow call
+            p.send_signal(signal.SIGINT)
+            out, err = p.communicate(timeout=10)
+            eq(p.returncode, 32, f"{args} json={json_}: exit")
+            if json_:
+                doc = parse_json(out)
+                fj = doc["files"][0]
+                eq((fj["status"], fj.get("error"), fj["interrupted"]),
+                   ("interrupted", None, True), f"{args}: JSON status")
+                s = doc["summary"]
+                eq((s["files"], s["errors"], s["interrupted_files"]),
+                   (1, 0, 1), f"{args}: summary")
+                check(0 < fj["resume_offset"] < 256 * BS, "resume offset")
+                if args:    # pread stops between reads of 16 blocks
+                    eq(fj["resume_offset"] % (16 * BS), 0, "at a read")
+                    eq(fj["bytes_verified"], fj["resume_offset"], "verified")
+                    eq(fj["descriptor_unchecked_reason"], "interrupted",
+                       "not checked")
+            else:
+                lines = out.decode().splitlines()
+                check(re.fullmatch(rf"{re.escape(f)}: INTERRUPTED \(interrupted"
+                                   r" at offset \d+\)", lines[0]), lines[0])
+                eq(lines[1 if not args else 2], "Scrub summary: 1 files: "
+                   "0 ok, 0 bad, 0 errors, 1 interrupted; 0 skipped",
+                   f"{args}: summary")
+
+
+@test
+def long_paths_are_never_cut():
+    w = World()
+    deep = os.path.join(w.dir.encode(), *[b"\x01" * 200] * 6)
+    os.makedirs(deep)
+    path = os.path.join(deep, b"f")
+    with open(path, "wb") as out:
+        out.write(b"\0" * BS)
+    w.spec.append(f"file {os.stat(path).st_ino}")
+    with open(os.path.join(deep, b"plain"), "wb") as out:
+        out.write(b"x")
+    esc = path.replace(b"\x01", b"\\x01")
+    check(len(esc) > 4800, "longer than any fixed buffer")
+    p = w.run(path)
+    line = p.stdout.split(b"\n")[0]
+    check((p.returncode, line) == (0, esc + b": OK"),
+          f"text: exit {p.returncode}, {len(line)} bytes ending "
+          f"{line[-24:]!r}, want {len(esc) + 4} bytes")
+    p = w.run("-v", "-r", deep)
+    check(esc[:-1] + b"plain: skipped (not an fs-verity file)\n" in p.stdout,
+          "skipped line")
+    missing = os.path.join(deep, b"missing")
+    p = w.run("--json", missing)
+    eq(p.stderr.decode(), "verify-file: " + missing.replace(
+        b"\x01", b"\\x01").decode() + ": cannot open: No such file or "
+       "directory\n", "stderr")
+
+
+@test
+def method_and_read_path_only_for_files_read():
+    w = World()
+    f = w.file("f", 2 * BS)
+    eio = w.file("eio", 2 * BS)
+    w.spec.append(f"patherr open 5 {eio}")
+    d = os.path.join(w.dir, "d")
+    os.mkdir(d)
+    plain = w.plain("plain")
+    rc, doc = w.json(f, eio, d, plain, "/nonexistent")
+    eq(rc, 2 | 8, "exit")
+    got = [(x["path"], x.get("method"), x.get("read_path"),
+            x.get("descriptor_checked")) for x in doc["files"]]
+    eq(got, [(f, "module", "direct", True), (eio, None, None, None),
+             (d, None, None, None), (plain, None, None, None),
+             ("/nonexistent", None, None, None)], "fields")
+    rc, doc = w.json("--no-module", eio, plain)
+    eq([(x.get("method"), x.get("read_path")) for x in doc["files"]],
+       [(None, None), (None, None)], "--no-module")
+
+
 print(f"{failures} test(s) failed" if failures else "all passed")
 sys.exit(1 if failures else 0)
