@@ -317,6 +317,8 @@ int vf_fallback_scrub(struct vf_run *run, int fd, struct vf_file *f)
 	int err;
 
 	f->fallback = 1;
+	/* data and, past EOF, the tree and descriptor: read from the disk */
+	drop_cache(run, fd, 0, 0);
 	err = read_info(&c);
 	if (err)
 		return err;
@@ -334,7 +336,6 @@ int vf_fallback_scrub(struct vf_run *run, int fd, struct vf_file *f)
 		vf_set_error(f, "out of memory");
 		return -ENOMEM;
 	}
-	drop_cache(run, fd, 0, 0);	/* data and, past EOF, the tree */
 	if (c.have_disk && c.pos == 0 && c.end == f->size)
 		scrub_and_digest(&c);
 	else if (c.have_disk)
