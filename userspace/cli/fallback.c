@@ -77,6 +77,10 @@ static int read_info(struct feed *c)
 	err = vf_sys.read_descriptor(c->fd, &c->disk);
 	if (err == -EIO) {	/* as the module says it: an I/O finding */
 		f->descriptor_unreadable = 1;
+	} else if (err == -ENOTTY || err == -EOPNOTSUPP) {	/* btrfs, < 5.12 */
+		f->descriptor_unchecked = "the filesystem or the kernel cannot "
+					  "read it (no FS_IOC_READ_VERITY_"
+					  "METADATA)";
 	} else if (err) {
 		f->descriptor_unchecked = "it cannot be read (FS_IOC_READ_"
 					  "VERITY_METADATA failed)";

@@ -972,7 +972,10 @@ def no_module_checks_the_descriptor_on_disk():
 def no_module_descriptor_not_checked_says_why():
     w = World()
     cases = [
-        (w.file("old", 2 * BS, "real", "nodesc=25"), [], 0,
+        (w.file("old", 2 * BS, "real", "nodesc=25"), [], 0,   # ENOTTY
+         "the filesystem or the kernel cannot read it (no "
+         "FS_IOC_READ_VERITY_METADATA)"),
+        (w.file("inval", 2 * BS, "real", "nodesc=22"), [], 0,
          "it cannot be read (FS_IOC_READ_VERITY_METADATA failed)"),
         (w.file("part", 8 * BS, "real"), ["--range", "4096:4096"], 0,
          "only part of the file was read"),
