@@ -68,7 +68,8 @@ INSTALLED := $(BINDIR)/verify-file $(MANDIR)/man1/verify-file.1 \
 	$(INCDIR)/linux/verity_scrub.h $(PKGCONFIGDIR)/verityscrub.pc \
 	$(UDEVRULESDIR)/60-verity-scrub.rules \
 	$(SYSUSERSDIR)/verity-scrub.conf \
-	$(DOCDIR)/examples/modules-load.d/verity-scrub.conf
+	$(DOCDIR)/examples/modules-load.d/verity-scrub.conf \
+	$(PREFIX)/share/verify-file/verify-file.schema.json
 
 # What DKMS needs to build the module (make dkms-src).
 DKMS_FILES := dkms.conf Kbuild VERSION uapi/linux/verity_scrub.h \

@@ -533,6 +533,22 @@ def guest_slots():
         return 2
 
 
+def json_problems(lines):
+    """Check every verify-file --json document among a unit's console
+    lines (one a line, as verify-file prints them) against
+    userspace/verify-file.schema.json.  Returns (documents, first problem
+    or '')."""
+    sys.path.insert(0, os.path.join(TOP, 'userspace', 'tests'))
+    try:
+        import validate_json
+    except ImportError as e:    # python3-jsonschema: install-deps.sh
+        return 1, f'cannot validate: {e}'
+    found = validate_json.scan('\n'.join(lines))
+    bad = [(n, p) for n, p in found if p]
+    return len(found), (f'line {bad[0][0]} of the unit: '
+                        f'{bad[0][1][0]}' if bad else '')
+
+
 def judge_unit(kernel, kinfo, sc, name, fs, u, res, logdir, logpath):
     tag = f'{kernel}/{name}[{fs}]'
     if u.get('secs') is not None:
@@ -552,6 +568,10 @@ def judge_unit(kernel, kinfo, sc, name, fs, u, res, logdir, logpath):
                 res.add(m.group(1) == 'PASS', f'{kernel}/{m.group(2)} {check}', why)
         if n == 0:
             res.add(False, tag, f'no result lines, see {logpath}')
+        ndocs, why = json_problems(u['lines'])
+        if ndocs:
+            res.add(not why, f'{tag} verify-file --json documents match '
+                    'the schema', f'{why}, see {logpath}' if why else '')
     if not u['ended']:
         res.add(False, tag, f'did not finish (timeout, hang or crash), see {logpath}')
     elif u['rc'] != 0:
@@ -814,6 +834,9 @@ def judge_demo(lines):
         f = doc['files'][0] if len(doc['files']) == 1 else {}
     except (ValueError, KeyError, TypeError):
         doc, f = {}, {}
+    ndocs, why = json_problems(js[1])
+    expect('verify-file --json: the document matches the schema',
+           (1, ''), (ndocs, why))
     expect('verify-file --json: one file, bad, its size', (path, 'bad', DEMO_SIZE),
            (f.get('path'), f.get('status'), f.get('size')))
     expect('verify-file --json: ranges', DEMO_RANGES, f.get('ranges'))

@@ -298,7 +298,8 @@ EXPECTED="/usr/bin/verify-file 755
 /usr/share/man/man3/verity_scrub_strerror.3 777
 /usr/share/man/man3/verity_scrub_version.3 777
 /usr/share/man/man3/verityscrub.3 644
-/usr/share/man/man4/verity-scrub.4 644"
+/usr/share/man/man4/verity-scrub.4 644
+/usr/share/verify-file/verify-file.schema.json 644"
 
 install_tests() {
 	local c

@@ -10,10 +10,19 @@
  * POSIX_FADV_DONTNEED (unless --keep-cache), which on ext4 and f2fs also
  * drops the Merkle tree pages kept past the end of the file; pages mapped
  * by another process stay cached and are checked only in memory.
+ *
+ * When the whole file is read, its data goes through
+ * libfsverity_compute_digest() with the parameters of the descriptor on
+ * disk (FS_IOC_READ_VERITY_METADATA): the digest that gives must be the one
+ * the kernel holds (FS_IOC_MEASURE_VERITY), and the descriptor libfsverity
+ * builds must be the one on disk.  The builtin signature is not part of
+ * the digest (fs-verity hashes the descriptor with sig_size 0), so it is
+ * not read.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <libfsverity.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -22,11 +31,24 @@
 
 #define CHUNK_SIZE (4U << 20)
 
+/* Reading one file without the module, chunk by chunk. */
+struct feed {
+	struct vf_run *run;
+	struct vf_file *f;
+	int fd;
+	char *buf;
+	uint64_t pos, end;		/* the next chunk starts at @pos */
+	size_t len, used;		/* bytes in @buf, handed to libfsverity */
+	int data_bad;			/* a block could not be read */
+	struct fsverity_descriptor disk, built;
+	int have_disk, have_built;
+};
+
 /* Learn the digest and geometry without the module. */
-static int read_info(int fd, struct vf_file *f)
+static int read_info(struct feed *c)
 {
-	struct fsverity_descriptor desc;
-	int err = vf_sys.measure(fd, &f->digest);
+	struct vf_file *f = c->f;
+	int err = vf_sys.measure(c->fd, &f->digest);
 	off_t size;
 
 	if (err == -ENODATA) {
@@ -44,7 +66,7 @@ static int read_info(int fd, struct vf_file *f)
 		return err;
 	}
 	/* after the measure: files that cannot seek (procfs) are not verity */
-	size = lseek(fd, 0, SEEK_END);
+	size = lseek(c->fd, 0, SEEK_END);
 	if (size < 0) {
 		err = -errno;
 		vf_set_error(f, "cannot seek: %s", strerror(-err));
@@ -52,9 +74,23 @@ static int read_info(int fd, struct vf_file *f)
 	}
 	f->size = (uint64_t)size;
 	f->block_size = 4096;	/* before Linux 5.12: always PAGE_SIZE */
-	if (vf_sys.read_descriptor(fd, &desc) == 0 &&
-	    desc.log_blocksize >= 10 && desc.log_blocksize <= 16)
-		f->block_size = 1U << desc.log_blocksize;
+	err = vf_sys.read_descriptor(c->fd, &c->disk);
+	if (err == -EIO) {	/* as the module says it: an I/O finding */
+		f->descriptor_unreadable = 1;
+	} else if (err == -ENOTTY || err == -EOPNOTSUPP) {	/* btrfs, < 5.12 */
+		f->descriptor_unchecked = "the filesystem or the kernel cannot "
+					  "read it (no FS_IOC_READ_VERITY_"
+					  "METADATA)";
+	} else if (err) {
+		f->descriptor_unchecked = "it cannot be read (FS_IOC_READ_"
+					  "VERITY_METADATA failed)";
+	} else if (c->disk.log_blocksize >= 10 && c->disk.log_blocksize <= 16) {
+		f->block_size = 1U << c->disk.log_blocksize;
+		c->have_disk = 1;
+	} else {
+		f->descriptor_unchecked = "its block size is not one fs-verity "
+					  "uses";
+	}
 	f->have_info = 1;
 	return 0;
 }
@@ -111,6 +147,11 @@ static int64_t scrub_chunk(struct vf_run *run, int fd, struct vf_file *f,
 			return (int64_t)want;
 		if (errno == EINTR && !vf_cancel)
 			continue;
+		if (errno == EINTR) {	/* stopped: what was read counts */
+			f->interrupted = 1;
+			f->resume_offset = pos + done;
+			return (int64_t)done;
+		}
 		if (errno != EIO)
 			return -errno;
 		/* a failing chunk: narrow it down to the failing block */
@@ -123,48 +164,189 @@ static int64_t scrub_chunk(struct vf_run *run, int fd, struct vf_file *f,
 	return (int64_t)done;
 }
 
+static int bad_range_since(const struct vf_file *f, size_t first)
+{
+	size_t i;
+
+	for (i = first; i < f->nranges; i++)
+		if (f->ranges[i].kind != VERITY_SCRUB_KIND_TRANSIENT)
+			return 1;
+	return 0;
+}
+
+/*
+ * Scrub the next chunk into @c->buf.
+ * Return: 1, 0 at the end, -EINTR when stopped, or -errno.
+ */
+static int next_chunk(struct feed *c)
+{
+	struct vf_file *f = c->f;
+	size_t first = f->nranges;
+	uint64_t cend;
+	int64_t got;
+
+	if (c->pos >= c->end)
+		return 0;
+	if (vf_cancel) {
+		f->interrupted = 1;
+		f->resume_offset = c->pos;
+	}
+	if (f->interrupted)
+		return -EINTR;
+	cend = c->end - c->pos > CHUNK_SIZE ? c->pos + CHUNK_SIZE : c->end;
+	got = scrub_chunk(c->run, c->fd, f, c->buf, c->pos, cend);
+	if (got < 0) {
+		vf_set_error(f, "read failed at offset %llu: %s",
+			     (unsigned long long)c->pos, strerror((int)-got));
+		return (int)got;
+	}
+	if (bad_range_since(f, first))
+		c->data_bad = 1;
+	drop_cache(c->run, c->fd, c->pos, cend - c->pos);
+	vf_throttle(c->run, cend - c->pos);
+	c->len = (size_t)(cend - c->pos);
+	c->used = 0;
+	c->pos = cend;
+	return f->interrupted ? -EINTR : 1;
+}
+
+/* libfsverity_read_fn_t: the file's data, as the scrub reads it. */
+static int feed_read(void *ctx, void *buf, size_t count)
+{
+	struct feed *c = ctx;
+	size_t n;
+	int ret;
+
+	while (count) {
+		if (c->used == c->len) {
+			ret = next_chunk(c);
+			if (ret <= 0)
+				return ret ? ret : -EIO;
+		}
+		n = c->len - c->used < count ? c->len - c->used : count;
+		memcpy(buf, c->buf + c->used, n);
+		buf = (char *)buf + n;
+		c->used += n;
+		count -= n;
+	}
+	return 0;
+}
+
+static int feed_descriptor(void *ctx, const void *desc, size_t size)
+{
+	struct feed *c = ctx;
+
+	if (size != sizeof(c->built))
+		return 0;	/* not a layout we know: not compared */
+	memcpy(&c->built, desc, size);
+	c->have_built = 1;
+	return 0;
+}
+
+static int same_descriptor(struct fsverity_descriptor *a,
+			   struct fsverity_descriptor *b)
+{
+	/* the kernel's sig_size: not hashed into the digest */
+	a->__reserved_0x04 = b->__reserved_0x04 = 0;
+	return !memcmp(a, b, sizeof(*a));
+}
+
+/* Compare what the data and the descriptor on disk give with the kernel's. */
+static void judge_descriptor(struct feed *c, const struct libfsverity_digest *d)
+{
+	struct vf_file *f = c->f;
+	struct vf_digest disk = { .alg = d->digest_algorithm,
+				  .size = d->digest_size };
+
+	if (c->data_bad || f->error || f->interrupted) {
+		f->descriptor_unchecked = f->interrupted ? "interrupted" :
+			"some data could not be read";
+		return;
+	}
+	if (d->digest_size > VF_MAX_DIGEST || !c->have_built) {
+		f->descriptor_unchecked = "libfsverity gave no descriptor";
+		return;
+	}
+	memcpy(disk.bytes, d->digest, d->digest_size);
+	f->descriptor_checked = 1;
+	if (disk.alg != f->digest.alg || disk.size != f->digest.size ||
+	    memcmp(disk.bytes, f->digest.bytes, disk.size)) {
+		/* as with the module: @digest on disk, @measured the kernel's */
+		f->descriptor_changed = 1;
+		f->measured = f->digest;
+		f->digest = disk;
+	} else if (!same_descriptor(&c->disk, &c->built)) {
+		f->descriptor_changed = 1;
+		f->descriptor_disk_differs = 1;
+	}
+}
+
+/* Read all of @c's file through libfsverity and judge the descriptor. */
+static void scrub_and_digest(struct feed *c)
+{
+	struct libfsverity_metadata_callbacks cb = {
+		.ctx = c, .descriptor = feed_descriptor,
+	};
+	struct libfsverity_merkle_tree_params p = {
+		.version = 1, .hash_algorithm = c->disk.hash_algorithm,
+		.file_size = c->f->size, .block_size = c->f->block_size,
+		.salt_size = c->disk.salt_size, .salt = c->disk.salt,
+		.metadata_callbacks = &cb,
+	};
+	struct libfsverity_digest *d = NULL;
+	int err;
+
+	if (p.salt_size > sizeof(c->disk.salt)) {
+		c->f->descriptor_unchecked = "its salt size is not one "
+					     "fs-verity uses";
+		return;
+	}
+	err = libfsverity_compute_digest(c, feed_read, &p, &d);
+	if (!err)
+		judge_descriptor(c, d);
+	else if (c->f->interrupted)
+		c->f->descriptor_unchecked = "interrupted";
+	else if (c->f->error)
+		c->f->descriptor_unchecked = "some data could not be read";
+	else
+		c->f->descriptor_unchecked = "libfsverity cannot compute its "
+					     "digest";
+	free(d);
+}
+
 int vf_fallback_scrub(struct vf_run *run, int fd, struct vf_file *f)
 {
-	uint64_t start = 0, end, pos, cend, bs;
-	int64_t got;
-	char *buf;
+	struct feed c = { .run = run, .f = f, .fd = fd };
+	uint64_t bs;
 	int err;
 
 	f->fallback = 1;
-	err = read_info(fd, f);
+	/* data and, past EOF, the tree and descriptor: read from the disk */
+	drop_cache(run, fd, 0, 0);
+	err = read_info(&c);
 	if (err)
 		return err;
 	bs = f->block_size;
-	end = f->size;
+	c.end = f->size;
 	if (run->o->have_range) {
-		start = run->o->range_start / bs * bs;
-		if (run->o->range_end < end)	/* round up, clamp to EOF */
-			end = (run->o->range_end + bs - 1) / bs * bs;
-		if (end > f->size)
-			end = f->size;
+		c.pos = run->o->range_start / bs * bs;
+		if (run->o->range_end < c.end)	/* round up, clamp to EOF */
+			c.end = (run->o->range_end + bs - 1) / bs * bs;
+		if (c.end > f->size)
+			c.end = f->size;
 	}
-	buf = malloc(CHUNK_SIZE);
-	if (!buf) {
+	c.buf = malloc(CHUNK_SIZE);
+	if (!c.buf) {
 		vf_set_error(f, "out of memory");
 		return -ENOMEM;
 	}
-	drop_cache(run, fd, 0, 0);	/* data and, past EOF, the tree */
-	for (pos = start; pos < end; pos = cend) {
-		if (vf_cancel) {
-			f->interrupted = 1;
-			f->resume_offset = pos;
-			break;
-		}
-		cend = end - pos > CHUNK_SIZE ? pos + CHUNK_SIZE : end;
-		got = scrub_chunk(run, fd, f, buf, pos, cend);
-		if (got < 0) {
-			vf_set_error(f, "read failed at offset %llu: %s",
-				     (unsigned long long)pos, strerror((int)-got));
-			break;
-		}
-		drop_cache(run, fd, pos, cend - pos);
-		vf_throttle(run, cend - pos);
-	}
-	free(buf);
+	if (c.have_disk && c.pos == 0 && c.end == f->size)
+		scrub_and_digest(&c);
+	else if (c.have_disk)
+		f->descriptor_unchecked = "only part of the file was read";
+	/* what is left after libfsverity stopped early, or all of it */
+	while (next_chunk(&c) > 0)
+		;
+	free(c.buf);
 	return 0;
 }

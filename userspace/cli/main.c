@@ -49,7 +49,7 @@ static void clear_progress(const struct vf_run *run)
 
 static void report_file(struct vf_run *run, struct vf_file *f)
 {
-	char path[4096];
+	char *path;
 
 	pthread_mutex_lock(&out_lock);
 	clear_progress(run);
@@ -57,8 +57,10 @@ static void report_file(struct vf_run *run, struct vf_file *f)
 		vf_print_file(stdout, run, f);
 		fflush(stdout);
 	} else if (f->error && !f->error_told && !run->o->quiet) {
-		vf_escape_path(path, sizeof(path), f->path);
-		fprintf(stderr, "%s: %s: %s\n", vf_prog, path, f->error);
+		path = vf_escape_path_dup(f->path);
+		fprintf(stderr, "%s: %s: %s\n", vf_prog,
+			path ? path : "(out of memory)", f->error);
+		free(path);
 	}
 	pthread_mutex_unlock(&out_lock);
 }
@@ -265,6 +267,7 @@ int main(int argc, char **argv)
 	run.o = &o;
 	install_signals();
 	run.start_time = vf_now();
+	clock_gettime(CLOCK_REALTIME, &run.wall_start);
 	if (vf_collect(&run)) {
 		fprintf(stderr, "%s: out of memory\n", vf_prog);
 		ret = VF_EXIT_OPERATIONAL;
@@ -279,6 +282,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	run.seconds = vf_now() - run.start_time;
+	clock_gettime(CLOCK_REALTIME, &run.wall_end);
 	run.interrupted = vf_cancel != 0;
 	if (run.interrupted)
 		fprintf(stderr, "%s: interrupted; reporting what was found so far\n",

@@ -10,6 +10,14 @@
 
 #include "vf.h"
 
+/*
+ * The version of the --json format (verify-file.schema.json): the major
+ * changes when a field is removed, renamed or changes its meaning or type,
+ * the minor when fields or values are added.
+ */
+#define VF_JSON_MAJOR	1
+#define VF_JSON_MINOR	1
+
 static int is_corruption(uint32_t kind)
 {
 	return kind == VERITY_SCRUB_KIND_HASH_MISMATCH ||
@@ -31,8 +39,10 @@ enum vf_status vf_file_status(const struct vf_file *f)
 	for (i = 0; i < f->nranges; i++)
 		if (f->ranges[i].kind != VERITY_SCRUB_KIND_TRANSIENT)
 			return VF_STATUS_BAD;
-	if (f->error || f->interrupted)
+	if (f->error)
 		return VF_STATUS_ERROR;
+	if (f->interrupted)
+		return VF_STATUS_INTERRUPTED;
 	return VF_STATUS_OK;
 }
 
@@ -57,6 +67,8 @@ int vf_file_exit_bits(const struct vf_file *f)
 		bits |= VF_EXIT_IO;
 	else if (f->error && !f->descriptor_corrupt)
 		bits |= VF_EXIT_OPERATIONAL;
+	if (f->interrupted)	/* the same in text, JSON and exit status */
+		bits |= VF_EXIT_INTERRUPTED;
 	return bits;
 }
 
@@ -106,41 +118,89 @@ static size_t utf8_seq_len(const unsigned char *s)
 	return n;
 }
 
-/* Escape a path for one line of text: \n, \t, \\ and \xNN for the rest. */
+/*
+ * The escape of the character at @s in @tmp (at least 8 bytes).
+ * Return: the number of bytes of @s it stands for.
+ */
+static size_t escape_one(char *tmp, const unsigned char *s)
+{
+	size_t n = utf8_seq_len(s);
+
+	if (n == 1 && *s >= 0x20 && *s != 0x7f && *s != '\\') {
+		tmp[0] = (char)*s;
+		tmp[1] = '\0';
+	} else if (n > 1) {
+		memcpy(tmp, s, n);
+		tmp[n] = '\0';
+	} else {
+		n = 1;
+		if (*s == '\n')
+			strcpy(tmp, "\\n");
+		else if (*s == '\t')
+			strcpy(tmp, "\\t");
+		else if (*s == '\\')
+			strcpy(tmp, "\\\\");
+		else
+			snprintf(tmp, 8, "\\x%02x", *s);
+	}
+	return n;
+}
+
+static size_t escaped_len(const char *path)
+{
+	const unsigned char *s = (const unsigned char *)path;
+	size_t o = 0;
+	char tmp[8];
+
+	while (*s) {
+		s += escape_one(tmp, s);
+		o += strlen(tmp);
+	}
+	return o;
+}
+
+/* Marks a cut path: a lone backslash never appears in an escaped one. */
+#define CUT_MARK "\\..."
+
+/*
+ * Escape a path for one line of text: \n, \t, \\ and \xNN for the rest.
+ * A path that does not fit in @len is cut at a character and ends in
+ * CUT_MARK, never cut silently.
+ */
 void vf_escape_path(char *buf, size_t len, const char *path)
 {
 	const unsigned char *s = (const unsigned char *)path;
-	size_t o = 0, n;
+	size_t o = 0, room;
 	char tmp[8];
 
 	if (!len)
 		return;
+	/* all of it, or as much as leaves room for the mark */
+	room = escaped_len(path) < len ? len - 1 :
+	       len > sizeof(CUT_MARK) ? len - sizeof(CUT_MARK) : 0;
 	while (*s) {
-		n = utf8_seq_len(s);
-		if (n == 1 && *s >= 0x20 && *s != 0x7f && *s != '\\') {
-			tmp[0] = (char)*s;
-			tmp[1] = '\0';
-		} else if (n > 1) {
-			memcpy(tmp, s, n);
-			tmp[n] = '\0';
-		} else {
-			n = 1;
-			if (*s == '\n')
-				strcpy(tmp, "\\n");
-			else if (*s == '\t')
-				strcpy(tmp, "\\t");
-			else if (*s == '\\')
-				strcpy(tmp, "\\\\");
-			else
-				snprintf(tmp, sizeof(tmp), "\\x%02x", *s);
-		}
-		if (o + strlen(tmp) >= len)
+		size_t n = escape_one(tmp, s);
+
+		if (o + strlen(tmp) > room)
 			break;
 		strcpy(buf + o, tmp);
 		o += strlen(tmp);
 		s += n;
 	}
 	buf[o] = '\0';
+	if (*s && o + sizeof(CUT_MARK) <= len)
+		strcpy(buf + o, CUT_MARK);
+}
+
+/* The whole escaped path, allocated (free() it), or NULL without memory. */
+char *vf_escape_path_dup(const char *path)
+{
+	size_t len = escaped_len(path) + 1;
+	char *buf = malloc(len);
+
+	if (buf)
+		vf_escape_path(buf, len, path);
+	return buf;
 }
 
 int vf_format_digest(char *buf, size_t len, const struct vf_digest *d)
@@ -162,7 +222,12 @@ static int print_items(FILE *out, const struct vf_file *f, int transient)
 	const char *sep = "";
 	size_t i;
 
-	if (!transient && f->descriptor_changed) {
+	if (!transient && f->descriptor_disk_differs) {
+		vf_format_digest(a, sizeof(a), &f->digest);
+		fprintf(out, "descriptor changed (the descriptor on disk does "
+			"not describe the data the kernel verified, %s)", a);
+		sep = "; ";
+	} else if (!transient && f->descriptor_changed) {
 		vf_format_digest(a, sizeof(a), &f->digest);
 		vf_format_digest(b, sizeof(b), &f->measured);
 		fprintf(out, "descriptor changed (on disk %s, kernel holds %s)",
@@ -226,26 +291,26 @@ static int whole_file_from_disk(const struct vf_run *run,
 	       end == f->size;
 }
 
-void vf_print_file(FILE *out, const struct vf_run *run,
-		   const struct vf_file *f)
+static const char *const status_text[] = {
+	[VF_STATUS_OK] = "OK", [VF_STATUS_BAD] = "BAD",
+	[VF_STATUS_ERROR] = "ERROR", [VF_STATUS_INTERRUPTED] = "INTERRUPTED",
+};
+
+static void print_file(FILE *out, const struct vf_run *run,
+		       const struct vf_file *f, const char *path)
 {
 	enum vf_status st = vf_file_status(f);
-	char path[4096], a[160];
+	char a[160];
 	int has_transient = !!(vf_file_exit_bits(f) & VF_EXIT_TRANSIENT);
 	int items = 0;
 
-	if (run->o->quiet && st == VF_STATUS_OK && !has_transient)
-		return;
-	vf_escape_path(path, sizeof(path), f->path);
 	if (st == VF_STATUS_OK && nothing_scrubbed(run, f)) {
 		fprintf(out, "%s: nothing scrubbed: the range starts past the "
 			"last block of the file (%llu bytes)\n", path,
 			(unsigned long long)f->size);
 		return;
 	}
-	fprintf(out, "%s: %s", path, st == VF_STATUS_OK ? "OK" :
-		st == VF_STATUS_BAD ? "BAD" :
-		f->error ? "ERROR" : "INTERRUPTED");
+	fprintf(out, "%s: %s", path, status_text[st]);
 	if (st == VF_STATUS_BAD) {
 		fputs(": ", out);
 		items = print_items(out, f, 0);
@@ -274,16 +339,34 @@ void vf_print_file(FILE *out, const struct vf_run *run,
 	fputc('\n', out);
 	if (f->have_info && !f->descriptor_checked && !run->o->quiet)
 		fprintf(out, "%s: note: the fs-verity descriptor on disk was not "
-			"checked (without the module only the kernel's digest "
-			"is known)\n", path);
+			"checked (%s)\n", path, f->descriptor_unchecked ?
+			f->descriptor_unchecked : "only the kernel's digest is "
+			"known");
 	if (f->bytes_skipped && !run->o->quiet)
 		fprintf(out, "%s: note: %llu bytes could not be evicted or read "
 			"raw and were checked only in the page cache\n", path,
 			(unsigned long long)f->bytes_skipped);
 }
 
+void vf_print_file(FILE *out, const struct vf_run *run,
+		   const struct vf_file *f)
+{
+	char small[256], *path;
+	int has_transient = !!(vf_file_exit_bits(f) & VF_EXIT_TRANSIENT);
+
+	if (run->o->quiet && vf_file_status(f) == VF_STATUS_OK &&
+	    !has_transient)
+		return;
+	path = vf_escape_path_dup(f->path);
+	/* without memory for all of it: cut, with the mark */
+	if (!path)
+		vf_escape_path(small, sizeof(small), f->path);
+	print_file(out, run, f, path ? path : small);
+	free(path);
+}
+
 struct totals {
-	size_t files, ok, bad, errors;
+	size_t files, ok, bad, errors, interrupted;
 	uint64_t bytes_verified;
 	uint64_t kind_blocks[VERITY_SCRUB_KIND_COUNT];
 };
@@ -304,6 +387,7 @@ static void sum_up(const struct vf_run *run, struct totals *t)
 		case VF_STATUS_OK: t->ok++; break;
 		case VF_STATUS_BAD: t->bad++; break;
 		case VF_STATUS_ERROR: t->errors++; break;
+		case VF_STATUS_INTERRUPTED: t->interrupted++; break;
 		}
 		t->bytes_verified += f->bytes_verified;
 		for (k = 0; k < VERITY_SCRUB_KIND_COUNT; k++)
@@ -326,16 +410,18 @@ static void human_size(char *buf, size_t len, double v)
 
 void vf_print_summary(FILE *out, const struct vf_run *run)
 {
-	char path[4096], size[32], rate[32];
+	char size[32], rate[32], *path;
 	struct totals t;
 	size_t i;
 	int k, any = 0;
 
 	if (run->o->verbose)
 		for (i = 0; i < run->nskipped; i++) {
-			vf_escape_path(path, sizeof(path), run->skipped[i].path);
-			fprintf(out, "%s: skipped (%s)\n", path,
+			path = vf_escape_path_dup(run->skipped[i].path);
+			fprintf(out, "%s: skipped (%s)\n",
+				path ? path : "(out of memory)",
 				run->skipped[i].reason);
+			free(path);
 		}
 	if (run->o->quiet)
 		return;
@@ -343,8 +429,11 @@ void vf_print_summary(FILE *out, const struct vf_run *run)
 	human_size(size, sizeof(size), (double)t.bytes_verified);
 	human_size(rate, sizeof(rate), run->seconds > 0 ?
 		   (double)t.bytes_verified / run->seconds : 0);
-	fprintf(out, "Scrub summary: %zu files: %zu ok, %zu bad, %zu errors; "
-		"%zu skipped\n", t.files, t.ok, t.bad, t.errors, run->nskipped);
+	fprintf(out, "Scrub summary: %zu files: %zu ok, %zu bad, %zu errors",
+		t.files, t.ok, t.bad, t.errors);
+	if (t.interrupted)
+		fprintf(out, ", %zu interrupted", t.interrupted);
+	fprintf(out, "; %zu skipped\n", run->nskipped);
 	fprintf(out, "Verified:      %s (%llu bytes) in %.2fs, %s/s\n", size,
 		(unsigned long long)t.bytes_verified, run->seconds, rate);
 	fputs("Error summary:", out);
@@ -448,7 +537,11 @@ static json_object *json_file(const struct vf_run *run,
 			      const struct vf_file *f)
 {
 	uint64_t start, end;
-	static const char *const status[] = { "ok", "bad", "error" };
+	static const char *const status[] = {
+		[VF_STATUS_OK] = "ok", [VF_STATUS_BAD] = "bad",
+		[VF_STATUS_ERROR] = "error",
+		[VF_STATUS_INTERRUPTED] = "interrupted",
+	};
 	json_object *o = json_object_new_object(), *ranges;
 	const char *alg = libfsverity_get_hash_name(f->digest.alg);
 	int valid;
@@ -458,9 +551,8 @@ static json_object *json_file(const struct vf_run *run,
 	if (!valid)	/* the exact bytes, for paths that are not UTF-8 */
 		add(o, "path_hex", json_hex(f->path));
 	add(o, "status", json_object_new_string(status[vf_file_status(f)]));
-	if (f->error || f->interrupted)
-		add(o, "error", json_object_new_string(f->error ? f->error :
-						       "interrupted"));
+	if (f->error)
+		add(o, "error", json_object_new_string(f->error));
 	if (f->have_info) {
 		add(o, "size", json_object_new_uint64(f->size));
 		add(o, "block_size", json_object_new_uint64(f->block_size));
@@ -477,12 +569,20 @@ static json_object *json_file(const struct vf_run *run,
 	add(o, "bytes_read", json_object_new_uint64(f->bytes_read));
 	add(o, "blocks_retried", json_object_new_uint64(f->blocks_retried));
 	add(o, "bytes_skipped", json_object_new_uint64(f->bytes_skipped));
-	add(o, "method", json_object_new_string(f->fallback ? "pread" : "module"));
-	add(o, "read_path", json_object_new_string(f->direct ? "direct" :
-						   "page_cache"));
-	if (f->have_info)
+	if (f->have_info) {	/* the file was read: how */
+		add(o, "method", json_object_new_string(f->fallback ? "pread" :
+							"module"));
+		add(o, "read_path", json_object_new_string(f->direct ? "direct" :
+							   "page_cache"));
 		add(o, "descriptor_checked",
 		    json_object_new_boolean(f->descriptor_checked));
+	}
+	if (f->have_info && !f->descriptor_checked)
+		add(o, "descriptor_unchecked_reason", json_object_new_string(
+			    f->descriptor_unchecked ? f->descriptor_unchecked :
+			    "only the kernel's digest is known"));
+	if (f->descriptor_disk_differs)
+		add(o, "descriptor_disk_differs", json_object_new_boolean(1));
 	if (f->have_info && f->descriptor_checked)
 		add(o, "descriptor_changed",
 		    json_object_new_boolean(f->descriptor_changed));
@@ -530,6 +630,7 @@ static json_object *json_summary(const struct vf_run *run)
 	add(o, "ok", json_object_new_uint64(t.ok));
 	add(o, "bad", json_object_new_uint64(t.bad));
 	add(o, "errors", json_object_new_uint64(t.errors));
+	add(o, "interrupted_files", json_object_new_uint64(t.interrupted));
 	add(o, "skipped", json_object_new_uint64(run->nskipped));
 	add(o, "bytes_verified", json_object_new_uint64(t.bytes_verified));
 	snprintf(secs, sizeof(secs), "%.3f", run->seconds);
@@ -562,22 +663,62 @@ static json_object *json_summary(const struct vf_run *run)
 	return o;
 }
 
+/* RFC 3339, UTC, milliseconds: "2026-12-01T15:22:20.123Z" */
+static json_object *json_time(const struct timespec *ts)
+{
+	char buf[40], frac[8];
+	struct tm tm;
+
+	if (!gmtime_r(&ts->tv_sec, &tm) ||
+	    !strftime(buf, sizeof(buf) - sizeof(frac), "%Y-%m-%dT%H:%M:%S",
+		      &tm))
+		return json_object_new_string("1970-01-01T00:00:00.000Z");
+	snprintf(frac, sizeof(frac), ".%03ldZ", ts->tv_nsec / 1000000L % 1000);
+	strcat(buf, frac);
+	return json_object_new_string(buf);
+}
+
+/* The options that change what was checked, or how. */
+static json_object *json_options(const struct vf_opts *o)
+{
+	json_object *j = json_object_new_object();
+
+	if (o->have_range)
+		add(j, "range", json_offlen(o->range_start, o->range_end));
+	add(j, "keep_cache", json_object_new_boolean(o->keep_cache));
+	add(j, "page_cache", json_object_new_boolean(o->page_cache));
+	add(j, "no_module", json_object_new_boolean(o->no_module));
+	add(j, "fallback", json_object_new_boolean(o->fallback));
+	add(j, "retries", json_object_new_uint64(o->retries ? o->retries :
+						 VERITY_SCRUB_DEFAULT_RETRIES));
+	add(j, "limit", json_object_new_uint64(o->limit));
+	add(j, "recursive", json_object_new_boolean(o->recursive));
+	add(j, "cross_mounts", json_object_new_boolean(o->cross_mounts));
+	add(j, "expect_digest", json_object_new_boolean(o->nexpect != 0));
+	add(j, "digest_from_name",
+	    json_object_new_boolean(o->digest_from_name));
+	return j;
+}
+
 int vf_print_json(FILE *out, const struct vf_run *run)
 {
-	json_object *doc = json_object_new_object(), *files, *opts;
+	json_object *doc = json_object_new_object(), *files, *fmt, *tool;
 	size_t i;
 	int ret;
 
-	add(doc, "version", json_object_new_int(1));
-	/* the options that change what was checked */
-	opts = json_object_new_object();
-	if (run->o->have_range)
-		add(opts, "range", json_offlen(run->o->range_start,
-					       run->o->range_end));
-	add(opts, "keep_cache", json_object_new_boolean(run->o->keep_cache));
-	add(opts, "page_cache", json_object_new_boolean(run->o->page_cache));
-	add(opts, "no_module", json_object_new_boolean(run->o->no_module));
-	add(doc, "options", opts);
+	/* "version" is the major version of the format, as in 1.0 */
+	add(doc, "version", json_object_new_int(VF_JSON_MAJOR));
+	fmt = json_object_new_object();
+	add(fmt, "major", json_object_new_int(VF_JSON_MAJOR));
+	add(fmt, "minor", json_object_new_int(VF_JSON_MINOR));
+	add(doc, "format", fmt);
+	tool = json_object_new_object();
+	add(tool, "name", json_object_new_string("verify-file"));
+	add(tool, "version", json_object_new_string(VERITYSCRUB_VERSION));
+	add(doc, "tool", tool);
+	add(doc, "started", json_time(&run->wall_start));
+	add(doc, "ended", json_time(&run->wall_end));
+	add(doc, "options", json_options(run->o));
 	files = json_object_new_array();
 	for (i = 0; i < run->nfiles; i++)
 		if (run->files[i].started || run->files[i].finished)

@@ -179,12 +179,12 @@ static void check_digests(struct vf_run *run, int fd, struct vf_file *f)
 	int err;
 
 	/*
-	 * Without the module @f->digest is the kernel's digest itself: the
-	 * descriptor on disk was not read, so it is not checked.
+	 * Without the module the fallback measured and compared already:
+	 * @f->measured is the kernel's digest if it differs from @f->digest.
 	 */
 	err = f->fallback ? 0 : vf_sys.measure(fd, &m);
 	if (f->fallback) {
-		m = f->digest;
+		m = f->measured.size ? f->measured : f->digest;
 	} else if (err) {
 		vf_set_error(f, "FS_IOC_MEASURE_VERITY failed: %s",
 			     strerror(-err));

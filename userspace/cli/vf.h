@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
+#include <time.h>
 #include <linux/fsverity.h>
 
 #include "verityscrub.h"
@@ -58,7 +59,8 @@ struct vf_range {
 	uint32_t kind, detail, level;
 };
 
-enum vf_status { VF_STATUS_OK, VF_STATUS_BAD, VF_STATUS_ERROR };
+enum vf_status { VF_STATUS_OK, VF_STATUS_BAD, VF_STATUS_ERROR,
+		 VF_STATUS_INTERRUPTED };
 
 /* One file to scrub and, once scrubbed, what was found. */
 struct vf_file {
@@ -75,6 +77,9 @@ struct vf_file {
 	uint32_t block_size;
 	struct vf_digest digest;	/* of the descriptor on disk */
 	int descriptor_checked;		/* disk copy compared with the kernel's */
+	const char *descriptor_unchecked; /* why not, if not (static text) */
+	int descriptor_disk_differs;	/* --no-module: the descriptor on disk
+					 * does not describe the data */
 	int descriptor_changed;
 	int descriptor_corrupt;		/* -EUCLEAN: malformed on disk */
 	int descriptor_unreadable;	/* -EIO reading it */
@@ -109,6 +114,7 @@ struct vf_run {
 	uint64_t bytes_total;
 	double start_time;
 	double seconds;
+	struct timespec wall_start, wall_end;	/* CLOCK_REALTIME, for JSON */
 	int interrupted;
 	int progress_shown;
 };
@@ -155,6 +161,7 @@ enum vf_status vf_file_status(const struct vf_file *f);
 int vf_file_exit_bits(const struct vf_file *f);
 int vf_format_range(char *buf, size_t len, const struct vf_range *r);
 void vf_escape_path(char *buf, size_t len, const char *path);
+char *vf_escape_path_dup(const char *path);
 void vf_print_file(FILE *out, const struct vf_run *run,
 		   const struct vf_file *f);
 void vf_print_summary(FILE *out, const struct vf_run *run);

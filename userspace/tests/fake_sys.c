@@ -12,6 +12,15 @@
  *   eintr_every N    every Nth call stops halfway and returns -EINTR
  *   file INO [notverity] [bs=N] [alg=NAME] [digest=HEX] [measured=HEX]
  *        [descchanged] [slowms=N] [noflags] [errno=N]
+ *        [real [salt=HEX] [diskroot=HEX] [nodesc=ERRNO]]
+ *                    real: the digest and the descriptor are the genuine
+ *                    ones of the file's data (computed with libfsverity
+ *                    when first asked for); measured= still sets what the
+ *                    kernel holds, diskroot= the root hash of the
+ *                    descriptor on disk, nodesc= the errno of reading it.
+ *                    slowms=: pread (the fallback) also sleeps that long
+ *                    per call of at most 16 blocks, and logs "pread OFF
+ *                    COUNT"; a signal makes it fail with EINTR
  *   bad INO OFFSET LENGTH KIND [DETAIL [LEVEL]]
  *   patherr open|stat|lookup ERRNO PATH
  *                    open(), fstat() of the open file, or the walk's
@@ -49,6 +58,9 @@ struct fake_file {
 	int verity, descchanged, noflags, err;
 	uint32_t bs, alg, slowms;
 	struct vf_digest digest, measured;
+	int real, computed, measured_set, nodesc;
+	char salt_hex[72], root_hex[136];
+	struct fsverity_descriptor desc;
 };
 
 struct fake_bad {
@@ -124,7 +136,16 @@ static void parse_file(char *rest)
 			f->err = atoi(tok + 6);
 		else if (!strncmp(tok, "slowms=", 7))
 			f->slowms = (uint32_t)atoi(tok + 7);
+		else if (!strcmp(tok, "real"))
+			f->real = 1;
+		else if (!strncmp(tok, "salt=", 5))
+			snprintf(f->salt_hex, sizeof(f->salt_hex), "%s", tok + 5);
+		else if (!strncmp(tok, "diskroot=", 9))
+			snprintf(f->root_hex, sizeof(f->root_hex), "%s", tok + 9);
+		else if (!strncmp(tok, "nodesc=", 7))
+			f->nodesc = atoi(tok + 7);
 	}
+	f->measured_set = measured != NULL;
 	parse_hex(&f->digest, f->alg, digest);
 	parse_hex(&f->measured, f->alg, measured ? measured : digest);
 }
@@ -147,6 +168,72 @@ static void parse_bad(char *rest)
 	b->level = level;
 }
 
+static size_t parse_bytes(uint8_t *out, size_t max, const char *hex)
+{
+	size_t n = 0;
+	unsigned int v;
+
+	while (n < max && sscanf(hex + 2 * n, "%2x", &v) == 1)
+		out[n++] = (uint8_t)v;
+	return n;
+}
+
+struct real_ctx {
+	int fd;
+	off_t off;
+	struct fake_file *f;
+};
+
+static int real_read(void *ctx, void *buf, size_t count)
+{
+	struct real_ctx *c = ctx;
+	ssize_t n = pread(c->fd, buf, count, c->off);
+
+	if (n != (ssize_t)count)
+		return -EIO;
+	c->off += n;
+	return 0;
+}
+
+static int real_descriptor(void *ctx, const void *desc, size_t size)
+{
+	struct real_ctx *c = ctx;
+
+	memcpy(&c->f->desc, desc, size < sizeof(c->f->desc) ? size :
+	       sizeof(c->f->desc));
+	return 0;
+}
+
+/* The genuine digest and descriptor of @f's data, read from @fd. */
+static void compute_real(struct fake_file *f, int fd, uint64_t size)
+{
+	uint8_t salt[32];
+	struct real_ctx c = { .fd = fd, .f = f };
+	struct libfsverity_metadata_callbacks cb = {
+		.ctx = &c, .descriptor = real_descriptor,
+	};
+	struct libfsverity_merkle_tree_params p = {
+		.version = 1, .hash_algorithm = f->alg, .file_size = size,
+		.block_size = f->bs, .metadata_callbacks = &cb,
+	};
+	struct libfsverity_digest *d = NULL;
+
+	p.salt_size = (uint32_t)parse_bytes(salt, sizeof(salt), f->salt_hex);
+	p.salt = p.salt_size ? salt : NULL;
+	if (libfsverity_compute_digest(&c, real_read, &p, &d))
+		abort();	/* a broken test setup */
+	f->digest.alg = d->digest_algorithm;
+	f->digest.size = d->digest_size;
+	memcpy(f->digest.bytes, d->digest, d->digest_size);
+	if (!f->measured_set)
+		f->measured = f->digest;
+	free(d);
+	if (f->root_hex[0])
+		parse_bytes(f->desc.root_hash, sizeof(f->desc.root_hash),
+			    f->root_hex);
+	f->computed = 1;
+}
+
 static struct fake_file *find_file(ino_t ino)
 {
 	int i;
@@ -155,6 +242,21 @@ static struct fake_file *find_file(ino_t ino)
 		if (files[i].ino == ino)
 			return &files[i];
 	return NULL;
+}
+
+/* The fake file open as @fd (its real values computed if asked), or NULL. */
+static struct fake_file *file_of(int fd, struct stat *st)
+{
+	struct fake_file *f;
+
+	if (fstat(fd, st) < 0)
+		return NULL;
+	f = find_file(st->st_ino);
+	pthread_mutex_lock(&lock);
+	if (f && f->verity && f->real && !f->computed)
+		compute_real(f, fd, (uint64_t)st->st_size);
+	pthread_mutex_unlock(&lock);
+	return f;
 }
 
 static const struct fake_bad *find_bad(ino_t ino, uint64_t pos)
@@ -180,6 +282,21 @@ static void log_call(unsigned long long a, unsigned long long b,
 	if (!f)
 		return;
 	fprintf(f, "scrub %llu %llu %llu %llu\n", a, b, c, d);
+	fclose(f);
+}
+
+static void log_call2(const char *what, unsigned long long a,
+		      unsigned long long b)
+{
+	const char *path = getenv("VF_FAKE_LOG");
+	FILE *f;
+
+	if (!path)
+		return;
+	f = fopen(path, "ae");
+	if (!f)
+		return;
+	fprintf(f, "%s %llu %llu\n", what, a, b);
 	fclose(f);
 }
 
@@ -249,7 +366,7 @@ static int fake_scrub(int devfd, struct verity_scrub_args *a)
 		return -EBADF;
 	if (!S_ISREG(st.st_mode))
 		return -EINVAL;
-	f = find_file(st.st_ino);
+	f = file_of((int)a->fd, &st);
 	if (!f || !f->verity)
 		return -ENODATA;
 	if (f->err)
@@ -310,7 +427,7 @@ static int fake_measure(int fd, struct vf_digest *d)
 
 	if (fstat(fd, &st) < 0)
 		return -errno;
-	f = find_file(st.st_ino);
+	f = file_of(fd, &st);
 	if (!f || !f->verity)
 		return -ENODATA;
 	*d = f->measured;
@@ -324,9 +441,15 @@ static int fake_read_descriptor(int fd, struct fsverity_descriptor *desc)
 
 	if (fstat(fd, &st) < 0)
 		return -errno;
-	f = find_file(st.st_ino);
+	f = file_of(fd, &st);
 	if (!f || !f->verity)
 		return -ENODATA;
+	if (f->nodesc)
+		return -f->nodesc;
+	if (f->real) {
+		*desc = f->desc;
+		return 0;
+	}
 	memset(desc, 0, sizeof(*desc));
 	desc->version = 1;
 	desc->hash_algorithm = (uint8_t)f->alg;
@@ -365,6 +488,15 @@ static ssize_t fake_pread(int fd, void *buf, size_t count, off_t offset)
 	if (fstat(fd, &st) < 0)
 		return -1;
 	f = find_file(st.st_ino);
+	if (f && f->verity && f->slowms) {	/* a slow device: small reads */
+		if (count > 16 * f->bs)
+			count = 16 * f->bs;
+		log_call2("pread", (unsigned long long)offset, count);
+		if (slow(f->slowms)) {
+			errno = EINTR;
+			return -1;
+		}
+	}
 	if (f && f->verity) {
 		bs = f->bs;
 		for (pos = (uint64_t)offset / bs * bs;

@@ -5,8 +5,12 @@
 verify-file-fake is verify-file linked with tests/fake_sys.c, which
 simulates /dev/verity-scrub and the fs-verity ioctls over ordinary files
 (see that file for the spec format).  Every test prints PASS or FAIL once.
-JSON output is parsed back with the json module, strictly from bytes.
+JSON output is parsed back with the json module, strictly from bytes, and
+every document is validated against verify-file.schema.json (parse_json):
+a schema violation fails the test that produced the document.
 """
+import datetime
+import hashlib
 import json
 import os
 import pty
@@ -20,6 +24,8 @@ import time
 
 BIN = sys.argv[1] if len(sys.argv) > 1 else ".obj/bin"
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import validate_json  # noqa: E402
 TOP = os.path.dirname(HERE)
 FAKE = os.path.join(BIN, "verify-file-fake")
 REAL = os.path.join(BIN, "verify-file")
@@ -27,6 +33,10 @@ D1 = "sha256:" + "11" * 32
 BS = 4096
 
 failures = 0
+DEFAULT_OPTIONS = {"keep_cache": False, "page_cache": False,
+                   "no_module": False, "fallback": False, "retries": 3,
+                   "limit": 0, "recursive": False, "cross_mounts": False,
+                   "expect_digest": False, "digest_from_name": False}
 
 
 class Failed(Exception):
@@ -41,6 +51,22 @@ def eq(got, want, what=""):
 def check(cond, what):
     if not cond:
         raise Failed(what)
+
+
+def parse_json(data):
+    """A verify-file --json document from @data (bytes), valid or Failed."""
+    try:
+        doc = json.loads(data)  # bytes: strict UTF-8
+    except ValueError as e:
+        raise Failed(f"not JSON ({e}): {data!r}")
+    probs = validate_json.problems(doc)
+    if probs:
+        raise Failed("JSON schema: " + "; ".join(probs[:5]))
+    s = doc["summary"]
+    eq(s["files"], s["ok"] + s["bad"] + s["errors"] + s["interrupted_files"],
+       "summary: files = ok + bad + errors + interrupted_files")
+    eq(s["files"], len(doc["files"]), "summary: files listed")
+    return doc
 
 
 class World:
@@ -89,9 +115,9 @@ class World:
     def json(self, *args, **kw):
         p = self.run("--json", *args, **kw)
         try:
-            doc = json.loads(p.stdout)  # bytes: strict UTF-8
-        except ValueError as e:
-            raise Failed(f"not JSON ({e}): {p.stdout!r} {p.stderr!r}")
+            doc = parse_json(p.stdout)
+        except Failed as e:
+            raise Failed(f"{e} (stderr {p.stderr!r})")
         return p.returncode, doc
 
     def calls(self):
@@ -100,6 +126,36 @@ class World:
                 return [l.split() for l in f]
         except FileNotFoundError:
             return []
+
+
+def data_of(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def fsverity_digest(data, bs=BS, salt=b"", alg="sha256", root=None):
+    """The fs-verity file digest of @data, written from the kernel's
+    documentation (Documentation/filesystems/fsverity.rst), to check
+    verify-file's libfsverity result independently.  @root: the root hash
+    to put in the descriptor instead of the data's."""
+    hsize = hashlib.new(alg).digest_size
+    hblock = hashlib.new(alg).block_size
+    prefix = salt + b"\0" * (-len(salt) % hblock) if salt else b""
+
+    def h(block):
+        return hashlib.new(alg, prefix + block).digest()
+
+    level = [data[i:i + bs].ljust(bs, b"\0") for i in range(0, len(data), bs)]
+    while len(level) > 1:
+        hashes = b"".join(h(b) for b in level)
+        level = [hashes[i:i + bs].ljust(bs, b"\0")
+                 for i in range(0, len(hashes), bs)]
+    if root is None:
+        root = h(level[0]) if level else b"\0" * hsize
+    desc = (bytes([1, {"sha256": 1, "sha512": 2}[alg], bs.bit_length() - 1,
+                   len(salt)]) + b"\0" * 4 + len(data).to_bytes(8, "little")
+            + root.ljust(64, b"\0") + salt.ljust(32, b"\0") + b"\0" * 144)
+    return f"{alg}:" + hashlib.new(alg, desc).hexdigest()
 
 
 def test(fn):
@@ -396,11 +452,11 @@ def paths_with_newline_and_non_utf8_are_escaped():
 @test
 def module_missing_and_fallback():
     w = World()
-    f = w.file("f", 4 * BS)
+    f = w.file("f", 4 * BS, "real")
     w.spec.append("module absent")
     g = w.file("g", 4 * BS)
     p = w.run("--json", f, g)
-    doc = json.loads(p.stdout)
+    doc = parse_json(p.stdout)
     eq(p.returncode, 8, "exit without module")
     check("modprobe verity_scrub" in doc["files"][0]["error"], "how to load")
     eq(doc["files"][1]["error"], doc["files"][0]["error"], "every file")
@@ -409,7 +465,7 @@ def module_missing_and_fallback():
     eq(p.returncode, 0, "fallback exit")
     check(b"warning:" in p.stderr and b"falling back" in p.stderr,
           "fallback warning")
-    doc = json.loads(p.stdout)
+    doc = parse_json(p.stdout)
     eq(doc["files"][0]["method"], "pread", "method")
     eq(doc["files"][0]["bytes_verified"], 4 * BS, "verified")
     w.spec[-1] = "module eacces"
@@ -484,8 +540,15 @@ def expect_digest_match_and_mismatch():
     eq(rc, 8, "file: missing entry")
     eq(doc["files"][1]["error"],
        "no expected digest for this path in --expect-digest-file", "msg")
-    rc, doc = w.json("--no-module", "--expect-digest", D1, g)
+    h = w.file("h", 2 * BS, "real")
+    rc, doc = w.json("--no-module", "--expect-digest", D1, h)
     eq(rc, 1, "no-module mismatch")
+    eq(doc["files"][0]["digest_matches"], False, "no-module: mismatch")
+    check("descriptor_changed" in doc["files"][0] and
+          not doc["files"][0]["descriptor_changed"], "only the digest differs")
+    rc, doc = w.json("--no-module", "--expect-digest",
+                     fsverity_digest(data_of(h)), h)
+    eq(rc, 0, "no-module match")
 
 
 @test
@@ -593,7 +656,7 @@ def sigint_stops_cleanly_with_partial_report():
         took = time.time() - t0
         check(took < 4, f"stopped promptly (took {took:.1f}s)")
         eq(p.returncode, 32 | 1, f"exit with -j {jobs}")
-        doc = json.loads(out)
+        doc = parse_json(out)
         eq(doc["summary"]["interrupted"], True, "interrupted")
         fj = doc["files"][0]
         eq(fj["path"], f, "first file")
@@ -832,34 +895,97 @@ def digest_file_malformed_line_exit_8_nothing_scrubbed():
 
 
 @test
-def no_module_says_descriptor_not_checked():
+def no_module_checks_the_descriptor_on_disk():
     w = World()
-    f = w.file("f", 2 * BS, "descchanged")
-    rc, doc = w.json(f)
-    eq(rc, 1, "module: changed descriptor found")
-    eq(doc["files"][0]["descriptor_checked"], True, "module: checked")
+    salt = bytes(range(1, 9))
+    f = w.file("f", 5 * BS + 123, "real")
+    g = w.file("g", 3 * BS, "real", "bs=1024", f"salt={salt.hex()}")
+    k = "sha256:" + "33" * 32
+    changed = w.file("changed", 2 * BS, "real", "measured=" + "33" * 32)
+    root = w.file("root", 2 * BS, "real", "diskroot=" + "44" * 32)
+    df, dg = fsverity_digest(data_of(f)), fsverity_digest(data_of(g), 1024,
+                                                          salt)
+    dchanged = fsverity_digest(data_of(changed))
+    droot = fsverity_digest(data_of(root))
+    # the module's view of the same files: the same digests
+    rc, doc = w.json(f, g)
+    eq((rc, [x["digest"] for x in doc["files"]]), (0, [df, dg]), "module")
     for args in (["--no-module"], ["--fallback"]):
         if args == ["--fallback"]:
             w.spec.append("module absent")
-        rc, doc = w.json(*args, f)
+        rc, doc = w.json(*args, f, g)
         eq(rc, 0, f"{args}: exit")
-        fj = doc["files"][0]
-        eq(fj["descriptor_checked"], False, f"{args}: descriptor_checked")
-        check("descriptor_changed" not in fj, f"{args}: no descriptor_changed")
+        for fj, d in zip(doc["files"], (df, dg)):
+            eq((fj["digest"], fj["descriptor_checked"],
+                fj["descriptor_changed"], fj["method"]),
+               (d, True, False, "pread"), f"{args}: {fj['path']}")
+            check("descriptor_unchecked_reason" not in fj, "no reason")
         p = w.run(*args, f)
-        eq(p.stdout.decode().splitlines()[:2], [
-            f"{f}: OK",
-            f"{f}: note: the fs-verity descriptor on disk was not checked "
-            "(without the module only the kernel's digest is known)"],
-           f"{args}: text")
-        p = w.run("-q", *args, f)
-        eq(p.stdout, b"", f"{args}: -q prints nothing for an OK file")
+        eq(p.stdout.decode().splitlines()[0], f"{f}: OK", f"{args}: text")
+        check("note:" not in p.stdout.decode(), f"{args}: no note")
+        # the kernel holds another digest than data and descriptor give
+        rc, doc = w.json(*args, changed)
+        fj = doc["files"][0]
+        eq((rc, fj["status"], fj["descriptor_checked"],
+            fj["descriptor_changed"], fj["digest"], fj["measured_digest"]),
+           (1, "bad", True, True, dchanged, k), f"{args}: changed")
+        p = w.run(*args, changed)
+        eq((p.returncode, p.stdout.decode().splitlines()[0]),
+           (1, f"{changed}: BAD: descriptor changed (on disk {dchanged}, "
+            f"kernel holds {k})"), f"{args}: changed text")
+        # the root hash on disk is not the data's
+        rc, doc = w.json(*args, root)
+        fj = doc["files"][0]
+        eq((rc, fj["status"], fj["descriptor_changed"],
+            fj["descriptor_disk_differs"], fj["digest"]),
+           (1, "bad", True, True, droot), f"{args}: root")
+        check("measured_digest" not in fj, "the kernel's digest is the data's")
+        p = w.run(*args, root)
+        eq(p.stdout.decode().splitlines()[0], f"{root}: BAD: descriptor "
+           "changed (the descriptor on disk does not describe the data the "
+           f"kernel verified, {droot})", f"{args}: root text")
+
+
+@test
+def no_module_descriptor_not_checked_says_why():
+    w = World()
+    cases = [
+        (w.file("old", 2 * BS, "real", "nodesc=25"), [], 0,   # ENOTTY
+         "the filesystem or the kernel cannot read it (no "
+         "FS_IOC_READ_VERITY_METADATA)"),
+        (w.file("inval", 2 * BS, "real", "nodesc=22"), [], 0,
+         "it cannot be read (FS_IOC_READ_VERITY_METADATA failed)"),
+        (w.file("part", 8 * BS, "real"), ["--range", "4096:4096"], 0,
+         "only part of the file was read"),
+        (w.file("bad", 8 * BS, "real", bad=[(2 * BS, BS, "hash_mismatch")]),
+         [], 2, "some data could not be read"),
+        # a zeroed descriptor (no root hash, no "real"): not the data's
+        (w.file("fake", 2 * BS), [], 1, None),
+    ]
+    for path, args, want_rc, why in cases:
+        rc, doc = w.json("--no-module", *args, path)
+        fj = doc["files"][0]
+        eq(rc, want_rc, f"{path}: exit")
+        eq(fj["descriptor_checked"], why is None, f"{path}: checked")
+        eq(fj.get("descriptor_unchecked_reason"), why, f"{path}: reason")
+        p = w.run("--no-module", *args, path)
+        notes = [ln for ln in p.stdout.decode().splitlines() if "note:" in ln]
+        eq(notes, [f"{path}: note: the fs-verity descriptor on disk was not "
+                   f"checked ({why})"] if why else [], f"{path}: note")
+        eq(w.run("-q", "--no-module", *args, path).stdout.count(b"note:"),
+           0, f"{path}: -q")
+    # EIO reading it: an I/O finding, as with the module
+    eio = w.file("eio", 2 * BS, "real", "nodesc=5")
+    rc, doc = w.json("--no-module", eio)
+    fj = doc["files"][0]
+    eq((rc, fj["status"], fj["descriptor_unreadable"]), (2, "bad", True),
+       "EIO")
 
 
 @test
 def quiet_fallback_downgrade_always_shown():
     w = World()
-    f = w.file("f", 2 * BS)
+    f = w.file("f", 2 * BS, "real")
     w.spec.append("module absent")
     for args in (["-q"], ["-q", "--json"], ["--json"]):
         p = w.run(*args, "--fallback", f)
@@ -868,7 +994,7 @@ def quiet_fallback_downgrade_always_shown():
         check(b"falling back to reading with pread" in p.stderr,
               f"{args}: {p.stderr!r}")
         if "--json" in args:
-            s = json.loads(p.stdout)["summary"]
+            s = parse_json(p.stdout)["summary"]
             eq(s["fallback"], "/dev/verity-scrub is not available: the "
                "verity_scrub module is not loaded (load it with 'modprobe "
                "verity_scrub' or 'insmod verity_scrub.ko')",
@@ -891,15 +1017,14 @@ def range_and_keep_cache_runs_are_not_full_runs():
     w = World()
     f = w.file("f", 100 * BS)
     rc, doc = w.json(f)
-    eq(doc["options"], {"keep_cache": False, "page_cache": False,
-                        "no_module": False}, "options of a full run")
+    eq(doc["options"], dict(DEFAULT_OPTIONS), "options of a full run")
     eq(doc["files"][0]["whole_file_from_disk"], True, "full run")
     check("range" not in doc["files"][0], "no range")
     rc, doc = w.json("--keep-cache", "--range", "5000:10000", f)
     eq(rc, 0, "exit")
-    eq(doc["options"], {"range": {"offset": 5000, "length": 10000},
-                        "keep_cache": True, "page_cache": False,
-                        "no_module": False}, "options")
+    eq(doc["options"], dict(DEFAULT_OPTIONS, keep_cache=True,
+                            range={"offset": 5000, "length": 10000}),
+       "options")
     fj = doc["files"][0]
     eq(fj["range"], {"offset": 5000, "length": 10000}, "range of the file")
     eq(fj["whole_file_from_disk"], False, "range run")
@@ -1113,14 +1238,17 @@ def digest_from_name_recursive_store_exact_report():
 
 @test
 def digest_from_name_no_module():
+    # --no-module computes the digest from the data (libfsverity): the
+    # fake's "real" files hold what their digest says
     w = World()
-    good = w.file(obj(H1), BS, "digest=" + H1)
-    mis = w.file(obj(H2), BS, "digest=" + H1)
+    d = fsverity_digest(bytes(i % 251 for i in range(BS)))[len("sha256:"):]
+    good = w.file(obj(d), BS, "real")
+    mis = w.file(obj(H2), BS, "real")
     p = w.run("--no-module", "--digest-from-name", good, mis)
     eq(p.returncode, 1, "exit")
     eq([l for l in p.stdout.decode().splitlines() if ": note: " not in l][:2],
        [f"{good}: OK",
-        f"{mis}: BAD: digest sha256:{H1}, expected sha256:{H2}"], "lines")
+        f"{mis}: BAD: digest sha256:{d}, expected sha256:{H2}"], "lines")
 
 
 @test
@@ -1143,6 +1271,195 @@ def digest_from_name_excludes_expect_digest():
             eq((p.returncode, p.stdout, p.stderr.decode()), (16, b"", msg),
                f"{args}")
     eq(w.calls(), [], "nothing scrubbed")
+
+
+def rfc3339(s):
+    return datetime.datetime.strptime(s, "%Y-%m-%dT%H:%M:%S.%fZ").replace(
+        tzinfo=datetime.timezone.utc)
+
+
+@test
+def json_has_format_version_tool_times_and_options():
+    with open(os.path.join(os.path.dirname(TOP), "VERSION")) as f:
+        version = f.read().strip()
+    w = World()
+    f = w.file("f", 4 * BS)
+    t0 = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    rc, doc = w.json(f)
+    t1 = datetime.datetime.now(datetime.timezone.utc)
+    eq(rc, 0, "exit")
+    eq((doc["version"], doc["format"], doc["tool"]),
+       (1, {"major": 1, "minor": 1},
+        {"name": "verify-file", "version": version}), "format and tool")
+    started, ended = rfc3339(doc["started"]), rfc3339(doc["ended"])
+    check(t0 <= started <= ended <= t1, f"{t0} <= {started} <= {ended} <= {t1}")
+    eq(list(doc)[:3], ["version", "format", "tool"], "first keys")
+    # every option that changes what was checked, or how
+    df = os.path.join(w.dir, "digests")
+    with open(df, "w") as out:
+        out.write(f"{D1} {f}\n")
+    rc, doc = w.json("-r", "--cross-mounts", "--keep-cache", "--page-cache",
+                     "--no-module", "--fallback", "--retries", "5",
+                     "--limit", "1G", "--range", "0:4K",
+                     "--expect-digest-file", df, f)
+    eq(doc["options"], {"range": {"offset": 0, "length": 4096},
+                        "keep_cache": True, "page_cache": True,
+                        "no_module": True, "fallback": True, "retries": 5,
+                        "limit": 1 << 30, "recursive": True,
+                        "cross_mounts": True, "expect_digest": True,
+                        "digest_from_name": False},
+       "options")
+    rc, doc = w.json("--expect-digest", D1, f)
+    eq(doc["options"], dict(DEFAULT_OPTIONS, expect_digest=True), "--expect")
+    rc, doc = w.json("--digest-from-name", f)
+    eq(doc["options"], dict(DEFAULT_OPTIONS, digest_from_name=True),
+       "--digest-from-name")
+
+
+def good_doc():
+    w = World()
+    f = w.file("f", 4 * BS, bad=[(BS, BS, "io_error", "medium")])
+    rc, doc = w.json(f)
+    return doc
+
+
+@test
+def schema_violations_are_caught():
+    doc = good_doc()
+    eq(validate_json.problems(doc), [], "a real document is valid")
+    bad = []
+    for path, value in ((("version",), "1"),
+                        (("format", "minor"), 0),
+                        (("started",), "2026-12-01 15:00:00"),
+                        (("files", 0, "status"), "fine"),
+                        (("files", 0, "bytes_read"), -1),
+                        (("files", 0, "ranges", 0, "kind"), "bogus"),
+                        (("files", 0, "ranges", 0, "detail"), None),
+                        (("files", 0, "extra"), 1),
+                        (("options", "retries"), 0),
+                        (("summary", "kind_blocks", "io_error"), "1")):
+        d = json.loads(json.dumps(doc))
+        o = d
+        for k in path[:-1]:
+            o = o[k]
+        if value is None:
+            del o[path[-1]]     # io_error without its detail
+        else:
+            o[path[-1]] = value
+        if not validate_json.problems(d):
+            bad.append(path)
+    eq(bad, [], "violations the schema let through")
+    # the script, as vsbench.py and a shell use it
+    w = World()
+    good = os.path.join(w.dir, "good.json")
+    wrong = os.path.join(w.dir, "wrong.json")
+    with open(good, "w") as out:
+        json.dump(doc, out)
+    doc["files"][0]["status"] = "fine"
+    with open(wrong, "w") as out:
+        json.dump(doc, out)
+    script = [sys.executable, os.path.join(HERE, "validate_json.py")]
+    p = subprocess.run(script + [good], stderr=subprocess.PIPE)
+    eq((p.returncode, p.stderr), (0, b""), "valid file")
+    p = subprocess.run(script + [wrong], stderr=subprocess.PIPE)
+    eq(p.returncode, 1, "invalid file")
+    check(b"files/0/status: 'fine' is not one of" in p.stderr, p.stderr)
+    log = os.path.join(w.dir, "console.log")
+    with open(log, "w") as out:
+        out.write("[ 1.0] kernel line\r\n" + json.dumps(
+            good_doc(), separators=(",", ":")) + "\r\nVS-RESULT PASS x y\n")
+    p = subprocess.run(script + ["--scan", log], stderr=subprocess.PIPE)
+    eq((p.returncode, p.stderr), (0, b""), "console log")
+    with open(log, "a") as out:
+        out.write(json.dumps(doc, separators=(",", ":")) + "\n")
+    p = subprocess.run(script + ["--scan", log], stderr=subprocess.PIPE)
+    eq(p.returncode, 1, "console log with a bad document")
+    check(b"console.log:4: files/0/status" in p.stderr, p.stderr)
+
+
+@test
+def interrupted_file_has_one_status_in_text_json_and_exit():
+    for args, attrs in (([], ["slowms=400"]),
+                        (["--no-module"], ["real", "slowms=400"])):
+        for json_ in (True, False):
+            w = World()
+            f = w.file("slow", 256 * BS, *attrs)
+            p = start_slow(w, *(["--json"] if json_ else []), *args, f)
+            time.sleep(0.6)     # during the second slow call
+            p.send_signal(signal.SIGINT)
+            out, err = p.communicate(timeout=10)
+            eq(p.returncode, 32, f"{args} json={json_}: exit")
+            if json_:
+                doc = parse_json(out)
+                fj = doc["files"][0]
+                eq((fj["status"], fj.get("error"), fj["interrupted"]),
+                   ("interrupted", None, True), f"{args}: JSON status")
+                s = doc["summary"]
+                eq((s["files"], s["errors"], s["interrupted_files"]),
+                   (1, 0, 1), f"{args}: summary")
+                check(0 < fj["resume_offset"] < 256 * BS, "resume offset")
+                if args:    # pread stops between reads of 16 blocks
+                    eq(fj["resume_offset"] % (16 * BS), 0, "at a read")
+                    eq(fj["bytes_verified"], fj["resume_offset"], "verified")
+                    eq(fj["descriptor_unchecked_reason"], "interrupted",
+                       "not checked")
+            else:
+                lines = out.decode().splitlines()
+                check(re.fullmatch(rf"{re.escape(f)}: INTERRUPTED \(interrupted"
+                                   r" at offset \d+\)", lines[0]), lines[0])
+                eq(lines[1 if not args else 2], "Scrub summary: 1 files: "
+                   "0 ok, 0 bad, 0 errors, 1 interrupted; 0 skipped",
+                   f"{args}: summary")
+
+
+@test
+def long_paths_are_never_cut():
+    w = World()
+    deep = os.path.join(w.dir.encode(), *[b"\x01" * 200] * 6)
+    os.makedirs(deep)
+    path = os.path.join(deep, b"f")
+    with open(path, "wb") as out:
+        out.write(b"\0" * BS)
+    w.spec.append(f"file {os.stat(path).st_ino}")
+    with open(os.path.join(deep, b"plain"), "wb") as out:
+        out.write(b"x")
+    esc = path.replace(b"\x01", b"\\x01")
+    check(len(esc) > 4800, "longer than any fixed buffer")
+    p = w.run(path)
+    line = p.stdout.split(b"\n")[0]
+    check((p.returncode, line) == (0, esc + b": OK"),
+          f"text: exit {p.returncode}, {len(line)} bytes ending "
+          f"{line[-24:]!r}, want {len(esc) + 4} bytes")
+    p = w.run("-v", "-r", deep)
+    check(esc[:-1] + b"plain: skipped (not an fs-verity file)\n" in p.stdout,
+          "skipped line")
+    missing = os.path.join(deep, b"missing")
+    p = w.run("--json", missing)
+    eq(p.stderr.decode(), "verify-file: " + missing.replace(
+        b"\x01", b"\\x01").decode() + ": cannot open: No such file or "
+       "directory\n", "stderr")
+
+
+@test
+def method_and_read_path_only_for_files_read():
+    w = World()
+    f = w.file("f", 2 * BS)
+    eio = w.file("eio", 2 * BS)
+    w.spec.append(f"patherr open 5 {eio}")
+    d = os.path.join(w.dir, "d")
+    os.mkdir(d)
+    plain = w.plain("plain")
+    rc, doc = w.json(f, eio, d, plain, "/nonexistent")
+    eq(rc, 2 | 8, "exit")
+    got = [(x["path"], x.get("method"), x.get("read_path"),
+            x.get("descriptor_checked")) for x in doc["files"]]
+    eq(got, [(f, "module", "direct", True), (eio, None, None, None),
+             (d, None, None, None), (plain, None, None, None),
+             ("/nonexistent", None, None, None)], "fields")
+    rc, doc = w.json("--no-module", eio, plain)
+    eq([(x.get("method"), x.get("read_path")) for x in doc["files"]],
+       [(None, None), (None, None)], "--no-module")
+
 
 print(f"{failures} test(s) failed" if failures else "all passed")
 sys.exit(1 if failures else 0)

@@ -252,8 +252,21 @@ static void test_escape_path(void)
 	CHECK_STR(buf, "caf\xc3\xa9");
 	vf_escape_path(buf, sizeof(buf), "\xc0\xaf");	/* overlong '/' */
 	CHECK_STR(buf, "\\xc0\\xaf");
+	/* cut: always with the mark, never inside an escape */
 	vf_escape_path(buf, 6, "abcdefgh");
-	CHECK_STR(buf, "abcde");
+	CHECK_STR(buf, "a\\...");
+	vf_escape_path(buf, 9, "abcdefgh");
+	CHECK_STR(buf, "abcdefgh");
+	vf_escape_path(buf, 8, "ab\x01" "cdefgh");
+	CHECK_STR(buf, "ab\\...");
+	vf_escape_path(buf, 3, "abcdefgh");
+	CHECK_STR(buf, "");	/* no room for the mark: nothing, not a cut */
+	{
+		char *d = vf_escape_path_dup("x\x01" "y");
+
+		CHECK_STR(d, "x\\x01y");
+		free(d);
+	}
 }
 
 static void test_status_and_exit_bits(void)
@@ -290,9 +303,9 @@ static void test_status_and_exit_bits(void)
 	CHECK_U64(vf_file_exit_bits(&f), VF_EXIT_CORRUPT);
 	f.expect_match = 1;
 	CHECK_U64(vf_file_exit_bits(&f), 0);
-	f.interrupted = 1;
-	CHECK_U64(vf_file_status(&f), VF_STATUS_ERROR);
-	CHECK_U64(vf_file_exit_bits(&f), 0);	/* 32 is the run's bit */
+	f.interrupted = 1;	/* one status: INTERRUPTED, "interrupted", 32 */
+	CHECK_U64(vf_file_status(&f), VF_STATUS_INTERRUPTED);
+	CHECK_U64(vf_file_exit_bits(&f), VF_EXIT_INTERRUPTED);
 	f.interrupted = 0;
 	f.error = (char *)"not an fs-verity file";
 	CHECK_U64(vf_file_status(&f), VF_STATUS_ERROR);
