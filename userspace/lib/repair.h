@@ -216,10 +216,39 @@ const char *vs_repair_verdict_name(enum vs_repair_verdict v);
  * can put a fake fs-verity behind them.  Each returns 0 or -errno.
  */
 struct vs_repair_sys {
+	/* FS_IOC_READ_VERITY_METADATA: bytes read, or -errno */
+	int (*read_metadata)(int fd, uint64_t type, uint64_t off, void *buf,
+			     size_t len);
 	int (*enable_verity)(int fd, const struct fsverity_enable_arg *arg);
 	int (*measure)(int fd, struct vs_repair_digest *d);
 };
 extern const struct vs_repair_sys *vs_repair_sys;
+
+/**
+ * struct vs_repair_fd - an open file, for the readers below
+ * @fd: the file.
+ */
+struct vs_repair_fd {
+	int fd;
+};
+
+/*
+ * vs_repair_read_tree_fd() - a vs_repair_read_fn over the Merkle tree of
+ * the fs-verity file &vs_repair_fd.fd (@priv).
+ */
+int vs_repair_read_tree_fd(void *priv, uint64_t off, void *buf, size_t len);
+
+/* vs_repair_read_fd() - a vs_repair_read_fn over pread(2) of @priv's fd. */
+int vs_repair_read_fd(void *priv, uint64_t off, void *buf, size_t len);
+
+/**
+ * vs_repair_read_descriptor() - read the descriptor of an fs-verity file
+ * @fd: the file.
+ * @desc: filled (sig_size 0); untrusted until vs_repair_plan() checks it.
+ *
+ * Return: 0, -EBADMSG if it is short, or the ioctl's -errno.
+ */
+int vs_repair_read_descriptor(int fd, struct fsverity_descriptor *desc);
 
 /**
  * enum vs_repair_step - where vs_repair_install() failed
@@ -252,6 +281,9 @@ enum vs_repair_step {
 /** vs_repair_step_name() - what was being done, for reports. */
 const char *vs_repair_step_name(enum vs_repair_step s);
 
+/* Tests set this to take the named temp file path even with O_TMPFILE. */
+extern int vs_repair_force_named;
+
 /* Prefix of the named temporary files (".NAME" VS_REPAIR_TMP_TAG "XXXXXX"). */
 #define VS_REPAIR_TMP_TAG ".vs-repair."
 
@@ -269,7 +301,8 @@ const char *vs_repair_step_name(enum vs_repair_step s);
  * synced, made an fs-verity file with the same parameters, and must
  * measure as &vs_repair_input.expected before it is renamed over @path.
  * Until the rename, any failure removes the new file and leaves @path as
- * it was.
+ * it was.  The times carried over are the original's when it is replaced
+ * (reading it for the plan may already have moved its atime).
  *
  * Return: 0, or -errno with *@stepp saying where (-EMLINK: hard links;
  * -ESTALE: @path is no longer @orig_fd's inode; -EBADMSG: the new file

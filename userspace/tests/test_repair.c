@@ -7,9 +7,14 @@
  * copy whose bad blocks fail to read, as through fs-verity.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <libfsverity.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
+#include <unistd.h>
 #include <linux/verity_scrub.h>
 
 #include "../lib/repair.h"
@@ -474,6 +479,396 @@ static void test_transient_not_replaced(void)
 	world_free(&w);
 }
 
+/*
+ * Installing: a fake fs-verity behind vs_repair_sys.  ENABLE_VERITY
+ * computes the digest of the fd's content with libfsverity (refusing a
+ * writable fd, as the kernel does); MEASURE returns it.
+ */
+static struct {
+	dev_t dev;
+	ino_t ino;
+	struct vs_repair_digest digest;
+	struct fsverity_enable_arg arg;
+	int enabled, enable_err, measure_wrong;
+} fv;
+
+static int fd_seq_read(void *priv, void *buf, size_t count)
+{
+	struct seq *s = priv;
+	int fd = (int)(intptr_t)s->data;
+
+	if (pread(fd, buf, count, (off_t)s->pos) != (ssize_t)count)
+		return -EIO;
+	s->pos += count;
+	return 0;
+}
+
+static int fake_enable(int fd, const struct fsverity_enable_arg *arg)
+{
+	struct libfsverity_merkle_tree_params p;
+	struct libfsverity_digest *d = NULL;
+	struct seq sq = { .data = (const uint8_t *)(intptr_t)fd };
+	struct stat st;
+
+	if ((fcntl(fd, F_GETFL) & O_ACCMODE) != O_RDONLY)
+		return -ETXTBSY;
+	if (fv.enable_err)
+		return fv.enable_err;
+	fstat(fd, &st);
+	memset(&p, 0, sizeof(p));
+	p.version = 1;
+	p.hash_algorithm = arg->hash_algorithm;
+	p.block_size = arg->block_size;
+	p.salt_size = arg->salt_size;
+	p.salt = (const uint8_t *)(uintptr_t)arg->salt_ptr;
+	p.file_size = (uint64_t)st.st_size;
+	if (libfsverity_compute_digest(&sq, fd_seq_read, &p, &d))
+		return -EIO;
+	fv.dev = st.st_dev;
+	fv.ino = st.st_ino;
+	fv.digest.alg = d->digest_algorithm;
+	fv.digest.size = d->digest_size;
+	memcpy(fv.digest.bytes, d->digest, d->digest_size);
+	fv.arg = *arg;
+	fv.enabled++;
+	free(d);
+	return 0;
+}
+
+static int fake_measure(int fd, struct vs_repair_digest *d)
+{
+	struct stat st;
+
+	fstat(fd, &st);
+	if (!fv.enabled || st.st_ino != fv.ino || st.st_dev != fv.dev)
+		return -ENODATA;
+	*d = fv.digest;
+	if (fv.measure_wrong)
+		d->bytes[0] ^= 1;
+	return 0;
+}
+
+static int fake_read_metadata(int fd, uint64_t type, uint64_t off, void *buf,
+			      size_t len)
+{
+	(void)fd; (void)type; (void)off; (void)buf; (void)len;
+	return -EOPNOTSUPP;
+}
+
+static const struct vs_repair_sys *real_sys;
+static const struct vs_repair_sys fake_sys = {
+	.read_metadata = fake_read_metadata,
+	.enable_verity = fake_enable,
+	.measure = fake_measure,
+};
+
+/* A directory with the damaged file "f" (mode 0640, an xattr, old times). */
+struct disk {
+	char dir[64], path[80];
+	int fd;
+	struct vs_repair_fd orig;
+	struct stat st;
+};
+
+static void disk_init(struct disk *k, struct world *w)
+{
+	struct timespec ts[2] = { { 1000000000, 123 }, { 1100000000, 456789 } };
+	int fd;
+
+	memset(&fv, 0, sizeof(fv));
+	real_sys = vs_repair_sys;
+	vs_repair_sys = &fake_sys;
+	strcpy(k->dir, "/tmp/vs-test-repair-XXXXXX");
+	if (!mkdtemp(k->dir))
+		exit(2);
+	snprintf(k->path, sizeof(k->path), "%s/f", k->dir);
+	fd = open(k->path, O_WRONLY | O_CREAT | O_EXCL, 0640);
+	if (fd < 0 || write(fd, w->orig.data, w->size) != (ssize_t)w->size)
+		exit(2);
+	fchmod(fd, 0640);
+	if (fsetxattr(fd, "user.vs", "kept", 4, 0))
+		printf("  no user xattrs here\n");
+	futimens(fd, ts);
+	close(fd);
+	k->fd = open(k->path, O_RDONLY);
+	fstat(k->fd, &k->st);
+	k->orig.fd = k->fd;
+	w->in.read_orig = vs_repair_read_fd;
+	w->in.orig_priv = &k->orig;
+}
+
+/* Names in the directory, sorted, joined by spaces. */
+static const char *listing(const struct disk *k)
+{
+	static char out[512];
+	struct dirent **names;
+	int i, n = scandir(k->dir, &names, NULL, alphasort);
+
+	out[0] = '\0';
+	for (i = 0; i < n; i++) {
+		if (strcmp(names[i]->d_name, ".") &&
+		    strcmp(names[i]->d_name, "..")) {
+			size_t used = strlen(out);
+
+			snprintf(out + used, sizeof(out) - used, "%s%s",
+				 used ? " " : "", names[i]->d_name);
+		}
+		free(names[i]);
+	}
+	free(names);
+	return out;
+}
+
+/* @path has exactly @want's bytes. */
+static int has_bytes(const char *path, const uint8_t *want, uint64_t size)
+{
+	uint8_t *buf = malloc(size + 1);
+	int fd = open(path, O_RDONLY), ok;
+
+	ok = fd >= 0 && read(fd, buf, size + 1) == (ssize_t)size &&
+	     !memcmp(buf, want, size);
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return ok;
+}
+
+/* The damaged original is as it was: same inode, same bytes. */
+static void check_untouched(const struct disk *k, const struct world *w)
+{
+	struct stat st;
+
+	CHECK(stat(k->path, &st) == 0);
+	CHECK_U64(st.st_ino, k->st.st_ino);
+	CHECK(has_bytes(k->path, w->orig.data, w->size));
+}
+
+static void disk_free(struct disk *k)
+{
+	DIR *d = opendir(k->dir);
+	struct dirent *de;
+	char p[400];
+
+	close(k->fd);
+	while (d && (de = readdir(d)))
+		if (de->d_name[0] != '.' || strlen(de->d_name) > 2) {
+			snprintf(p, sizeof(p), "%s/%s", k->dir, de->d_name);
+			unlink(p);
+		}
+	if (d)
+		closedir(d);
+	rmdir(k->dir);
+	vs_repair_sys = real_sys;
+}
+
+static struct vs_repair_plan *planned(struct world *w)
+{
+	struct vs_repair_plan *p = NULL;
+
+	if (vs_repair_plan(&w->in, &p) || p->verdict) {
+		printf("  plan not authenticated\n");
+		test_failed = 1;
+	}
+	return p;
+}
+
+static void test_install_replaces(void)
+{
+	static const uint8_t salt[3] = { 9, 8, 7 };
+	enum vs_repair_step step;
+	struct vs_repair_plan *p;
+	struct world w;
+	struct disk k;
+	struct stat st, before;
+	char val[16] = "";
+
+	world_init(&w, SIZE, FS_VERITY_HASH_ALG_SHA256, 4096, salt, 3, 1);
+	damage(&w, 2, VERITY_SCRUB_KIND_HASH_MISMATCH);
+	damage(&w, 7, VERITY_SCRUB_KIND_HASH_MISMATCH);
+	disk_init(&k, &w);
+	p = planned(&w);
+	/* reading the original for the plan may have moved its atime */
+	fstat(k.fd, &before);
+	CHECK_U64(vs_repair_install(p, &w.in, k.path, k.fd, &step), 0);
+	CHECK_STR(vs_repair_step_name(step), "none");
+	CHECK(stat(k.path, &st) == 0);	/* before a read moves the atime */
+	CHECK(has_bytes(k.path, w.good, SIZE));
+	CHECK(st.st_ino != k.st.st_ino);
+	CHECK_U64(st.st_ino, fv.ino);
+	CHECK_U64(st.st_mode, S_IFREG | 0640);
+	CHECK_U64(st.st_uid, k.st.st_uid);
+	CHECK_U64(st.st_mtim.tv_sec, 1100000000);
+	CHECK_U64(st.st_mtim.tv_nsec, 456789);
+	CHECK_U64(st.st_atim.tv_sec, before.st_atim.tv_sec);
+	CHECK_U64(st.st_atim.tv_nsec, before.st_atim.tv_nsec);
+	CHECK_U64(getxattr(k.path, "user.vs", val, sizeof(val)), 4);
+	CHECK_STR(val, "kept");
+	CHECK_U64(fv.enabled, 1);
+	CHECK_U64(fv.arg.hash_algorithm, FS_VERITY_HASH_ALG_SHA256);
+	CHECK_U64(fv.arg.block_size, 4096);
+	CHECK_U64(fv.arg.salt_size, 3);
+	CHECK_STR(listing(&k), "f");
+	vs_repair_plan_free(p);
+	disk_free(&k);
+	world_free(&w);
+}
+
+static void test_install_hard_link_refused(void)
+{
+	enum vs_repair_step step;
+	struct vs_repair_plan *p;
+	struct world w;
+	struct disk k;
+	char link2[100];
+
+	world_init(&w, SIZE, FS_VERITY_HASH_ALG_SHA256, 4096, NULL, 0, 1);
+	damage(&w, 2, VERITY_SCRUB_KIND_HASH_MISMATCH);
+	disk_init(&k, &w);
+	snprintf(link2, sizeof(link2), "%s/g", k.dir);
+	CHECK(link(k.path, link2) == 0);
+	p = planned(&w);
+	CHECK_U64(vs_repair_install(p, &w.in, k.path, k.fd, &step), -EMLINK);
+	CHECK_U64(step, VS_REPAIR_STEP_CHECK);
+	check_untouched(&k, &w);
+	CHECK_STR(listing(&k), "f g");
+	CHECK_U64(fv.enabled, 0);
+	vs_repair_plan_free(p);
+	disk_free(&k);
+	world_free(&w);
+}
+
+/* fs-verity measures the new file differently: nothing is replaced. */
+static void test_install_measure_differs(void)
+{
+	enum vs_repair_step step;
+	struct vs_repair_plan *p;
+	struct world w;
+	struct disk k;
+
+	world_init(&w, SIZE, FS_VERITY_HASH_ALG_SHA256, 4096, NULL, 0, 1);
+	damage(&w, 2, VERITY_SCRUB_KIND_HASH_MISMATCH);
+	disk_init(&k, &w);
+	fv.measure_wrong = 1;
+	p = planned(&w);
+	CHECK_U64(vs_repair_install(p, &w.in, k.path, k.fd, &step), -EBADMSG);
+	CHECK_STR(vs_repair_step_name(step), "measure");
+	check_untouched(&k, &w);
+	CHECK_STR(listing(&k), "f");
+	vs_repair_plan_free(p);
+	disk_free(&k);
+	world_free(&w);
+}
+
+static void test_install_enable_fails(void)
+{
+	enum vs_repair_step step;
+	struct vs_repair_plan *p;
+	struct world w;
+	struct disk k;
+
+	world_init(&w, SIZE, FS_VERITY_HASH_ALG_SHA256, 4096, NULL, 0, 1);
+	damage(&w, 2, VERITY_SCRUB_KIND_HASH_MISMATCH);
+	disk_init(&k, &w);
+	fv.enable_err = -ENOSPC;
+	p = planned(&w);
+	CHECK_U64(vs_repair_install(p, &w.in, k.path, k.fd, &step), -ENOSPC);
+	CHECK_STR(vs_repair_step_name(step), "enable-verity");
+	check_untouched(&k, &w);
+	CHECK_STR(listing(&k), "f");
+	vs_repair_plan_free(p);
+	disk_free(&k);
+	world_free(&w);
+}
+
+/* The path no longer names the file that was authenticated. */
+static void test_install_path_replaced(void)
+{
+	enum vs_repair_step step;
+	struct vs_repair_plan *p;
+	struct world w;
+	struct disk k;
+	char other[100];
+	int fd;
+
+	world_init(&w, SIZE, FS_VERITY_HASH_ALG_SHA256, 4096, NULL, 0, 1);
+	damage(&w, 2, VERITY_SCRUB_KIND_HASH_MISMATCH);
+	disk_init(&k, &w);
+	p = planned(&w);
+	snprintf(other, sizeof(other), "%s/o", k.dir);
+	fd = open(other, O_WRONLY | O_CREAT, 0600);
+	CHECK(fd >= 0 && write(fd, "new", 3) == 3);
+	close(fd);
+	CHECK(rename(other, k.path) == 0);
+	CHECK_U64(vs_repair_install(p, &w.in, k.path, k.fd, &step), -ESTALE);
+	CHECK_U64(step, VS_REPAIR_STEP_CHECK);
+	CHECK(has_bytes(k.path, (const uint8_t *)"new", 3));
+	CHECK_STR(listing(&k), "f");
+	vs_repair_plan_free(p);
+	disk_free(&k);
+	world_free(&w);
+}
+
+/* A refused plan is never installed. */
+static void test_install_refused_plan(void)
+{
+	enum vs_repair_step step;
+	struct vs_repair_plan *p;
+	struct world w;
+	struct disk k;
+
+	world_init(&w, SIZE, FS_VERITY_HASH_ALG_SHA256, 4096, NULL, 0, 1);
+	damage(&w, 2, VERITY_SCRUB_KIND_HASH_MISMATCH);
+	w.src[0].data[2 * 4096] ^= 1;
+	disk_init(&k, &w);
+	CHECK_U64(vs_repair_plan(&w.in, &p), 0);
+	CHECK_U64(p->verdict, VS_REPAIR_NO_SOURCE);
+	CHECK_U64(vs_repair_install(p, &w.in, k.path, k.fd, &step), -EINVAL);
+	check_untouched(&k, &w);
+	CHECK_STR(listing(&k), "f");
+	vs_repair_plan_free(p);
+	disk_free(&k);
+	world_free(&w);
+}
+
+/* Named temporary files left by a killed run are removed, only those. */
+static void test_remove_stale(void)
+{
+	static const char *const names[] = {
+		".f.vs-repair.ab12cd", ".f.vs-repair.ab12cde", ".g.vs-repair.ab12cd",
+		".f.vs-repair.", "f.vs-repair.ab12cd",
+	};
+	struct world w;
+	struct disk k;
+	char p[200];
+	size_t i;
+	int fd;
+
+	world_init(&w, 100, FS_VERITY_HASH_ALG_SHA256, 4096, NULL, 0, 0);
+	disk_init(&k, &w);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(p, sizeof(p), "%s/%s", k.dir, names[i]);
+		fd = open(p, O_WRONLY | O_CREAT, 0600);
+		close(fd);
+	}
+	CHECK_U64(vs_repair_remove_stale(k.path), 1);
+	CHECK_STR(listing(&k), ".f.vs-repair. .f.vs-repair.ab12cde "
+		  ".g.vs-repair.ab12cd f f.vs-repair.ab12cd");
+	disk_free(&k);
+	world_free(&w);
+}
+
+/* Again with a named temp file, as where there is no O_TMPFILE. */
+#define NAMED(fn)							\
+static void test_install_named_##fn(void)				\
+{									\
+	vs_repair_force_named = 1;					\
+	test_install_##fn();						\
+	vs_repair_force_named = 0;					\
+}
+NAMED(replaces)
+NAMED(measure_differs)
+NAMED(enable_fails)
+
 int main(void)
 {
 	RUN(test_good_source_two_blocks);
@@ -487,5 +882,15 @@ int main(void)
 	RUN(test_single_block_file);
 	RUN(test_original_unreadable_elsewhere);
 	RUN(test_transient_not_replaced);
+	RUN(test_install_replaces);
+	RUN(test_install_hard_link_refused);
+	RUN(test_install_measure_differs);
+	RUN(test_install_enable_fails);
+	RUN(test_install_named_replaces);
+	RUN(test_install_named_measure_differs);
+	RUN(test_install_named_enable_fails);
+	RUN(test_install_path_replaced);
+	RUN(test_install_refused_plan);
+	RUN(test_remove_stale);
 	return cases_failed ? 1 : 0;
 }
