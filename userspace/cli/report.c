@@ -57,7 +57,7 @@ int vf_file_exit_bits(const struct vf_file *f)
 		bits |= VF_EXIT_IO;
 	else if (f->error && !f->descriptor_corrupt)
 		bits |= VF_EXIT_OPERATIONAL;
-	return bits;
+	return vf_repair_exit_bits(f, bits);
 }
 
 /* "hash_mismatch at offset 4096 length 4096", "io_error (medium) at ..." */
@@ -272,6 +272,7 @@ void vf_print_file(FILE *out, const struct vf_run *run,
 			(unsigned long long)f->blocks_retried);
 	}
 	fputc('\n', out);
+	vf_repair_print(out, run, f);
 	if (f->have_info && !f->descriptor_checked && !run->o->quiet)
 		fprintf(out, "%s: note: the fs-verity descriptor on disk was not "
 			"checked (without the module only the kernel's digest "
@@ -359,6 +360,7 @@ void vf_print_summary(FILE *out, const struct vf_run *run)
 	if (run->interrupted)
 		fprintf(out, "Interrupted:   %zu files not scrubbed\n",
 			run->nfiles - t.files);
+	vf_repair_summary(out, run);
 }
 
 /* A JSON string for a path: invalid UTF-8 bytes become U+FFFD. */
@@ -514,6 +516,8 @@ static json_object *json_file(const struct vf_run *run,
 		add(o, "interrupted", json_object_new_boolean(1));
 		add(o, "resume_offset", json_object_new_uint64(f->resume_offset));
 	}
+	if (f->repair)
+		add(o, "repair", vf_repair_json(f));
 	return o;
 }
 
@@ -541,6 +545,7 @@ static json_object *json_summary(const struct vf_run *run)
 	add(o, "kind_blocks", kinds);
 	add(o, "interrupted", json_object_new_boolean(run->interrupted));
 	add(o, "not_scrubbed", json_object_new_uint64(run->nfiles - t.files));
+	vf_repair_json_summary(o, run);
 	if (run->fallback_err)	/* --fallback read without the module */
 		add(o, "fallback", json_object_new_string(verity_scrub_strerror(
 			    VERITY_SCRUB_OP_OPEN_DEVICE, run->fallback_err)));

@@ -14,7 +14,8 @@ trap 'rm -f "$log"' EXIT
 for dir in "$@"; do
 	for prog in "$dir/bin/test_lib" "$dir/bin/test_units" \
 		    "$dir/bin/test_repair" \
-		    "python3 tests/test_cli.py $dir/bin"; do
+		    "python3 tests/test_cli.py $dir/bin" \
+		    "python3 tests/test_cli_repair.py $dir/bin"; do
 		$prog >"$log" 2>&1
 		rc=$?
 		p=$(grep -c '^PASS: ' "$log")
