@@ -38,6 +38,13 @@ struct hasher {
 	EVP_MD_CTX *work;
 };
 
+/* The last tree block read at one level. */
+struct level_cache {
+	uint64_t idx;
+	int loaded, verified;
+	uint8_t *data;
+};
+
 /* State of one vs_repair_plan() call. */
 struct ctx {
 	const struct vs_repair_input *in;
@@ -45,8 +52,8 @@ struct ctx {
 	struct geom g;
 	struct hasher h;
 	uint8_t root[VS_REPAIR_MAX_DIGEST];
-	uint8_t *tree;		/* the whole tree */
-	uint8_t *verified;	/* per tree block: hashes to a verified parent */
+	struct level_cache cache[MAX_LEVELS];
+	int err;		/* -ENOMEM while hashing the tree */
 };
 
 static const EVP_MD *alg_md(uint32_t alg)
@@ -161,74 +168,72 @@ static int check_descriptor(struct ctx *c)
 	return 1;
 }
 
-static const uint8_t *tree_block(const struct ctx *c, int level, uint64_t i)
+/*
+ * The tree block @i of @level, read and hashed against its verified
+ * parent (the root hash for the top level); NULL if it cannot be read or
+ * does not match.  The bad blocks are handled in ascending order, so the
+ * tree blocks each level needs come in ascending order too: one cached
+ * block per level means each is read and hashed at most once, in memory
+ * of one block per level whatever the size of the file.
+ */
+static const uint8_t *verified_block(struct ctx *c, int level, uint64_t i)
 {
-	return c->tree + (c->g.level_start[level] + i) * c->g.bs;
-}
+	struct level_cache *lc = &c->cache[level];
+	uint8_t got[VS_REPAIR_MAX_DIGEST];
+	const uint8_t *want, *parent;
 
-/* The hash of child @i of a block at @level - 1, if that block is verified. */
-static const uint8_t *entry(const struct ctx *c, int level, uint64_t i)
-{
-	uint64_t blk = i / c->g.per_block;
-
-	if (!c->verified[c->g.level_start[level] + blk])
+	if (lc->loaded && lc->idx == i)
+		return lc->verified ? lc->data : NULL;
+	if (level == c->g.levels - 1) {
+		want = c->root;
+	} else {
+		parent = verified_block(c, level + 1, i / c->g.per_block);
+		want = parent ? parent + (i % c->g.per_block) * c->g.ds : NULL;
+	}
+	lc->idx = i;
+	lc->loaded = 1;
+	lc->verified = 0;
+	if (!want || c->in->read_tree(c->in->tree_priv,
+				      (c->g.level_start[level] + i) * c->g.bs,
+				      lc->data, c->g.bs))
 		return NULL;
-	return tree_block(c, level, blk) + (i % c->g.per_block) * c->g.ds;
+	if (hash_block(&c->h, lc->data, c->g.bs, got)) {
+		c->err = -ENOMEM;
+		return NULL;
+	}
+	lc->verified = !memcmp(got, want, c->g.ds);
+	return lc->verified ? lc->data : NULL;
 }
 
-/* Read the tree block by block: an unreadable block is not verified. */
-static int read_tree(struct ctx *c, uint8_t *readable)
+static int cache_alloc(struct ctx *c)
 {
-	uint64_t b;
+	int l;
 
-	for (b = 0; b < c->g.tree_blocks; b++)
-		readable[b] = !c->in->read_tree(c->in->tree_priv, b * c->g.bs,
-						c->tree + b * c->g.bs,
-						c->g.bs);
+	for (l = 0; l < c->g.levels; l++) {
+		c->cache[l].data = malloc(c->g.bs);
+		if (!c->cache[l].data)
+			return -ENOMEM;
+	}
 	return 0;
 }
 
-/* Verify the tree from the root down; mark the blocks that verify. */
-static int verify_tree(struct ctx *c)
+static void cache_free(struct ctx *c)
 {
-	uint8_t got[VS_REPAIR_MAX_DIGEST], *readable;
-	const uint8_t *want;
-	int l, err = 0;
-	uint64_t i;
+	int l;
 
-	if (!c->g.levels)
-		return 0;
-	c->tree = malloc(c->g.tree_blocks * c->g.bs);
-	c->verified = calloc(c->g.tree_blocks, 1);
-	readable = calloc(c->g.tree_blocks, 1);
-	if (!c->tree || !c->verified || !readable) {
-		free(readable);
-		return -ENOMEM;
-	}
-	read_tree(c, readable);
-	for (l = c->g.levels - 1; l >= 0 && !err; l--) {
-		for (i = 0; i < c->g.level_blocks[l] && !err; i++) {
-			uint64_t b = c->g.level_start[l] + i;
-
-			want = l == c->g.levels - 1 ? c->root :
-			       entry(c, l + 1, i);
-			if (!want || !readable[b])
-				continue;
-			err = hash_block(&c->h, tree_block(c, l, i), c->g.bs,
-					 got);
-			c->verified[b] = !err && !memcmp(got, want, c->g.ds);
-		}
-	}
-	free(readable);
-	return err;
+	for (l = 0; l < MAX_LEVELS; l++)
+		free(c->cache[l].data);
 }
 
 /* The verified hash of data block @b, or NULL. */
-static const uint8_t *leaf(const struct ctx *c, uint64_t b)
+static const uint8_t *leaf(struct ctx *c, uint64_t b)
 {
+	const uint8_t *blk;
+
 	if (!c->g.levels)
 		return c->root;
-	return entry(c, 0, b);
+	blk = verified_block(c, 0, b / c->g.per_block);
+	return blk ? blk + (b % c->g.per_block) * c->g.ds : NULL;
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -297,6 +302,8 @@ static int fill_block(struct ctx *c, struct vs_repair_block *blk)
 	size_t s;
 	int err;
 
+	if (c->err)
+		return c->err;
 	for (s = 0; s < c->in->nsources; s++) {
 		const struct vs_repair_source *src = &c->in->sources[s];
 
@@ -463,7 +470,7 @@ static int plan_run(struct ctx *c)
 	err = hasher_init(&c->h, c->plan->hash_algorithm, c->plan->salt,
 			  c->plan->salt_size);
 	if (!err)
-		err = verify_tree(c);
+		err = cache_alloc(c);
 	if (!err)
 		err = fill_blocks(c);
 	if (!err && c->plan->verdict == VS_REPAIR_AUTHENTICATED)
@@ -492,8 +499,7 @@ int vs_repair_plan(const struct vs_repair_input *in,
 		return -ENOMEM;
 	err = plan_run(&c);
 	hasher_free(&c.h);
-	free(c.tree);
-	free(c.verified);
+	cache_free(&c);
 	if (err) {
 		vs_repair_plan_free(c.plan);
 		return err;

@@ -12,7 +12,7 @@
  *  - the descriptor on disk must hash to the expected digest, which makes
  *    its root hash, salt, block size and size trustworthy;
  *  - the Merkle tree read from disk is verified level by level from that
- *    root; a block from a source is accepted if it hashes to its leaf and
+ *    root (the paths to the bad blocks' leaves only); a block from a source is accepted if it hashes to its leaf and
  *    that leaf was verified;
  *  - blocks whose leaf cannot be verified (under a corrupt tree block) are
  *    taken from the first source that can read them, and

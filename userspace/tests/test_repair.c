@@ -378,6 +378,9 @@ static void test_sha512_salt_three_levels(void)
 		  p->blocks[2].leaf_verified, 3);
 	CHECK_U64(p->source_bytes[0], 2 * 1024 + 77);
 	CHECK_U64(p->salt_size, 5);
+	/* only the paths to the three leaves: level 0 blocks 0, 9 and 18,
+	 * level 1 blocks 0 and 1, the top block; each read once */
+	CHECK_U64(w.tree.reads, 6);
 	CHECK(assembled_is_good(p, &w));
 	vs_repair_plan_free(p);
 	/* one wrong byte in a needed block is caught by its leaf */
