@@ -364,6 +364,10 @@ static void install(struct vf_run *run, struct verity_scrub_dev *dev,
 		set_reason(r, "the file has %llu hard links: replacing it "
 			   "would split them; nothing written",
 			   (unsigned long long)nlink(fd));
+	else if (err == -EKEYREJECTED)
+		set_reason(r, "the file has a builtin fs-verity signature, "
+			   "which repair does not carry over yet; nothing "
+			   "written");
 	else if (err == -ESTALE)
 		set_reason(r, "the path no longer names the scrubbed file; "
 			   "nothing written");

@@ -305,8 +305,9 @@ extern int vs_repair_force_named;
  * (reading it for the plan may already have moved its atime).
  *
  * Return: 0, or -errno with *@stepp saying where (-EMLINK: hard links;
- * -ESTALE: @path is no longer @orig_fd's inode; -EBADMSG: the new file
- * measured differently).
+ * -ESTALE: @path is no longer @orig_fd's inode; -EKEYREJECTED: the file
+ * has a builtin signature, which is not carried over yet; -EBADMSG: the
+ * new file measured differently).
  */
 int vs_repair_install(const struct vs_repair_plan *plan,
 		      const struct vs_repair_input *in, const char *path,

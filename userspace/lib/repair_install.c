@@ -181,6 +181,22 @@ static int open_dir(struct inst *s, const char *path)
 	return s->dirfd < 0 ? -errno : 0;
 }
 
+/*
+ * A builtin signature is not carried over yet: a file that has one is
+ * not replaced (it would lose it).  -ENODATA: no signature.
+ */
+static int check_unsigned(struct inst *s)
+{
+	uint8_t b;
+	int n = vs_repair_sys->read_metadata(s->orig_fd,
+					     FS_VERITY_METADATA_TYPE_SIGNATURE,
+					     0, &b, 1);
+
+	if (n == -ENODATA)
+		return 0;
+	return n < 0 ? n : -EKEYREJECTED;
+}
+
 /* The original may be replaced: regular, one link, still at @base. */
 static int check_orig(struct inst *s)
 {
@@ -416,7 +432,7 @@ static int install_steps(struct inst *s)
 {
 	int err;
 
-	if ((err = check_orig(s)))
+	if ((err = check_orig(s)) || (err = check_unsigned(s)))
 		return fail(s, VS_REPAIR_STEP_CHECK, err);
 	if ((err = create_new(s)))
 		return fail(s, VS_REPAIR_STEP_CREATE, err);

@@ -12,9 +12,11 @@
  *   eintr_every N    every Nth call stops halfway and returns -EINTR
  *   file INO [notverity] [bs=N] [alg=NAME] [digest=HEX] [measured=HEX]
  *        [descchanged] [slowms=N] [noflags] [errno=N] [real=PATH]
- *        [salt=HEX]      real=: the descriptor, Merkle tree and digest are
+ *        [salt=HEX] [signed]
+ *                    real=: the descriptor, Merkle tree and digest are
  *                    those libfsverity computes for PATH (the good copy),
- *                    read back with FS_IOC_READ_VERITY_METADATA
+ *                    read back with FS_IOC_READ_VERITY_METADATA;
+ *                    signed: it has a builtin signature
  *   enable_errno N   FS_IOC_ENABLE_VERITY fails with N
  *   bad INO OFFSET LENGTH KIND [DETAIL [LEVEL]]
  *   patherr open|stat|lookup ERRNO PATH
@@ -57,6 +59,7 @@ struct fake_file {
 	uint32_t bs, alg, slowms;
 	struct vf_digest digest, measured;
 	int made;			/* real=: desc and tree below */
+	int signed_;			/* has a builtin signature */
 	struct fsverity_descriptor desc;
 	uint8_t *tree;
 	uint64_t tree_size;
@@ -212,6 +215,8 @@ static void parse_file(char *rest)
 			f->err = atoi(tok + 6);
 		else if (!strncmp(tok, "slowms=", 7))
 			f->slowms = (uint32_t)atoi(tok + 7);
+		else if (!strcmp(tok, "signed"))
+			f->signed_ = 1;
 		else if (!strncmp(tok, "real=", 5))
 			real = tok + 5;
 		else if (!strncmp(tok, "salt=", 5))
@@ -579,6 +584,9 @@ static int fake_read_metadata(int fd, uint64_t type, uint64_t off, void *buf,
 	} else if (type == FS_VERITY_METADATA_TYPE_MERKLE_TREE) {
 		src = f->tree;
 		size = f->made ? f->tree_size : 0;
+	} else if (type == FS_VERITY_METADATA_TYPE_SIGNATURE && f->signed_) {
+		src = (const uint8_t *)"0\x82sig";
+		size = 5;
 	} else {
 		return -ENODATA;
 	}

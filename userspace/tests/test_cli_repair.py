@@ -302,6 +302,25 @@ def hard_link_refused():
 
 
 @test
+def signed_file_refused():
+    w = World()
+    good = content(SIZE)
+    f = w.damaged("d/f", good, [2], "signed")
+    src = w.write("copy/f", good)
+    st = os.stat(f)
+    with open(f, "rb") as fh:
+        before = fh.read()
+    rc, doc = w.json("--repair-from", src, f)
+    eq(rc, 1, "exit")
+    r = repair_of(doc)
+    eq(r["reason"], "the file has a builtin fs-verity signature, which "
+       "repair does not carry over yet; nothing written", "reason")
+    unchanged(f, st, before)
+    eq(w.listing("d"), ["f"], "nothing written")
+    eq(w.calls("enable"), [], "no enable")
+
+
+@test
 def enable_failure_leaves_original():
     w = World()
     good = content(SIZE)

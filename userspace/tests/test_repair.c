@@ -492,7 +492,7 @@ static struct {
 	ino_t ino;
 	struct vs_repair_digest digest;
 	struct fsverity_enable_arg arg;
-	int enabled, enable_err, measure_wrong;
+	int enabled, enable_err, measure_wrong, signed_orig;
 } fv;
 
 static int fd_seq_read(void *priv, void *buf, size_t count)
@@ -554,8 +554,13 @@ static int fake_measure(int fd, struct vs_repair_digest *d)
 static int fake_read_metadata(int fd, uint64_t type, uint64_t off, void *buf,
 			      size_t len)
 {
-	(void)fd; (void)type; (void)off; (void)buf; (void)len;
-	return -EOPNOTSUPP;
+	(void)fd; (void)off;
+	if (type == FS_VERITY_METADATA_TYPE_SIGNATURE && fv.signed_orig) {
+		memset(buf, 0x30, len);
+		return (int)len;
+	}
+	return type == FS_VERITY_METADATA_TYPE_SIGNATURE ? -ENODATA :
+	       -EOPNOTSUPP;
 }
 
 static const struct vs_repair_sys *real_sys;
@@ -811,6 +816,30 @@ static void test_install_path_replaced(void)
 	world_free(&w);
 }
 
+/* A file with a builtin signature is not replaced (it would lose it). */
+static void test_install_signed_refused(void)
+{
+	enum vs_repair_step step;
+	struct vs_repair_plan *p;
+	struct world w;
+	struct disk k;
+
+	world_init(&w, SIZE, FS_VERITY_HASH_ALG_SHA256, 4096, NULL, 0, 1);
+	damage(&w, 2, VERITY_SCRUB_KIND_HASH_MISMATCH);
+	disk_init(&k, &w);
+	fv.signed_orig = 1;
+	p = planned(&w);
+	CHECK_U64(vs_repair_install(p, &w.in, k.path, k.fd, &step),
+		  -EKEYREJECTED);
+	CHECK_U64(step, VS_REPAIR_STEP_CHECK);
+	check_untouched(&k, &w);
+	CHECK_STR(listing(&k), "f");
+	CHECK_U64(fv.enabled, 0);
+	vs_repair_plan_free(p);
+	disk_free(&k);
+	world_free(&w);
+}
+
 /* A refused plan is never installed. */
 static void test_install_refused_plan(void)
 {
@@ -894,6 +923,7 @@ int main(void)
 	RUN(test_install_named_enable_fails);
 	RUN(test_install_path_replaced);
 	RUN(test_install_refused_plan);
+	RUN(test_install_signed_refused);
 	RUN(test_remove_stale);
 	return cases_failed ? 1 : 0;
 }
