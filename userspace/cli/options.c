@@ -54,6 +54,16 @@ void vf_usage(FILE *f)
 "      --fallback             use --no-module if the module is not available,\n"
 "                             with a warning on stderr (also with -q) and\n"
 "                             the reason in the JSON summary\n"
+"      --repair-from SOURCE   rebuild a file found bad from SOURCE (repeat:\n"
+"                             tried in order, block by block): a file is\n"
+"                             the copy of the one PATH; a directory holds\n"
+"                             the copies at the same paths relative to the\n"
+"                             PATH given (with -r).  Every block is checked\n"
+"                             against the file's Merkle tree and the result\n"
+"                             against the digest the kernel holds for it\n"
+"                             (or --expect-digest) before it replaces the\n"
+"                             file; the new file is scrubbed again\n"
+"      --repair-dry-run       authenticate and report, write nothing\n"
 "      --json                 print one JSON document on stdout\n"
 "  -q, --quiet                print only bad files and errors\n"
 "  -v, --verbose              also list skipped files and statistics\n"
@@ -63,7 +73,9 @@ void vf_usage(FILE *f)
 "Exit status (bits ORed): 0 every byte verified, 1 corruption, 2 I/O errors\n"
 "or unknown failures (also EIO, EUCLEAN or EBADMSG looking up, opening or\n"
 "stating a file), 4 transient errors (recovered), 8 operational error,\n"
-"16 usage error, 32 interrupted.\n",
+"16 usage error, 32 interrupted, 64 damage repaired (--repair-from: the\n"
+"file was replaced and scrubs clean; with --repair-from, bits 1 and 2\n"
+"mean damage that is still there, so 64 alone is 'all repaired').\n",
 		vf_prog, VF_MAX_JOBS, VERITY_SCRUB_MAX_RETRIES,
 		VERITY_SCRUB_DEFAULT_RETRIES);
 }
@@ -435,6 +447,7 @@ enum {
 	OPT_CROSS_MOUNTS = 256, OPT_RANGE, OPT_RETRIES, OPT_KEEP_CACHE,
 	OPT_LIMIT, OPT_EXPECT_DIGEST, OPT_EXPECT_DIGEST_FILE, OPT_NO_MODULE,
 	OPT_FALLBACK, OPT_JSON, OPT_PAGE_CACHE, OPT_DIGEST_FROM_NAME,
+	OPT_REPAIR_FROM, OPT_REPAIR_DRY_RUN,
 };
 
 static const struct option long_options[] = {
@@ -452,6 +465,8 @@ static const struct option long_options[] = {
 	{ "no-module", no_argument, NULL, OPT_NO_MODULE },
 	{ "fallback", no_argument, NULL, OPT_FALLBACK },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "repair-from", required_argument, NULL, OPT_REPAIR_FROM },
+	{ "repair-dry-run", no_argument, NULL, OPT_REPAIR_DRY_RUN },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -535,6 +550,17 @@ static int parse_one(int c, struct vf_opts *o, struct parse_state *ps)
 	case OPT_NO_MODULE: o->no_module = 1; return 0;
 	case OPT_FALLBACK: o->fallback = 1; return 0;
 	case OPT_JSON: o->json = 1; return 0;
+	case OPT_REPAIR_FROM: {
+		char **n = realloc(o->repair_from,
+				   (size_t)(o->nrepair_from + 1) * sizeof(*n));
+
+		if (!n)
+			return usage_error(NULL, "out of memory");
+		o->repair_from = n;
+		n[o->nrepair_from++] = optarg;
+		return 0;
+	}
+	case OPT_REPAIR_DRY_RUN: o->repair_dry_run = 1; return 0;
 	case 'q': o->quiet = 1; return 0;
 	case 'v': o->verbose = 1; return 0;
 	case 'h':
@@ -594,6 +620,9 @@ int vf_parse_args(int argc, char **argv, struct vf_opts *o)
 		return usage_error(NULL, "no PATH given");
 	o->paths = argv + optind;
 	o->npaths = argc - optind;
+	ret = vf_repair_check_opts(o);
+	if (ret)
+		return ret;
 	return ps.digest_file ? load_digest_file(ps.digest_file, o) : 0;
 }
 
@@ -605,5 +634,7 @@ void vf_free_opts(struct vf_opts *o)
 		free(o->expect[i].path);
 	free(o->expect);
 	o->expect = NULL;
+	free(o->repair_from);
+	o->repair_from = NULL;
 	o->nexpect = 0;
 }

@@ -16,7 +16,7 @@
  * the minor when fields or values are added.
  */
 #define VF_JSON_MAJOR	1
-#define VF_JSON_MINOR	1
+#define VF_JSON_MINOR	2
 
 static int is_corruption(uint32_t kind)
 {
@@ -69,7 +69,7 @@ int vf_file_exit_bits(const struct vf_file *f)
 		bits |= VF_EXIT_OPERATIONAL;
 	if (f->interrupted)	/* the same in text, JSON and exit status */
 		bits |= VF_EXIT_INTERRUPTED;
-	return bits;
+	return vf_repair_exit_bits(f, bits);
 }
 
 /* "hash_mismatch at offset 4096 length 4096", "io_error (medium) at ..." */
@@ -337,6 +337,7 @@ static void print_file(FILE *out, const struct vf_run *run,
 			(unsigned long long)f->blocks_retried);
 	}
 	fputc('\n', out);
+	vf_repair_print(out, run, f);
 	if (f->have_info && !f->descriptor_checked && !run->o->quiet)
 		fprintf(out, "%s: note: the fs-verity descriptor on disk was not "
 			"checked (%s)\n", path, f->descriptor_unchecked ?
@@ -448,6 +449,7 @@ void vf_print_summary(FILE *out, const struct vf_run *run)
 	if (run->interrupted)
 		fprintf(out, "Interrupted:   %zu files not scrubbed\n",
 			run->nfiles - t.files);
+	vf_repair_summary(out, run);
 }
 
 /* A JSON string for a path: invalid UTF-8 bytes become U+FFFD. */
@@ -614,6 +616,8 @@ static json_object *json_file(const struct vf_run *run,
 		add(o, "interrupted", json_object_new_boolean(1));
 		add(o, "resume_offset", json_object_new_uint64(f->resume_offset));
 	}
+	if (f->repair)
+		add(o, "repair", vf_repair_json(f));
 	return o;
 }
 
@@ -642,6 +646,7 @@ static json_object *json_summary(const struct vf_run *run)
 	add(o, "kind_blocks", kinds);
 	add(o, "interrupted", json_object_new_boolean(run->interrupted));
 	add(o, "not_scrubbed", json_object_new_uint64(run->nfiles - t.files));
+	vf_repair_json_summary(o, run);
 	if (run->fallback_err)	/* --fallback read without the module */
 		add(o, "fallback", json_object_new_string(verity_scrub_strerror(
 			    VERITY_SCRUB_OP_OPEN_DEVICE, run->fallback_err)));
@@ -697,6 +702,17 @@ static json_object *json_options(const struct vf_opts *o)
 	add(j, "expect_digest", json_object_new_boolean(o->nexpect != 0));
 	add(j, "digest_from_name",
 	    json_object_new_boolean(o->digest_from_name));
+	if (o->nrepair_from) {
+		json_object *a = json_object_new_array();
+		int i;
+
+		for (i = 0; i < o->nrepair_from; i++)
+			json_object_array_add(a,
+				json_object_new_string(o->repair_from[i]));
+		add(j, "repair_from", a);
+		add(j, "repair_dry_run",
+		    json_object_new_boolean(o->repair_dry_run));
+	}
 	return j;
 }
 

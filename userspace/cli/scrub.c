@@ -324,5 +324,6 @@ void vf_scrub_file(struct vf_run *run, struct verity_scrub_dev *dev,
 	}
 	if (f->have_info)
 		check_digests(run, fd, f);
+	vf_repair_file(run, dev, fd, f);
 	close(fd);
 }

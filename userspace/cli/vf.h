@@ -24,6 +24,8 @@
 #define VF_EXIT_OPERATIONAL	8	/* cannot open, not verity, no module */
 #define VF_EXIT_USAGE		16
 #define VF_EXIT_INTERRUPTED	32
+#define VF_EXIT_REPAIRED	64	/* --repair-from: damage repaired; with
+					 * it, bits 1 and 2 mean damage left */
 
 #define VF_MAX_JOBS		256
 #define VF_MAX_DIGEST		64
@@ -52,6 +54,9 @@ struct vf_opts {
 	int digest_from_name;		/* expected digest: the file's name */
 	char **paths;
 	int npaths;
+	char **repair_from;		/* --repair-from, in order */
+	int nrepair_from;
+	int repair_dry_run;
 };
 
 struct vf_range {
@@ -92,6 +97,7 @@ struct vf_file {
 	uint64_t resume_offset;		/* where an interrupted scrub stopped */
 	struct vf_range *ranges;
 	size_t nranges, ranges_cap;
+	struct vf_repair *repair;	/* --repair-from: what was done */
 };
 
 struct vf_skipped {
@@ -167,6 +173,19 @@ void vf_print_file(FILE *out, const struct vf_run *run,
 void vf_print_summary(FILE *out, const struct vf_run *run);
 int vf_print_json(FILE *out, const struct vf_run *run);
 int vf_format_digest(char *buf, size_t len, const struct vf_digest *d);
+
+/* repair.c */
+struct json_object;
+int vf_repair_check_opts(const struct vf_opts *o);
+void vf_repair_file(struct vf_run *run, struct verity_scrub_dev *dev, int fd,
+		    struct vf_file *f);
+void vf_repair_free(struct vf_repair *r);
+int vf_repair_exit_bits(const struct vf_file *f, int bits);
+void vf_repair_print(FILE *out, const struct vf_run *run,
+		     const struct vf_file *f);
+struct json_object *vf_repair_json(const struct vf_file *f);
+void vf_repair_summary(FILE *out, const struct vf_run *run);
+void vf_repair_json_summary(struct json_object *o, const struct vf_run *run);
 
 /* sys.c: system calls verify-file makes itself (tests swap in fakes) */
 struct stat;

@@ -197,6 +197,7 @@ void vf_free_run(struct vf_run *run)
 		free(run->files[i].path);
 		free(run->files[i].error);
 		free(run->files[i].ranges);
+		vf_repair_free(run->files[i].repair);
 	}
 	free(run->files);
 	for (i = 0; i < run->nskipped; i++)

@@ -12,22 +12,30 @@
  *   eintr_every N    every Nth call stops halfway and returns -EINTR
  *   file INO [notverity] [bs=N] [alg=NAME] [digest=HEX] [measured=HEX]
  *        [descchanged] [slowms=N] [noflags] [errno=N]
- *        [real [salt=HEX] [diskroot=HEX] [nodesc=ERRNO]]
+ *        [real [salt=HEX] [diskroot=HEX] [nodesc=ERRNO]] [real=PATH]
+ *        [signed]
  *                    real: the digest and the descriptor are the genuine
  *                    ones of the file's data (computed with libfsverity
  *                    when first asked for); measured= still sets what the
  *                    kernel holds, diskroot= the root hash of the
  *                    descriptor on disk, nodesc= the errno of reading it.
+ *                    real=: the descriptor, Merkle tree and digest are
+ *                    those libfsverity computes for PATH (the good copy),
+ *                    read back with FS_IOC_READ_VERITY_METADATA;
+ *                    signed: it has a builtin signature
  *                    slowms=: pread (the fallback) also sleeps that long
  *                    per call of at most 16 blocks, and logs "pread OFF
  *                    COUNT"; a signal makes it fail with EINTR
+ *   enable_errno N   FS_IOC_ENABLE_VERITY fails with N
  *   bad INO OFFSET LENGTH KIND [DETAIL [LEVEL]]
  *   patherr open|stat|lookup ERRNO PATH
  *                    open(), fstat() of the open file, or the walk's
  *                    fs-verity check (statx) of PATH fails with ERRNO
  *
  * Files are real host files, found by inode number.  Each ioctl call is
- * logged to $VF_FAKE_LOG (if set) as "scrub START END FLAGS RETRIES".
+ * logged to $VF_FAKE_LOG (if set) as "scrub START END FLAGS RETRIES", each
+ * FS_IOC_ENABLE_VERITY as "enable ALG BLOCKSIZE SALTSIZE"; a file made
+ * verity by it becomes a good fs-verity file of the fake.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -41,6 +49,7 @@
 #include <unistd.h>
 
 #include "../lib/lib_private.h"
+#include "../lib/repair.h"
 #include "../cli/vf.h"
 
 #define MAX_FILES 64
@@ -59,8 +68,14 @@ struct fake_file {
 	uint32_t bs, alg, slowms;
 	struct vf_digest digest, measured;
 	int real, computed, measured_set, nodesc;
-	char salt_hex[72], root_hex[136];
+	char root_hex[136];
+	int made;			/* real=: desc and tree below */
+	int signed_;			/* has a builtin signature */
 	struct fsverity_descriptor desc;
+	uint8_t *tree;
+	uint64_t tree_size;
+	uint8_t salt[32];
+	uint32_t salt_size;
 };
 
 struct fake_bad {
@@ -72,6 +87,7 @@ struct fake_bad {
 static struct fake_file files[MAX_FILES];
 static struct fake_bad bads[MAX_BAD];
 static int nfiles, nbads, module_state, cap = 1 << 30, eintr_every;
+static int enable_errno;
 static unsigned int calls;
 static struct { ino_t ino; uint64_t block; } seen[MAX_SEEN];
 static int nseen;
@@ -107,10 +123,84 @@ static void parse_hex(struct vf_digest *d, uint32_t alg, const char *hex)
 	}
 }
 
+static int cb_tree_size(void *ctx, uint64_t size)
+{
+	struct fake_file *f = ctx;
+
+	f->tree_size = size;
+	f->tree = calloc(size ? size : 1, 1);
+	return f->tree ? 0 : -ENOMEM;
+}
+
+static int cb_tree_block(void *ctx, const void *block, size_t size,
+			 uint64_t offset)
+{
+	struct fake_file *f = ctx;
+
+	memcpy(f->tree + offset, block, size);
+	return 0;
+}
+
+static int cb_descriptor(void *ctx, const void *desc, size_t size)
+{
+	struct fake_file *f = ctx;
+
+	memcpy(&f->desc, desc, size < sizeof(f->desc) ? size : sizeof(f->desc));
+	return 0;
+}
+
+static int fd_read(void *fd, void *buf, size_t count)
+{
+	return read(*(int *)fd, buf, count) == (ssize_t)count ? 0 : -EIO;
+}
+
+/* fs-verity's view of @fd's content: digest, and tree and descriptor. */
+static int make_verity(struct fake_file *f, int fd, int keep_meta)
+{
+	struct libfsverity_metadata_callbacks cbs = {
+		.ctx = f, .merkle_tree_size = cb_tree_size,
+		.merkle_tree_block = cb_tree_block, .descriptor = cb_descriptor,
+	};
+	struct libfsverity_merkle_tree_params p;
+	struct libfsverity_digest *d = NULL;
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	memset(&p, 0, sizeof(p));
+	p.version = 1;
+	p.hash_algorithm = f->alg;
+	p.block_size = f->bs;
+	p.salt_size = f->salt_size;
+	p.salt = f->salt_size ? f->salt : NULL;
+	p.file_size = (uint64_t)st.st_size;
+	p.metadata_callbacks = keep_meta ? &cbs : NULL;
+	if (libfsverity_compute_digest(&fd, fd_read, &p, &d))
+		return -EIO;
+	f->digest.alg = d->digest_algorithm;
+	f->digest.size = d->digest_size;
+	memcpy(f->digest.bytes, d->digest, d->digest_size);
+	f->measured = f->digest;
+	f->made = keep_meta;
+	free(d);
+	return 0;
+}
+
+static void parse_real(struct fake_file *f, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || make_verity(f, fd, 1))
+		fprintf(stderr, "fake: cannot make verity from %s\n", path);
+	if (fd >= 0)
+		close(fd);
+}
+
 static void parse_file(char *rest)
 {
 	struct fake_file *f = &files[nfiles++];
-	char *tok, *save, *digest = NULL, *measured = NULL;
+	char *tok, *save, *digest = NULL, *measured = NULL, *real = NULL;
+	unsigned int v;
 
 	memset(f, 0, sizeof(*f));
 	f->verity = 1;
@@ -138,16 +228,24 @@ static void parse_file(char *rest)
 			f->slowms = (uint32_t)atoi(tok + 7);
 		else if (!strcmp(tok, "real"))
 			f->real = 1;
-		else if (!strncmp(tok, "salt=", 5))
-			snprintf(f->salt_hex, sizeof(f->salt_hex), "%s", tok + 5);
 		else if (!strncmp(tok, "diskroot=", 9))
 			snprintf(f->root_hex, sizeof(f->root_hex), "%s", tok + 9);
 		else if (!strncmp(tok, "nodesc=", 7))
 			f->nodesc = atoi(tok + 7);
+		else if (!strcmp(tok, "signed"))
+			f->signed_ = 1;
+		else if (!strncmp(tok, "real=", 5))
+			real = tok + 5;
+		else if (!strncmp(tok, "salt=", 5))
+			for (tok += 5; f->salt_size < 32 &&
+			     sscanf(tok, "%2x", &v) == 1; tok += 2)
+				f->salt[f->salt_size++] = (uint8_t)v;
 	}
 	f->measured_set = measured != NULL;
 	parse_hex(&f->digest, f->alg, digest);
 	parse_hex(&f->measured, f->alg, measured ? measured : digest);
+	if (real)
+		parse_real(f, real);
 }
 
 static void parse_bad(char *rest)
@@ -207,7 +305,6 @@ static int real_descriptor(void *ctx, const void *desc, size_t size)
 /* The genuine digest and descriptor of @f's data, read from @fd. */
 static void compute_real(struct fake_file *f, int fd, uint64_t size)
 {
-	uint8_t salt[32];
 	struct real_ctx c = { .fd = fd, .f = f };
 	struct libfsverity_metadata_callbacks cb = {
 		.ctx = &c, .descriptor = real_descriptor,
@@ -218,8 +315,8 @@ static void compute_real(struct fake_file *f, int fd, uint64_t size)
 	};
 	struct libfsverity_digest *d = NULL;
 
-	p.salt_size = (uint32_t)parse_bytes(salt, sizeof(salt), f->salt_hex);
-	p.salt = p.salt_size ? salt : NULL;
+	p.salt_size = f->salt_size;
+	p.salt = f->salt_size ? f->salt : NULL;
 	if (libfsverity_compute_digest(&c, real_read, &p, &d))
 		abort();	/* a broken test setup */
 	f->digest.alg = d->digest_algorithm;
@@ -446,7 +543,7 @@ static int fake_read_descriptor(int fd, struct fsverity_descriptor *desc)
 		return -ENODATA;
 	if (f->nodesc)
 		return -f->nodesc;
-	if (f->real) {
+	if (f->real || f->made) {
 		*desc = f->desc;
 		return 0;
 	}
@@ -591,6 +688,105 @@ static int fake_is_verity(const char *path)
 	return f && f->verity;
 }
 
+static int fake_read_metadata(int fd, uint64_t type, uint64_t off, void *buf,
+			      size_t len)
+{
+	struct fsverity_descriptor desc;
+	const uint8_t *src;
+	uint64_t size;
+	int err = fake_read_descriptor(fd, &desc);
+	struct stat st;
+	struct fake_file *f;
+
+	if (err)
+		return err;
+	fstat(fd, &st);
+	f = find_file(st.st_ino);
+	if (type == FS_VERITY_METADATA_TYPE_DESCRIPTOR) {
+		src = (const uint8_t *)&desc;
+		size = sizeof(desc);
+	} else if (type == FS_VERITY_METADATA_TYPE_MERKLE_TREE) {
+		src = f->tree;
+		size = f->made ? f->tree_size : 0;
+	} else if (type == FS_VERITY_METADATA_TYPE_SIGNATURE && f->signed_) {
+		src = (const uint8_t *)"0\x82sig";
+		size = 5;
+	} else {
+		return -ENODATA;
+	}
+	if (off >= size)
+		return 0;
+	if (len > size - off)
+		len = (size_t)(size - off);
+	memcpy(buf, src + off, len);
+	return (int)len;
+}
+
+static void log_enable(const struct fsverity_enable_arg *arg)
+{
+	const char *path = getenv("VF_FAKE_LOG");
+	FILE *f = path ? fopen(path, "ae") : NULL;
+
+	if (!f)
+		return;
+	fprintf(f, "enable %u %u %u\n", arg->hash_algorithm, arg->block_size,
+		arg->salt_size);
+	fclose(f);
+}
+
+/* The file becomes a good fs-verity file of the fake. */
+static int fake_enable(int fd, const struct fsverity_enable_arg *arg)
+{
+	struct fake_file *f;
+	struct stat st;
+	int err;
+
+	log_enable(arg);
+	if ((fcntl(fd, F_GETFL) & O_ACCMODE) != O_RDONLY)
+		return -ETXTBSY;
+	if (enable_errno)
+		return -enable_errno;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	pthread_mutex_lock(&lock);
+	if (nfiles == MAX_FILES || find_file(st.st_ino)) {
+		pthread_mutex_unlock(&lock);
+		return -EEXIST;
+	}
+	f = &files[nfiles];
+	memset(f, 0, sizeof(*f));
+	f->ino = st.st_ino;
+	f->verity = 1;
+	f->alg = arg->hash_algorithm;
+	f->bs = arg->block_size;
+	f->salt_size = arg->salt_size;
+	memcpy(f->salt, (const void *)(uintptr_t)arg->salt_ptr, arg->salt_size);
+	err = make_verity(f, fd, 0);
+	if (!err)
+		nfiles++;
+	pthread_mutex_unlock(&lock);
+	return err;
+}
+
+static int fake_repair_measure(int fd, struct vs_repair_digest *d)
+{
+	struct vf_digest m;
+	int err = fake_measure(fd, &m);
+
+	if (err)
+		return err;
+	d->alg = m.alg;
+	d->size = m.size;
+	memcpy(d->bytes, m.bytes, m.size);
+	return 0;
+}
+
+static const struct vs_repair_sys fake_repair_sys = {
+	.read_metadata = fake_read_metadata,
+	.enable_verity = fake_enable,
+	.measure = fake_repair_measure,
+};
+
 static const struct vs_sys_ops fake_ops = {
 	.open_device = fake_open_device,
 	.scrub = fake_scrub,
@@ -605,6 +801,7 @@ __attribute__((constructor)) static void fake_init(void)
 	FILE *f;
 
 	vs_default_ops = &fake_ops;
+	vs_repair_sys = &fake_repair_sys;
 	vf_sys.open = fake_open;
 	vf_sys.fstat = fake_fstat;
 	vf_sys.measure = fake_measure;
@@ -621,6 +818,8 @@ __attribute__((constructor)) static void fake_init(void)
 			cap = atoi(line + 4);
 		else if (!strncmp(line, "eintr_every ", 12))
 			eintr_every = atoi(line + 12);
+		else if (!strncmp(line, "enable_errno ", 13))
+			enable_errno = atoi(line + 13);
 		else if (!strncmp(line, "file ", 5) && nfiles < MAX_FILES)
 			parse_file(line + 5);
 		else if (!strncmp(line, "bad ", 4) && nbads < MAX_BAD)

@@ -1,0 +1,678 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * repair.c - verify-file --repair-from: rebuild a damaged file from copies
+ *
+ * After a file scrubs bad, its bad blocks are sought in the sources, in
+ * order; libverityscrub authenticates every block against the file's own
+ * Merkle tree and the whole result against the digest the kernel holds
+ * for the open file (or --expect-digest) before anything is written (see
+ * lib/repair.h).  The repaired file replaces the original atomically and
+ * is then scrubbed again from disk; that scrub decides whether the file
+ * counts as repaired.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "vf.h"
+#include "../lib/repair.h"
+
+/* One source, as seen for one file. */
+struct vf_repair_src {
+	char *path;		/* the copy of this file */
+	int open_err;		/* errno opening it, 0 if open */
+	uint64_t bytes, rejected, first_reject;
+};
+
+struct vf_repair {
+	int dry_run;
+	int authenticated;	/* every block vouched for, digest matched */
+	int replaced;		/* renamed over the original */
+	int repaired;		/* replaced and its scrub from disk is clean */
+	char *reason;		/* why not repaired */
+	uint64_t blocks;	/* blocks replaced */
+	struct vf_digest expected;
+	size_t nsrc;
+	struct vf_repair_src *src;
+	/* the scrub of the new file */
+	int rescrubbed;
+	uint64_t rescrub_verified;
+	struct vf_range *ranges;
+	size_t nranges;
+};
+
+static int is_repairable_kind(uint32_t kind)
+{
+	return kind == VERITY_SCRUB_KIND_HASH_MISMATCH ||
+	       kind == VERITY_SCRUB_KIND_TREE_CORRUPT ||
+	       kind == VERITY_SCRUB_KIND_IO_ERROR ||
+	       kind == VERITY_SCRUB_KIND_UNKNOWN;
+}
+
+int vf_repair_check_opts(const struct vf_opts *o)
+{
+	struct stat st;
+	int i;
+
+	if (!o->nrepair_from && o->repair_dry_run) {
+		fprintf(stderr, "%s: --repair-dry-run needs --repair-from\n",
+			vf_prog);
+		return VF_EXIT_USAGE;
+	}
+	if (o->nrepair_from && (o->no_module || o->fallback)) {
+		fprintf(stderr, "%s: --repair-from needs the module (the new "
+			"file is scrubbed through it): not with --no-module or "
+			"--fallback\n", vf_prog);
+		return VF_EXIT_USAGE;
+	}
+	for (i = 0; i < o->nrepair_from; i++) {
+		if (stat(o->repair_from[i], &st) < 0) {
+			fprintf(stderr, "%s: --repair-from '%s': %s\n", vf_prog,
+				o->repair_from[i], strerror(errno));
+			return VF_EXIT_USAGE;
+		}
+		if (S_ISDIR(st.st_mode))
+			continue;
+		if (o->npaths != 1 || (o->recursive &&
+		    stat(o->paths[0], &st) == 0 && S_ISDIR(st.st_mode))) {
+			fprintf(stderr, "%s: --repair-from '%s' is a file: it is "
+				"the copy of one PATH; give a directory to "
+				"repair several files\n", vf_prog,
+				o->repair_from[i]);
+			return VF_EXIT_USAGE;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The copy of @path in source directory @dir: the same path relative to
+ * the scrub root it was found under (the longest PATH argument it is
+ * under), or its base name when it was given itself.
+ */
+static char *source_path(const struct vf_opts *o, const char *src,
+			 const char *path)
+{
+	struct stat st;
+	const char *rel = NULL, *slash;
+	size_t best = 0, n;
+	char *out;
+	int i;
+
+	if (stat(src, &st) == 0 && !S_ISDIR(st.st_mode))
+		return strdup(src);
+	for (i = 0; i < o->npaths; i++) {
+		n = strlen(o->paths[i]);
+		while (n > 1 && o->paths[i][n - 1] == '/')
+			n--;
+		if (strncmp(path, o->paths[i], n) || path[n] != '/' ||
+		    n < best)
+			continue;
+		best = n;
+		rel = path + n + 1;
+	}
+	if (!rel) {
+		slash = strrchr(path, '/');
+		rel = slash ? slash + 1 : path;
+	}
+	return asprintf(&out, "%s/%s", src, rel) < 0 ? NULL : out;
+}
+
+/* Bytes of the damaged file, through fs-verity as the scrub saw them. */
+static int read_orig(void *priv, uint64_t off, void *buf, size_t len)
+{
+	const int *fd = priv;
+	size_t done = 0;
+	ssize_t n;
+
+	while (done < len) {
+		n = vf_sys.pread(*fd, (uint8_t *)buf + done, len - done,
+				 (off_t)(off + done));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -ENODATA;
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+static void set_reason(struct vf_repair *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void set_reason(struct vf_repair *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->reason)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&r->reason, fmt, ap) < 0)
+		r->reason = NULL;
+	va_end(ap);
+	if (!r->reason)
+		r->reason = strdup("out of memory");
+}
+
+/* The digest the repaired file must have: --expect-digest, else the kernel's. */
+static int expected_digest(struct vf_run *run, int fd, struct vf_file *f,
+			   struct vf_repair *r, struct vs_repair_digest *d)
+{
+	const struct vf_digest *want = vf_expected_for(run->o, f->path);
+	struct vf_digest m;
+	int err;
+
+	if (want) {
+		m = *want;
+	} else {
+		err = vf_sys.measure(fd, &m);
+		if (err) {
+			set_reason(r, "FS_IOC_MEASURE_VERITY failed: %s",
+				   strerror(-err));
+			return err;
+		}
+	}
+	r->expected = m;
+	d->alg = m.alg;
+	d->size = m.size;
+	memcpy(d->bytes, m.bytes, m.size);
+	return 0;
+}
+
+struct sources {
+	struct vs_repair_source *src;
+	struct vs_repair_fd *fds;
+	size_t n;
+};
+
+static void close_sources(struct sources *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->fds[i].fd >= 0)
+			close(s->fds[i].fd);
+	free(s->src);
+	free(s->fds);
+}
+
+/* A source that cannot be opened reads nothing (every block rejected). */
+static int read_none(void *priv, uint64_t off, void *buf, size_t len)
+{
+	(void)priv; (void)off; (void)buf; (void)len;
+	return -ENOENT;
+}
+
+static int open_sources(struct vf_run *run, struct vf_file *f,
+			struct vf_repair *r, struct sources *s)
+{
+	size_t i, n = (size_t)run->o->nrepair_from;
+
+	s->n = n;
+	s->src = calloc(n, sizeof(*s->src));
+	s->fds = calloc(n, sizeof(*s->fds));
+	r->src = calloc(n, sizeof(*r->src));
+	if (!s->src || !s->fds || !r->src)
+		return -ENOMEM;
+	r->nsrc = n;
+	for (i = 0; i < n; i++) {
+		r->src[i].path = source_path(run->o, run->o->repair_from[i],
+					     f->path);
+		if (!r->src[i].path)
+			return -ENOMEM;
+		s->fds[i].fd = open(r->src[i].path,
+				    O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+		if (s->fds[i].fd < 0)
+			r->src[i].open_err = errno;
+		s->src[i].read = s->fds[i].fd < 0 ? read_none :
+				 vs_repair_read_fd;
+		s->src[i].priv = &s->fds[i];
+	}
+	return 0;
+}
+
+static int collect_bad(const struct vf_file *f, struct vs_repair_bad **out,
+		       size_t *n)
+{
+	size_t i;
+
+	*n = 0;
+	*out = calloc(f->nranges ? f->nranges : 1, sizeof(**out));
+	if (!*out)
+		return -ENOMEM;
+	for (i = 0; i < f->nranges; i++) {
+		if (!is_repairable_kind(f->ranges[i].kind))
+			continue;
+		(*out)[*n].offset = f->ranges[i].offset;
+		(*out)[*n].length = f->ranges[i].length;
+		(*out)[(*n)++].kind = f->ranges[i].kind;
+	}
+	return 0;
+}
+
+static void explain_refusal(struct vf_repair *r,
+			    const struct vs_repair_plan *p)
+{
+	switch (p->verdict) {
+	case VS_REPAIR_NO_SOURCE:
+		set_reason(r, "no source has a copy of the block at offset "
+			   "%llu that matches the file's Merkle tree",
+			   (unsigned long long)p->fail_offset);
+		break;
+	case VS_REPAIR_ORIG_UNREADABLE:
+		set_reason(r, "the block at offset %llu, found good by the "
+			   "scrub, cannot be read now (%s): scrub again",
+			   (unsigned long long)p->fail_offset,
+			   strerror(p->fail_errno));
+		break;
+	default:
+		set_reason(r, "%s", vs_repair_verdict_name(p->verdict));
+		break;
+	}
+}
+
+static void copy_counts(struct vf_repair *r, const struct vs_repair_plan *p)
+{
+	size_t i;
+
+	for (i = 0; i < r->nsrc && i < p->nsources; i++) {
+		r->src[i].bytes = p->source_bytes[i];
+		r->src[i].rejected = p->source_rejected[i];
+		r->src[i].first_reject = p->source_first_reject[i];
+	}
+	r->blocks = p->nblocks;
+}
+
+struct rescrub_ctx {
+	struct vf_file tmp;	/* collects the ranges */
+};
+
+static int rescrub_range(const struct verity_scrub_range *rg, void *priv)
+{
+	struct rescrub_ctx *c = priv;
+	struct vf_range vr = {
+		.offset = rg->offset, .length = rg->length, .kind = rg->kind,
+		.detail = rg->detail, .level = rg->tree_level,
+	};
+
+	vf_add_range(&c->tmp, &vr);
+	return 0;
+}
+
+/* Scrub the new file from disk through the module; its result counts. */
+static void rescrub(struct vf_run *run, struct verity_scrub_dev *dev,
+		    struct vf_file *f, struct vf_repair *r)
+{
+	struct verity_scrub_opts opts;
+	struct verity_scrub_result res;
+	struct rescrub_ctx c;
+	int fd, err;
+
+	memset(&c, 0, sizeof(c));
+	fd = vf_sys.open(f->path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		set_reason(r, "replaced, but the new file cannot be opened: %s",
+			   strerror(errno));
+		return;
+	}
+	verity_scrub_opts_init(&opts);
+	verity_scrub_result_init(&res);
+	opts.retries = run->o->retries;
+	opts.on_range = rescrub_range;
+	opts.cancel = &vf_cancel;
+	opts.priv = &c;
+	err = verity_scrub_fd(dev, fd, &opts, &res);
+	close(fd);
+	r->rescrubbed = !err;
+	r->rescrub_verified = res.bytes_verified;
+	r->ranges = c.tmp.ranges;
+	r->nranges = c.tmp.nranges;
+	free(c.tmp.error);
+	if (err)
+		set_reason(r, "replaced, but the new file could not be "
+			   "scrubbed: %s",
+			   verity_scrub_strerror(VERITY_SCRUB_OP_SCRUB, err));
+	else if (r->nranges || res.file_size != f->size)
+		set_reason(r, "replaced, but the new file does not scrub clean");
+	else
+		r->repaired = 1;
+}
+
+static uint64_t nlink(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) < 0 ? 0 : (uint64_t)st.st_nlink;
+}
+
+static void install(struct vf_run *run, struct verity_scrub_dev *dev,
+		    int fd, struct vf_file *f, struct vf_repair *r,
+		    const struct vs_repair_plan *p,
+		    const struct vs_repair_input *in)
+{
+	enum vs_repair_step step;
+	int err;
+
+	vs_repair_remove_stale(f->path);
+	err = vs_repair_install(p, in, f->path, fd, &step);
+	if (err == -EMLINK)
+		set_reason(r, "the file has %llu hard links: replacing it "
+			   "would split them; nothing written",
+			   (unsigned long long)nlink(fd));
+	else if (err == -EKEYREJECTED)
+		set_reason(r, "the file has a builtin fs-verity signature, "
+			   "which repair does not carry over yet; nothing "
+			   "written");
+	else if (err == -ESTALE)
+		set_reason(r, "the path no longer names the scrubbed file; "
+			   "nothing written");
+	else if (err == -EBADMSG)
+		set_reason(r, "the new file does not measure as the expected "
+			   "digest; nothing replaced");
+	else if (err && step == VS_REPAIR_STEP_DIRSYNC)
+		set_reason(r, "replaced, but fsync of the directory failed: "
+			   "%s", strerror(-err));
+	else if (err)
+		set_reason(r, "%s failed: %s; nothing replaced",
+			   vs_repair_step_name(step), strerror(-err));
+	r->replaced = !err || step == VS_REPAIR_STEP_DIRSYNC;
+	if (!err)
+		rescrub(run, dev, f, r);
+}
+
+static void plan_and_install(struct vf_run *run, struct verity_scrub_dev *dev,
+			     int fd, struct vf_file *f, struct vf_repair *r,
+			     struct vs_repair_input *in)
+{
+	struct vs_repair_plan *p = NULL;
+	int err;
+
+	err = vs_repair_read_descriptor(fd, &in->desc);
+	if (err) {
+		set_reason(r, "cannot read the fs-verity descriptor: %s",
+			   strerror(-err));
+		return;
+	}
+	err = vs_repair_plan(in, &p);
+	if (err) {
+		set_reason(r, "%s", strerror(-err));
+		return;
+	}
+	copy_counts(r, p);
+	r->authenticated = p->verdict == VS_REPAIR_AUTHENTICATED;
+	if (!r->authenticated)
+		explain_refusal(r, p);
+	else if (!r->dry_run)
+		install(run, dev, fd, f, r, p, in);
+	vs_repair_plan_free(p);
+}
+
+void vf_repair_file(struct vf_run *run, struct verity_scrub_dev *dev, int fd,
+		    struct vf_file *f)
+{
+	struct vs_repair_input in;
+	struct vs_repair_fd tree = { .fd = fd };
+	struct vs_repair_bad *bad = NULL;
+	struct sources s = { 0 };
+	struct vf_repair *r;
+	int ofd = fd;
+
+	if (!run->o->nrepair_from || vf_file_status(f) != VF_STATUS_BAD ||
+	    f->interrupted || !dev)
+		return;
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return;
+	f->repair = r;
+	r->dry_run = run->o->repair_dry_run;
+	memset(&in, 0, sizeof(in));
+	if (f->error) {
+		set_reason(r, "the scrub failed: %s", f->error);
+		return;
+	}
+	if (collect_bad(f, &bad, &in.nbad) || open_sources(run, f, r, &s)) {
+		set_reason(r, "out of memory");
+		goto out;
+	}
+	if (!in.nbad) {
+		set_reason(r, "no bad blocks to replace (the digest is what "
+			   "is wrong)");
+		goto out;
+	}
+	if (expected_digest(run, fd, f, r, &in.expected))
+		goto out;
+	in.read_tree = vs_repair_read_tree_fd;
+	in.tree_priv = &tree;
+	in.read_orig = read_orig;
+	in.orig_priv = &ofd;
+	in.bad = bad;
+	in.sources = s.src;
+	in.nsources = s.n;
+	plan_and_install(run, dev, fd, f, r, &in);
+out:
+	close_sources(&s);
+	free(bad);
+}
+
+void vf_repair_free(struct vf_repair *r)
+{
+	size_t i;
+
+	if (!r)
+		return;
+	for (i = 0; i < r->nsrc; i++)
+		free(r->src[i].path);
+	free(r->src);
+	free(r->ranges);
+	free(r->reason);
+	free(r);
+}
+
+/*
+ * With --repair-from the damage bits (1, 2) say what is still damaged: a
+ * repaired file (replaced, and clean from disk) has VF_EXIT_REPAIRED
+ * instead.  A dry run changes nothing: the damage is still there.
+ */
+int vf_repair_exit_bits(const struct vf_file *f, int bits)
+{
+	if (!f->repair || !f->repair->repaired)
+		return bits;
+	return (bits & ~(VF_EXIT_CORRUPT | VF_EXIT_IO)) | VF_EXIT_REPAIRED;
+}
+
+static const char *state(const struct vf_repair *r)
+{
+	if (r->repaired)
+		return "repaired";
+	if (r->dry_run && r->authenticated)
+		return "repairable";
+	return "not_repaired";
+}
+
+/* "SRC 8192 bytes, SRC2 4096 bytes" */
+static void print_sources(FILE *out, const struct vf_repair *r)
+{
+	char path[4096];
+	const char *sep = "";
+	size_t i;
+
+	for (i = 0; i < r->nsrc; i++) {
+		if (!r->src[i].bytes)
+			continue;
+		vf_escape_path(path, sizeof(path), r->src[i].path);
+		fprintf(out, "%s%llu bytes from %s", sep,
+			(unsigned long long)r->src[i].bytes, path);
+		sep = ", ";
+	}
+}
+
+static void print_rejects(FILE *out, const struct vf_repair *r)
+{
+	char path[4096];
+	size_t i;
+
+	for (i = 0; i < r->nsrc; i++) {
+		vf_escape_path(path, sizeof(path), r->src[i].path);
+		if (r->src[i].open_err)
+			fprintf(out, "; %s: cannot open: %s", path,
+				strerror(r->src[i].open_err));
+		else if (r->src[i].rejected)
+			fprintf(out, "; %s: %llu blocks rejected, the first at "
+				"offset %llu", path,
+				(unsigned long long)r->src[i].rejected,
+				(unsigned long long)r->src[i].first_reject);
+	}
+}
+
+void vf_repair_print(FILE *out, const struct vf_run *run,
+		     const struct vf_file *f)
+{
+	const struct vf_repair *r = f->repair;
+	char path[4096], ranges[256];
+	size_t i;
+
+	(void)run;
+	if (!r)
+		return;
+	vf_escape_path(path, sizeof(path), f->path);
+	if (r->repaired) {
+		fprintf(out, "%s: REPAIRED: %llu blocks, ", path,
+			(unsigned long long)r->blocks);
+		print_sources(out, r);
+		fprintf(out, "; the new file scrubs clean from disk (%llu "
+			"bytes verified)", (unsigned long long)r->rescrub_verified);
+	} else if (r->dry_run && r->authenticated) {
+		fprintf(out, "%s: REPAIRABLE (dry run, nothing written): %llu "
+			"blocks, ", path, (unsigned long long)r->blocks);
+		print_sources(out, r);
+	} else {
+		fprintf(out, "%s: NOT REPAIRED: %s", path,
+			r->reason ? r->reason : "unknown reason");
+		for (i = 0; i < r->nranges; i++) {
+			vf_format_range(ranges, sizeof(ranges), &r->ranges[i]);
+			fprintf(out, "%s%s", i ? "; " : ": ", ranges);
+		}
+	}
+	print_rejects(out, r);
+	fputc('\n', out);
+}
+
+static void jadd(json_object *o, const char *k, json_object *v)
+{
+	json_object_object_add(o, k, v);
+}
+
+static json_object *json_sources(const struct vf_repair *r)
+{
+	json_object *a = json_object_new_array(), *s;
+	size_t i;
+
+	for (i = 0; i < r->nsrc; i++) {
+		s = json_object_new_object();
+		jadd(s, "source", json_object_new_string(r->src[i].path));
+		jadd(s, "bytes", json_object_new_uint64(r->src[i].bytes));
+		jadd(s, "rejected_blocks",
+		     json_object_new_uint64(r->src[i].rejected));
+		if (r->src[i].rejected)
+			jadd(s, "first_rejected_offset",
+			     json_object_new_uint64(r->src[i].first_reject));
+		if (r->src[i].open_err)
+			jadd(s, "error", json_object_new_string(
+				     strerror(r->src[i].open_err)));
+		json_object_array_add(a, s);
+	}
+	return a;
+}
+
+json_object *vf_repair_json(const struct vf_file *f)
+{
+	const struct vf_repair *r = f->repair;
+	json_object *o = json_object_new_object(), *rs, *ranges;
+	char buf[160];
+	size_t i;
+
+	jadd(o, "status", json_object_new_string(state(r)));
+	jadd(o, "dry_run", json_object_new_boolean(r->dry_run));
+	if (r->reason && !r->repaired)
+		jadd(o, "reason", json_object_new_string(r->reason));
+	if (r->expected.size) {
+		vf_format_digest(buf, sizeof(buf), &r->expected);
+		jadd(o, "expected_digest", json_object_new_string(buf));
+	}
+	jadd(o, "blocks", json_object_new_uint64(r->blocks));
+	jadd(o, "replaced", json_object_new_boolean(r->replaced));
+	jadd(o, "sources", json_sources(r));
+	if (r->replaced) {
+		rs = json_object_new_object();
+		jadd(rs, "complete", json_object_new_boolean(r->rescrubbed));
+		jadd(rs, "bytes_verified",
+		     json_object_new_uint64(r->rescrub_verified));
+		ranges = json_object_new_array();
+		for (i = 0; i < r->nranges; i++) {
+			json_object *g = json_object_new_object();
+
+			jadd(g, "offset", json_object_new_uint64(r->ranges[i].offset));
+			jadd(g, "length", json_object_new_uint64(r->ranges[i].length));
+			jadd(g, "kind", json_object_new_string(
+				     verity_scrub_kind_name(r->ranges[i].kind)));
+			json_object_array_add(ranges, g);
+		}
+		jadd(rs, "ranges", ranges);
+		jadd(o, "new_scrub", rs);
+	}
+	return o;
+}
+
+static void count(const struct vf_run *run, size_t *rep, size_t *not,
+		  size_t *able)
+{
+	size_t i;
+
+	*rep = *not = *able = 0;
+	for (i = 0; i < run->nfiles; i++) {
+		const struct vf_repair *r = run->files[i].repair;
+
+		if (!r)
+			continue;
+		if (r->repaired)
+			(*rep)++;
+		else if (r->dry_run && r->authenticated)
+			(*able)++;
+		else
+			(*not)++;
+	}
+}
+
+void vf_repair_summary(FILE *out, const struct vf_run *run)
+{
+	size_t rep, not, able;
+
+	if (!run->o->nrepair_from)
+		return;
+	count(run, &rep, &not, &able);
+	if (run->o->repair_dry_run)
+		fprintf(out, "Repair summary: dry run: %zu repairable, %zu not "
+			"repairable; nothing written\n", able, not);
+	else
+		fprintf(out, "Repair summary: %zu repaired, %zu not repaired\n",
+			rep, not);
+}
+
+void vf_repair_json_summary(json_object *o, const struct vf_run *run)
+{
+	size_t rep, not, able;
+
+	if (!run->o->nrepair_from)
+		return;
+	count(run, &rep, &not, &able);
+	jadd(o, "repaired", json_object_new_uint64(rep));
+	jadd(o, "not_repaired", json_object_new_uint64(not));
+	if (run->o->repair_dry_run)
+		jadd(o, "repairable", json_object_new_uint64(able));
+}

@@ -1,0 +1,421 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""verify-file --repair-from on the host, against the fake device.
+
+The fake (tests/fake_sys.c) gives a damaged file the descriptor, Merkle
+tree and digest that libfsverity computes for its good copy ("real=");
+its bad blocks fail to read, as through fs-verity.  FS_IOC_ENABLE_VERITY
+makes the new file a good fake fs-verity file, so the second scrub of a
+repaired file is clean.  Every test prints PASS or FAIL once.
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True
+import validate_json  # noqa: E402  (the schema check of every document)
+
+BIN = sys.argv[1] if len(sys.argv) > 1 else ".obj/bin"
+FAKE = os.path.join(BIN, "verify-file-fake")
+BS = 4096
+SIZE = 10 * BS + 1000
+failures = 0
+
+
+class Failed(Exception):
+    pass
+
+
+def eq(got, want, what=""):
+    if got != want:
+        raise Failed(f"{what}: got {got!r}, want {want!r}")
+
+
+def check(cond, what):
+    if not cond:
+        raise Failed(what)
+
+
+def content(size, seed=0):
+    return bytes((i * 7 + seed + i // 4096) % 251 for i in range(size))
+
+
+def flip(data, offsets):
+    b = bytearray(data)
+    for o in offsets:
+        b[o] ^= 0x5a
+    return bytes(b)
+
+
+class World:
+    def __init__(self):
+        self.tmp = tempfile.TemporaryDirectory(prefix="vf-repair-")
+        self.dir = self.tmp.name
+        self.spec = []
+        self.log = os.path.join(self.dir, ".log")
+
+    def path(self, name):
+        p = os.path.join(self.dir, name)
+        os.makedirs(os.path.dirname(p), exist_ok=True)
+        return p
+
+    def write(self, name, data, mode=0o644):
+        p = self.path(name)
+        with open(p, "wb") as f:
+            f.write(data)
+        os.chmod(p, mode)
+        return p
+
+    def damaged(self, name, good, blocks, *attrs, kind="hash_mismatch",
+                size=SIZE, bs=BS):
+        """A verity file whose good copy is @good, bad in @blocks."""
+        ref = self.write(".good/" + name, good)
+        offs = [b * bs + 11 for b in blocks]
+        p = self.write(name, flip(good, offs), 0o640)
+        os.setxattr(p, "user.vs", b"kept")
+        os.utime(p, ns=(1_000_000_000_123, 1_100_000_000_456_789))
+        ino = os.stat(p).st_ino
+        self.spec.append(" ".join(["file", str(ino), "real=" + ref,
+                                   f"bs={bs}"] + list(attrs)))
+        for b in blocks:
+            ln = min(bs, size - b * bs)
+            self.spec.append(f"bad {ino} {b * bs} {ln} {kind}")
+        return p
+
+    def run(self, *args):
+        with open(os.path.join(self.dir, ".spec"), "w") as f:
+            f.write("\n".join(self.spec) + "\n")
+        env = dict(os.environ, VF_FAKE_SPEC=os.path.join(self.dir, ".spec"),
+                   VF_FAKE_LOG=self.log)
+        p = subprocess.run([FAKE] + [str(a) for a in args],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           timeout=30, env=env)
+        for marker in (b"runtime error", b"AddressSanitizer",
+                       b"LeakSanitizer"):
+            check(marker not in p.stderr,
+                  "sanitizer: " + p.stderr.decode(errors="replace"))
+        return p
+
+    def json(self, *args):
+        p = self.run("--json", *args)
+        try:
+            doc = json.loads(p.stdout)
+        except ValueError as e:
+            raise Failed(f"not JSON ({e}): {p.stdout!r} {p.stderr!r}")
+        probs = validate_json.problems(doc)
+        if probs:
+            raise Failed("JSON schema: " + "; ".join(probs[:5]))
+        return p.returncode, doc
+
+    def calls(self, what):
+        try:
+            with open(self.log) as f:
+                return [l.split() for l in f if l.startswith(what)]
+        except FileNotFoundError:
+            return []
+
+    def listing(self, sub=""):
+        return sorted(os.listdir(os.path.join(self.dir, sub)))
+
+
+def test(fn):
+    global failures
+    try:
+        fn()
+        print(f"PASS: {fn.__name__}")
+    except Failed as e:
+        failures += 1
+        print(f"FAIL: {fn.__name__}: {e}")
+    except Exception as e:  # a crash in the test is a failure, not a skip
+        failures += 1
+        print(f"FAIL: {fn.__name__}: {type(e).__name__}: {e}")
+    sys.stdout.flush()
+    return fn
+
+
+def unchanged(path, st, data):
+    """The original is as it was: same inode, same bytes."""
+    eq(os.stat(path).st_ino, st.st_ino, "same inode")
+    with open(path, "rb") as f:
+        eq(f.read() == data, True, "same bytes")
+
+
+def repair_of(doc):
+    eq(len(doc["files"]), 1, "one file")
+    return doc["files"][0]["repair"]
+
+
+@test
+def good_source_repairs_two_blocks():
+    w = World()
+    good = content(SIZE)
+    f = w.damaged("d/f", good, [2, 7])
+    src = w.write("copy/f", good)
+    st = os.stat(f)
+    rc, doc = w.json("--repair-from", src, f)
+    eq(rc, 64, "exit: damage found and all repaired")
+    fj = doc["files"][0]
+    eq(fj["status"], "bad", "the scrub found it bad")
+    eq([(r["offset"], r["kind"]) for r in fj["ranges"]],
+       [(2 * BS, "hash_mismatch"), (7 * BS, "hash_mismatch")], "ranges")
+    r = fj["repair"]
+    eq(r["status"], "repaired", "status")
+    eq(r["blocks"], 2, "blocks")
+    eq(r["replaced"], True, "replaced")
+    eq(r["sources"], [{"source": src, "bytes": 8192, "rejected_blocks": 0}],
+       "sources")
+    eq(r["expected_digest"], fj["digest"], "expected is the kernel's")
+    eq(r["new_scrub"], {"complete": True, "bytes_verified": SIZE,
+                        "ranges": []}, "new scrub")
+    eq((doc["summary"]["repaired"], doc["summary"]["not_repaired"]), (1, 0),
+       "summary")
+    nst = os.stat(f)
+    check(nst.st_ino != st.st_ino, "a new inode")
+    eq((oct(nst.st_mode), nst.st_uid, nst.st_gid, nst.st_mtime_ns),
+       (oct(st.st_mode), st.st_uid, st.st_gid, 1_100_000_000_456_789),
+       "mode, owner, mtime")
+    eq(os.getxattr(f, "user.vs"), b"kept", "xattr")
+    with open(f, "rb") as fh:
+        eq(fh.read() == good, True, "good bytes")
+    eq(w.listing("d"), ["f"], "no temp file left")
+    eq(w.calls("enable"), [["enable", "1", "4096", "0"]], "enable call")
+    # the first scrub, then the scrub of the new file
+    eq(len(w.calls("scrub")), 2, "scrubbed twice")
+
+
+@test
+def repaired_text_report():
+    w = World()
+    good = content(SIZE)
+    f = w.damaged("f", good, [2, 7])
+    src = w.write("copy/f", good)
+    p = w.run("--repair-from", src, f)
+    eq(p.returncode, 64, "exit")
+    lines = p.stdout.decode().splitlines()
+    eq(lines[0], f"{f}: BAD: hash_mismatch at offset 8192 length 4096; "
+       "hash_mismatch at offset 28672 length 4096", "scrub line")
+    eq(lines[1], f"{f}: REPAIRED: 2 blocks, 8192 bytes from {src}; the new "
+       f"file scrubs clean from disk ({SIZE} bytes verified)", "repair line")
+    eq(lines[-1], "Repair summary: 1 repaired, 0 not repaired", "summary")
+
+
+@test
+def wrong_byte_in_needed_block_refused():
+    w = World()
+    good = content(SIZE)
+    f = w.damaged("d/f", good, [2, 7])
+    src = w.write("copy/f", flip(good, [7 * BS + 4000]))
+    st = os.stat(f)
+    with open(f, "rb") as fh:
+        before = fh.read()
+    rc, doc = w.json("--repair-from", src, f)
+    eq(rc, 1, "exit: corruption still there, nothing repaired")
+    r = repair_of(doc)
+    eq(r["status"], "not_repaired", "status")
+    eq(r["reason"], "no source has a copy of the block at offset 28672 that "
+       "matches the file's Merkle tree", "reason")
+    eq(r["replaced"], False, "replaced")
+    eq(r["sources"], [{"source": src, "bytes": 4096, "rejected_blocks": 1,
+                       "first_rejected_offset": 28672}], "sources")
+    check("new_scrub" not in r, "no second scrub")
+    unchanged(f, st, before)
+    eq(w.listing("d"), ["f"], "nothing left beside it")
+    eq(w.calls("enable"), [], "no enable")
+    p = w.run("--repair-from", src, f)
+    eq(p.stdout.decode().splitlines()[1],
+       f"{f}: NOT REPAIRED: no source has a copy of the block at offset "
+       f"28672 that matches the file's Merkle tree; {src}: 1 blocks "
+       "rejected, the first at offset 28672", "text")
+
+
+@test
+def source_wrong_only_in_unneeded_blocks_repairs():
+    w = World()
+    good = content(SIZE)
+    f = w.damaged("f", good, [2, 7], kind="io_error")
+    src = w.write("copy/f", flip(good, [0, 5 * BS, SIZE - 1]))
+    rc, doc = w.json("--repair-from", src, f)
+    eq(rc, 64, "exit")
+    r = repair_of(doc)
+    eq((r["status"], r["sources"][0]["bytes"]), ("repaired", 8192), "repair")
+    with open(f, "rb") as fh:
+        eq(fh.read() == good, True, "good bytes")
+
+
+@test
+def two_sources_each_good_for_one_block():
+    w = World()
+    good = content(SIZE)
+    f = w.damaged("f", good, [2, 7])
+    a = w.write("a/f", flip(good, [7 * BS + 1]))
+    b = w.write("b/f", flip(good, [2 * BS + 1]))
+    rc, doc = w.json("--repair-from", a, "--repair-from", b, f)
+    eq(rc, 64, "exit")
+    r = repair_of(doc)
+    eq(r["status"], "repaired", "status")
+    eq(r["sources"], [{"source": a, "bytes": 4096, "rejected_blocks": 1,
+                       "first_rejected_offset": 7 * BS},
+                      {"source": b, "bytes": 4096, "rejected_blocks": 0}],
+       "sources")
+    with open(f, "rb") as fh:
+        eq(fh.read() == good, True, "good bytes")
+
+
+@test
+def dry_run_writes_nothing():
+    w = World()
+    good = content(SIZE)
+    f = w.damaged("d/f", good, [2, 7])
+    src = w.write("copy/f", good)
+    st = os.stat(f)
+    with open(f, "rb") as fh:
+        before = fh.read()
+    rc, doc = w.json("--repair-dry-run", "--repair-from", src, f)
+    eq(rc, 1, "exit: the damage is still there")
+    r = repair_of(doc)
+    eq((r["status"], r["dry_run"], r["replaced"], r["sources"][0]["bytes"]),
+       ("repairable", True, False, 8192), "repair")
+    eq(doc["summary"]["repairable"], 1, "summary")
+    unchanged(f, st, before)
+    eq(w.listing("d"), ["f"], "nothing written")
+    eq(w.calls("enable"), [], "no enable")
+    p = w.run("--repair-dry-run", "--repair-from", src, f)
+    eq(p.stdout.decode().splitlines()[1],
+       f"{f}: REPAIRABLE (dry run, nothing written): 2 blocks, 8192 bytes "
+       f"from {src}", "text")
+
+
+@test
+def hard_link_refused():
+    w = World()
+    good = content(SIZE)
+    f = w.damaged("d/f", good, [2, 7])
+    os.link(f, w.path("d/g"))
+    src = w.write("copy/f", good)
+    st = os.stat(f)
+    with open(f, "rb") as fh:
+        before = fh.read()
+    rc, doc = w.json("--repair-from", src, f)
+    eq(rc, 1, "exit")
+    r = repair_of(doc)
+    eq((r["status"], r["replaced"]), ("not_repaired", False), "status")
+    eq(r["reason"], "the file has 2 hard links: replacing it would split "
+       "them; nothing written", "reason")
+    unchanged(f, st, before)
+    eq(w.listing("d"), ["f", "g"], "nothing written")
+    eq(w.calls("enable"), [], "no enable")
+
+
+@test
+def signed_file_refused():
+    w = World()
+    good = content(SIZE)
+    f = w.damaged("d/f", good, [2], "signed")
+    src = w.write("copy/f", good)
+    st = os.stat(f)
+    with open(f, "rb") as fh:
+        before = fh.read()
+    rc, doc = w.json("--repair-from", src, f)
+    eq(rc, 1, "exit")
+    r = repair_of(doc)
+    eq(r["reason"], "the file has a builtin fs-verity signature, which "
+       "repair does not carry over yet; nothing written", "reason")
+    unchanged(f, st, before)
+    eq(w.listing("d"), ["f"], "nothing written")
+    eq(w.calls("enable"), [], "no enable")
+
+
+@test
+def enable_failure_leaves_original():
+    w = World()
+    good = content(SIZE)
+    f = w.damaged("d/f", good, [2])
+    src = w.write("copy/f", good)
+    w.spec.append("enable_errno 28")
+    st = os.stat(f)
+    with open(f, "rb") as fh:
+        before = fh.read()
+    rc, doc = w.json("--repair-from", src, f)
+    eq(rc, 1, "exit")
+    r = repair_of(doc)
+    eq(r["reason"], "enable-verity failed: No space left on device; nothing "
+       "replaced", "reason")
+    unchanged(f, st, before)
+    eq(w.listing("d"), ["f"], "no temp file left")
+
+
+@test
+def recursive_with_directory_source():
+    w = World()
+    good = content(SIZE)
+    x = w.damaged("root/a/x", good, [3])
+    y = w.damaged("root/b/y", content(SIZE, 5), [4])
+    w.write("mirror/a/x", good)     # no copy of b/y in the mirror
+    mirror = w.path("mirror")
+    rc, doc = w.json("-r", "--repair-from", mirror, w.path("root"))
+    eq(rc, 65, "exit: one repaired, one not")
+    eq([fj["path"] for fj in doc["files"]], [x, y], "files")
+    rx, ry = doc["files"][0]["repair"], doc["files"][1]["repair"]
+    eq((rx["status"], rx["sources"][0]["source"], rx["sources"][0]["bytes"]),
+       ("repaired", os.path.join(mirror, "a/x"), 4096), "x")
+    eq((ry["status"], ry["sources"][0]["error"]),
+       ("not_repaired", "No such file or directory"), "y")
+    eq(ry["reason"], "no source has a copy of the block at offset 16384 "
+       "that matches the file's Merkle tree", "y reason")
+    eq((doc["summary"]["repaired"], doc["summary"]["not_repaired"]), (1, 1),
+       "summary")
+
+
+@test
+def sha512_salt_and_1k_blocks():
+    w = World()
+    size = 300 * 1024 + 77
+    good = content(size)
+    f = w.damaged("f", good, [0, 150, 300], "alg=sha512", "salt=0a0b0c",
+                  size=size, bs=1024)
+    src = w.write("copy/f", good)
+    rc, doc = w.json("--repair-from", src, f)
+    eq(rc, 64, "exit")
+    r = repair_of(doc)
+    eq((r["status"], r["blocks"], r["sources"][0]["bytes"]),
+       ("repaired", 3, 2 * 1024 + 77), "repair")
+    eq(w.calls("enable"), [["enable", "2", "1024", "3"]], "same parameters")
+    with open(f, "rb") as fh:
+        eq(fh.read() == good, True, "good bytes")
+
+
+@test
+def clean_file_untouched_exit_0():
+    w = World()
+    good = content(SIZE)
+    f = w.damaged("f", good, [])
+    src = w.write("copy/f", good)
+    rc, doc = w.json("--repair-from", src, f)
+    eq(rc, 0, "exit")
+    check("repair" not in doc["files"][0], "no repair for a clean file")
+    eq(w.calls("enable"), [], "no enable")
+
+
+@test
+def repair_usage_errors():
+    w = World()
+    good = content(SIZE)
+    f = w.damaged("f", good, [2])
+    g = w.damaged("g", good, [2])
+    src = w.write("copy/f", good)
+    for args in (["--repair-from", src, f, g],
+                 ["-r", "--repair-from", src, w.dir],
+                 ["--repair-dry-run", f],
+                 ["--repair-from", src, "--no-module", f],
+                 ["--repair-from", w.path("missing"), f]):
+        p = w.run(*args)
+        eq(p.returncode, 16, f"exit of {args}")
+        eq(p.stdout, b"", f"stdout of {args}")
+    eq(w.calls("scrub"), [], "nothing scrubbed")
+
+
+print(f"{failures} test(s) failed" if failures else "all passed")
+sys.exit(1 if failures else 0)
