@@ -25,6 +25,7 @@ import time
 BIN = sys.argv[1] if len(sys.argv) > 1 else ".obj/bin"
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+from harness import Failed, check, eq, finish, report, test  # noqa: E402,F401
 import validate_json  # noqa: E402
 TOP = os.path.dirname(HERE)
 FAKE = os.path.join(BIN, "verify-file-fake")
@@ -32,25 +33,10 @@ REAL = os.path.join(BIN, "verify-file")
 D1 = "sha256:" + "11" * 32
 BS = 4096
 
-failures = 0
 DEFAULT_OPTIONS = {"keep_cache": False, "page_cache": False,
                    "no_module": False, "fallback": False, "retries": 3,
                    "limit": 0, "recursive": False, "cross_mounts": False,
                    "expect_digest": False, "digest_from_name": False}
-
-
-class Failed(Exception):
-    pass
-
-
-def eq(got, want, what=""):
-    if got != want:
-        raise Failed(f"{what}: got {got!r}, want {want!r}")
-
-
-def check(cond, what):
-    if not cond:
-        raise Failed(what)
 
 
 def parse_json(data):
@@ -156,21 +142,6 @@ def fsverity_digest(data, bs=BS, salt=b"", alg="sha256", root=None):
                    len(salt)]) + b"\0" * 4 + len(data).to_bytes(8, "little")
             + root.ljust(64, b"\0") + salt.ljust(32, b"\0") + b"\0" * 144)
     return f"{alg}:" + hashlib.new(alg, desc).hexdigest()
-
-
-def test(fn):
-    global failures
-    try:
-        fn()
-        print(f"PASS: {fn.__name__}")
-    except Failed as e:
-        failures += 1
-        print(f"FAIL: {fn.__name__}: {e}")
-    except Exception as e:  # a crash in the test is a failure, not a skip
-        failures += 1
-        print(f"FAIL: {fn.__name__}: {type(e).__name__}: {e}")
-    sys.stdout.flush()
-    return fn
 
 
 @test
@@ -1461,5 +1432,4 @@ def method_and_read_path_only_for_files_read():
        [(None, None), (None, None)], "--no-module")
 
 
-print(f"{failures} test(s) failed" if failures else "all passed")
-sys.exit(1 if failures else 0)
+finish()

@@ -16,27 +16,13 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.dont_write_bytecode = True
+from harness import Failed, check, eq, finish, report, test  # noqa: E402,F401
 import validate_json  # noqa: E402  (the schema check of every document)
 
 BIN = sys.argv[1] if len(sys.argv) > 1 else ".obj/bin"
 FAKE = os.path.join(BIN, "verify-file-fake")
 BS = 4096
 SIZE = 10 * BS + 1000
-failures = 0
-
-
-class Failed(Exception):
-    pass
-
-
-def eq(got, want, what=""):
-    if got != want:
-        raise Failed(f"{what}: got {got!r}, want {want!r}")
-
-
-def check(cond, what):
-    if not cond:
-        raise Failed(what)
 
 
 def content(size, seed=0):
@@ -119,21 +105,6 @@ class World:
 
     def listing(self, sub=""):
         return sorted(os.listdir(os.path.join(self.dir, sub)))
-
-
-def test(fn):
-    global failures
-    try:
-        fn()
-        print(f"PASS: {fn.__name__}")
-    except Failed as e:
-        failures += 1
-        print(f"FAIL: {fn.__name__}: {e}")
-    except Exception as e:  # a crash in the test is a failure, not a skip
-        failures += 1
-        print(f"FAIL: {fn.__name__}: {type(e).__name__}: {e}")
-    sys.stdout.flush()
-    return fn
 
 
 def unchanged(path, st, data):
@@ -417,5 +388,4 @@ def repair_usage_errors():
     eq(w.calls("scrub"), [], "nothing scrubbed")
 
 
-print(f"{failures} test(s) failed" if failures else "all passed")
-sys.exit(1 if failures else 0)
+finish()

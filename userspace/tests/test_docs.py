@@ -24,6 +24,9 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.dont_write_bytecode = True
+from harness import Failed, check, eq, finish, report, test  # noqa: E402,F401
 US = os.path.dirname(HERE)                    # userspace/
 TOP = os.path.dirname(US)
 BIN = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else
@@ -36,40 +39,6 @@ BASH_COMPLETION = "/usr/share/bash-completion/bash_completion"
 UAPI = os.path.join(TOP, "uapi/linux/verity_scrub.h")
 LIBH = os.path.join(US, "verityscrub.h")
 
-failures = 0
-
-
-class Failed(Exception):
-    pass
-
-
-def eq(got, want, what=""):
-    if got != want:
-        raise Failed(f"{what}: got {got!r}, want {want!r}")
-
-
-def check(cond, what):
-    if not cond:
-        raise Failed(what)
-
-
-def report(name, fn, *args):
-    global failures
-    try:
-        fn(*args)
-        print(f"PASS: {name}")
-    except Failed as e:
-        failures += 1
-        print(f"FAIL: {name}: {e}")
-    except Exception as e:  # a crash in the test is a failure, not a skip
-        failures += 1
-        print(f"FAIL: {name}: {type(e).__name__}: {e}")
-    sys.stdout.flush()
-
-
-def test(fn):
-    report(fn.__name__, fn)
-    return fn
 
 
 def read(path):
@@ -621,5 +590,4 @@ def completion_values_and_paths():
 
 
 if __name__ == "__main__":
-    print(f"{failures} test(s) failed" if failures else "all passed")
-    sys.exit(1 if failures else 0)
+    finish()
