@@ -25,6 +25,7 @@ import time
 BIN = sys.argv[1] if len(sys.argv) > 1 else ".obj/bin"
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+sys.dont_write_bytecode = True     # no __pycache__ in the source tree
 from harness import Failed, check, eq, finish, report, test  # noqa: E402,F401
 import validate_json  # noqa: E402
 TOP = os.path.dirname(HERE)
