@@ -67,8 +67,8 @@ vs_expect_eq json-rotten-range '{"offset":12288,"length":4096,"kind":"hash_misma
 vs_expect_eq json-misnamed 1 "$(grep -c "\"digest\":\"sha256:$misnamed\".*\"expected_digest\":\"sha256:$other\",\"digest_matches\":false" $VF_OUT)"
 vs_expect_eq json-matches 4 "$(grep -o '"digest_matches":true' $VF_OUT | wc -l | tr -d ' ')"
 vs_expect_eq json-from-disk 5 "$(grep -o '"whole_file_from_disk":true' $VF_OUT | wc -l | tr -d ' ')"
-vs_expect_eq json-summary '"files":5,"ok":3,"bad":2,"errors":0,"skipped":0' \
-	"$(grep -o '"files":5,"ok":[0-9]*,"bad":[0-9]*,"errors":[0-9]*,"skipped":[0-9]*' $VF_OUT)"
+vs_expect_eq json-summary '"files":5,"ok":3,"bad":2,"errors":0,"interrupted_files":0,"skipped":0' \
+	"$(grep -o '"files":5,"ok":[0-9]*,"bad":[0-9]*,"errors":[0-9]*,"interrupted_files":[0-9]*,"skipped":[0-9]*' $VF_OUT)"
 
 # a stray file whose name is not a digest: exit 8 (and still 1)
 vs_verity_file "$store/objects/upload.tmp" 4096
