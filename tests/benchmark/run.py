@@ -755,7 +755,8 @@ def main():
     if info.get('profiles'):
         with open(base + '-profile.txt', 'w') as f:
             f.write(f'perf record -a -e cpu-clock -F 999 in the guest, one cold-cache run of '
-                    f'each method on the {args.size_mb} MiB file ({meta["date"]})\n')
+                    f'each method on the first case ({cases[0]}; a tree\'s methods on the '
+                    f'first tree) ({meta["date"]})\n')
             for m, lines in info['profiles'].items():
                 f.write(f'\n==== {m}: {METHODS[m][0]} ====\n' + '\n'.join(lines) + '\n')
     print(md)

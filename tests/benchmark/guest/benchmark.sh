@@ -199,12 +199,21 @@ done
 
 # ---- profiles (BENCH_PROFILE=yes): where the CPU time goes -----------------
 # cpu-clock sampling (TCG has no PMU) of the whole guest during one run of
-# each profiled method on the first case, cold cache.
+# each profiled method on the first case (a tree's methods: the first tree),
+# cold cache.
 if [ "$BENCH_PROFILE" = yes ] && [ -x "$B/perf" ]; then
 	echo -1 > /proc/sys/kernel/perf_event_paranoid
 	echo 0 > /proc/sys/kernel/kptr_restrict
-	name=${BENCH_CASES%%:*}
 	for m in $BENCH_PROFILE_METHODS; do
+		# a tree's methods on the first tree case, the others on the
+		# first case
+		name=${BENCH_CASES%%:*}
+		case $m in
+		find-cat|xargs-cat|vf-r-j1|vf-r-j2)
+			for c in $BENCH_CASES; do
+				is_tree "${c%%:*}" && { name=${c%%:*}; break; }
+			done ;;
+		esac
 		_cmd=$(method_cmd "$m" "$name" || true)
 		[ -n "$_cmd" ] || continue
 		vs_drop_caches
