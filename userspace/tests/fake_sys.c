@@ -33,7 +33,8 @@
  *                    fs-verity check (statx) of PATH fails with ERRNO
  *
  * Files are real host files, found by inode number.  Each ioctl call is
- * logged to $VF_FAKE_LOG (if set) as "scrub START END FLAGS RETRIES", each
+ * logged to $VF_FAKE_LOG (if set) as "scrub START END FLAGS RETRIES" (and
+ * each slowms= sleep of it, before it starts, as "slow INO POS"), each
  * FS_IOC_ENABLE_VERITY as "enable ALG BLOCKSIZE SALTSIZE"; a file made
  * verity by it becomes a good fs-verity file of the fake.
  */
@@ -439,12 +440,31 @@ static void add_fake_range(struct verity_scrub_args *a, uint64_t pos,
 	a->ranges_count = n + 1;
 }
 
-/* Sleep @ms; return -EINTR if a signal interrupted the sleep. */
+/*
+ * verify-file's cancel flag, set by its SIGINT/SIGTERM handler (absent in
+ * the example tool): a signal the program took is pending for the fake
+ * "kernel" too, whichever thread it was delivered to, as signal_pending()
+ * is for the module's scrub of the process.
+ */
+#pragma weak vf_cancel
+
+static int cancelled(void)
+{
+	return &vf_cancel && vf_cancel;
+}
+
+/*
+ * Sleep @ms; return -EINTR if a signal interrupted the sleep or the
+ * program took one before or during it (so a test that signals after the
+ * "slow" line of a position knows where the call stops: there).
+ */
 static int slow(uint32_t ms)
 {
 	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
 
-	return nanosleep(&ts, NULL) ? -EINTR : 0;
+	if (cancelled() || nanosleep(&ts, NULL))
+		return -EINTR;
+	return cancelled() ? -EINTR : 0;
 }
 
 static int fake_scrub(int devfd, struct verity_scrub_args *a)
@@ -493,9 +513,12 @@ static int fake_scrub(int devfd, struct verity_scrub_args *a)
 		a->out_flags |= VERITY_SCRUB_OUT_DIRECT;
 	stop = halve && end > pos ? pos + (end - pos) / bs / 2 * bs : end;
 	for (; pos < stop; pos += blen) {
-		if (f->slowms && (pos / bs) % 16 == 0 && slow(f->slowms)) {
-			a->start = pos;
-			return -EINTR;
+		if (f->slowms && (pos / bs) % 16 == 0) {
+			log_call2("slow", (unsigned long long)st.st_ino, pos);
+			if (slow(f->slowms)) {
+				a->start = pos;
+				return -EINTR;
+			}
 		}
 		blen = size - pos < bs ? size - pos : bs;
 		b = find_bad(st.st_ino, pos);

@@ -605,10 +605,24 @@ def start_slow(w, *args):
     p = subprocess.Popen([FAKE] + list(args), stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, env=env)
     # wait until the first ioctl call: signal handlers are installed then
-    deadline = time.time() + 20
-    while not w.calls() and time.time() < deadline and p.poll() is None:
-        time.sleep(0.02)
+    wait_for(w, p, lambda calls: calls)
     return p
+
+
+def wait_for(w, p, pred):
+    """Poll the fake's log until pred(calls) holds (a guard of 20 s against
+    a hang, not a timing condition: the outcome never depends on it)."""
+    deadline = time.time() + 20
+    while not pred(w.calls()) and time.time() < deadline and p.poll() is None:
+        time.sleep(0.02)
+    check(pred(w.calls()), "the fake never got there")
+
+
+def slow_at(path, pos):
+    """pred: the fake is about to sleep (or sleeps) at @pos of @path: every
+    block before it was scrubbed, and a signal now stops the call at @pos."""
+    key = ["slow", str(os.stat(path).st_ino), str(pos)]
+    return lambda calls: key in calls
 
 
 @test
@@ -621,12 +635,9 @@ def sigint_stops_cleanly_with_partial_report():
         g = w.file("slow2", 256 * BS, "slowms=400")
         h = w.file("never", BS)
         p = start_slow(w, "--json", "-j", jobs, f, g, h)
-        time.sleep(0.6)    # past the first 0.4 s sleep and block 2
+        wait_for(w, p, slow_at(f, 16 * BS))     # past block 2
         p.send_signal(signal.SIGINT)
-        t0 = time.time()
         out, err = p.communicate(timeout=10)
-        took = time.time() - t0
-        check(took < 4, f"stopped promptly (took {took:.1f}s)")
         eq(p.returncode, 32 | 1, f"exit with -j {jobs}")
         doc = parse_json(out)
         eq(doc["summary"]["interrupted"], True, "interrupted")
@@ -635,20 +646,21 @@ def sigint_stops_cleanly_with_partial_report():
         eq(fj["interrupted"], True, "file interrupted")
         eq(fj["ranges"], [{"offset": 2 * BS, "length": BS,
                            "kind": "hash_mismatch"}], "found so far")
-        check(0 < fj["resume_offset"] < 256 * BS, "resume offset")
+        # stopped promptly: where the signal found it, not at the end
+        eq(fj["resume_offset"], 16 * BS, "resume offset")
         if jobs == "1":
             check(h not in [x["path"] for x in doc["files"]], "not started")
             eq(doc["summary"]["not_scrubbed"], 2, "not scrubbed")
         check(b"interrupted" in err, "message on stderr")
     # SIGTERM, human output
     w = World()
-    f = w.file("slow", 256 * BS, "slowms=50")
+    f = w.file("slow", 256 * BS, "slowms=400")
     p = start_slow(w, f)
-    time.sleep(0.2)
+    wait_for(w, p, slow_at(f, 16 * BS))
     p.send_signal(signal.SIGTERM)
     out, err = p.communicate(timeout=10)
     eq(p.returncode, 32, "SIGTERM exit")
-    check(re.search(rb"slow: INTERRUPTED \(interrupted at offset \d+\)\n",
+    check(re.search(rb"slow: INTERRUPTED \(interrupted at offset 65536\)\n",
                     out), out)
 
 
@@ -1357,7 +1369,9 @@ def interrupted_file_has_one_status_in_text_json_and_exit():
             w = World()
             f = w.file("slow", 256 * BS, *attrs)
             p = start_slow(w, *(["--json"] if json_ else []), *args, f)
-            time.sleep(0.6)     # during the second slow call
+            # during the second slow call
+            wait_for(w, p, (lambda c: ["pread", str(16 * BS), str(16 * BS)]
+                            in c) if args else slow_at(f, 16 * BS))
             p.send_signal(signal.SIGINT)
             out, err = p.communicate(timeout=10)
             eq(p.returncode, 32, f"{args} json={json_}: exit")
@@ -1369,7 +1383,7 @@ def interrupted_file_has_one_status_in_text_json_and_exit():
                 s = doc["summary"]
                 eq((s["files"], s["errors"], s["interrupted_files"]),
                    (1, 0, 1), f"{args}: summary")
-                check(0 < fj["resume_offset"] < 256 * BS, "resume offset")
+                eq(fj["resume_offset"], 16 * BS, "resume offset")
                 if args:    # pread stops between reads of 16 blocks
                     eq(fj["resume_offset"] % (16 * BS), 0, "at a read")
                     eq(fj["bytes_verified"], fj["resume_offset"], "verified")
