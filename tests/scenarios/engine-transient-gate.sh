@@ -6,9 +6,9 @@
 # on top of device vsgate, which fails them (dm "error") until it maps
 # them linearly.  Each step waits for an exact state, never for time:
 #   1. the scrub's first read of the block is held by the gate (polled:
-#      the delay target's count of held reads; the direct path holds two,
-#      its window's bio and the window's parent bio, a re-read of its first
-#      block that it waits on, dwin.c);
+#      the delay target's count of held reads: one on both paths; the
+#      direct path's window is the scrub's only one, read by one bio that
+#      is its own parent, with no re-read to wait on, dwin.c);
 #   2. reloading VS_DEV's table sends the held reads on to vsgate, which
 #      fails them; the module reads the block again (the direct path
 #      through the page cache, the page-cache path a read of its own), and
@@ -38,9 +38,8 @@ for path in 0 4; do	# direct, page cache
 	vs_gate "$pg" 4096
 	/opt/bin/scrubctl -f $path "$g" > $ES_OUT 2>&1 &
 	pid=$!
-	first=$((path == 0 ? 2 : 1))
-	vs_expect_rc "gate-$path-first-held" 0 vs_gate_wait $first
-	vs_expect_eq "gate-$path-first-reads" $first "$(vs_held "$VS_DM")"
+	vs_expect_rc "gate-$path-first-held" 0 vs_gate_wait 1
+	vs_expect_eq "gate-$path-first-reads" 1 "$(vs_held "$VS_DM")"
 	vs_gate_fail
 	vs_expect_rc "gate-$path-retry-held" 0 vs_gate_wait 1
 	vs_expect_eq "gate-$path-retry-reads" 1 "$(vs_held "$VS_DM")"
