@@ -43,6 +43,8 @@
 #include <fcntl.h>
 #include <libfsverity.h>
 #include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -368,33 +370,19 @@ static const struct fake_bad *find_bad(ino_t ino, uint64_t pos)
 	return NULL;
 }
 
-static void log_call(unsigned long long a, unsigned long long b,
-		     unsigned long long c, unsigned long long d)
+/* Append one line to $VF_FAKE_LOG, if set: the calls the tests look at. */
+__attribute__((format(printf, 1, 2)))
+static void fake_log(const char *fmt, ...)
 {
 	const char *path = getenv("VF_FAKE_LOG");
-	FILE *f;
+	FILE *f = path ? fopen(path, "ae") : NULL;
+	va_list ap;
 
-	if (!path)
-		return;
-	f = fopen(path, "ae");
 	if (!f)
 		return;
-	fprintf(f, "scrub %llu %llu %llu %llu\n", a, b, c, d);
-	fclose(f);
-}
-
-static void log_call2(const char *what, unsigned long long a,
-		      unsigned long long b)
-{
-	const char *path = getenv("VF_FAKE_LOG");
-	FILE *f;
-
-	if (!path)
-		return;
-	f = fopen(path, "ae");
-	if (!f)
-		return;
-	fprintf(f, "%s %llu %llu\n", what, a, b);
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
 	fclose(f);
 }
 
@@ -476,7 +464,9 @@ static int fake_scrub(int devfd, struct verity_scrub_args *a)
 	int full = 0, halve;
 
 	(void)devfd;
-	log_call(a->start, a->end, a->flags, a->retries);
+	fake_log("scrub %llu %llu %llu %u\n", (unsigned long long)a->start,
+		 (unsigned long long)a->end, (unsigned long long)a->flags,
+		 a->retries);
 	if (a->size < VERITY_SCRUB_ARGS_SIZE_VER0)
 		return -EINVAL;
 	if (fstat((int)a->fd, &st) < 0)
@@ -514,7 +504,9 @@ static int fake_scrub(int devfd, struct verity_scrub_args *a)
 	stop = halve && end > pos ? pos + (end - pos) / bs / 2 * bs : end;
 	for (; pos < stop; pos += blen) {
 		if (f->slowms && (pos / bs) % 16 == 0) {
-			log_call2("slow", (unsigned long long)st.st_ino, pos);
+			fake_log("slow %llu %llu\n",
+				 (unsigned long long)st.st_ino,
+				 (unsigned long long)pos);
 			if (slow(f->slowms)) {
 				a->start = pos;
 				return -EINTR;
@@ -611,7 +603,8 @@ static ssize_t fake_pread(int fd, void *buf, size_t count, off_t offset)
 	if (f && f->verity && f->slowms) {	/* a slow device: small reads */
 		if (count > 16 * f->bs)
 			count = 16 * f->bs;
-		log_call2("pread", (unsigned long long)offset, count);
+		fake_log("pread %llu %llu\n", (unsigned long long)offset,
+			 (unsigned long long)count);
 		if (slow(f->slowms)) {
 			errno = EINTR;
 			return -1;
@@ -745,18 +738,6 @@ static int fake_read_metadata(int fd, uint64_t type, uint64_t off, void *buf,
 	return (int)len;
 }
 
-static void log_enable(const struct fsverity_enable_arg *arg)
-{
-	const char *path = getenv("VF_FAKE_LOG");
-	FILE *f = path ? fopen(path, "ae") : NULL;
-
-	if (!f)
-		return;
-	fprintf(f, "enable %u %u %u\n", arg->hash_algorithm, arg->block_size,
-		arg->salt_size);
-	fclose(f);
-}
-
 /* The file becomes a good fs-verity file of the fake. */
 static int fake_enable(int fd, const struct fsverity_enable_arg *arg)
 {
@@ -764,7 +745,8 @@ static int fake_enable(int fd, const struct fsverity_enable_arg *arg)
 	struct stat st;
 	int err;
 
-	log_enable(arg);
+	fake_log("enable %u %u %u\n", arg->hash_algorithm, arg->block_size,
+		 arg->salt_size);
 	if ((fcntl(fd, F_GETFL) & O_ACCMODE) != O_RDONLY)
 		return -ETXTBSY;
 	if (enable_errno)
