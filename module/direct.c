@@ -226,23 +226,21 @@ static int settle(struct vs_direct *d, struct vs_dwin *dw)
 
 /*
  * Read the next window of the file into @slot if that slot is idle.  The
- * window of a scrub that has only one is lazy: it is waited for at once.
+ * window of a scrub that has only one (direct_setup() allocated one) is
+ * lazy: it is waited for at once.
  */
 static void refill(struct vs_direct *d, unsigned int slot, pgoff_t *next)
 {
 	struct vs_dwin *dw = d->win[slot];
 	unsigned long nr;
-	bool only;
 
 	if (!dw || dw->nr)
 		return;
 	nr = vs_window_len(d->s, *next);
 	if (nr) {
-		only = *next == d->s->first >> PAGE_SHIFT &&
-		       !vs_window_len(d->s, *next + nr);
 		d->s->args->bytes_read += vs_dwin_start(dw, d->s->inode,
 							d->s->raw, *next, nr,
-							only);
+							!d->win[1]);
 		*next += nr;
 	}
 }

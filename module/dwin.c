@@ -13,10 +13,11 @@
  * bio of the window is in flight.  A lazy window (one the caller waits
  * for before it needs any other: a scrub of one window) that needs a
  * single bio has no parent of its own: that bio is the one vs_dwin_wait()
- * submits and waits for, which saves a small file a read.  Each bio is held (bio_get()) until then,
- * so that its own status says which pages failed.  The scrub waits for every window it
- * started before it returns (direct I/O does the same), so nothing of it
- * outlives the ioctl, which holds the module.
+ * submits and waits for, which saves a small file a read.  Each bio is
+ * held (bio_get()) until then, so that its own status says which pages
+ * failed.  The scrub waits for every window it started before it returns
+ * (direct I/O does the same), so nothing of it outlives the ioctl, which
+ * holds the module.
  */
 #include <linux/bio.h>
 #include <linux/blkdev.h>
