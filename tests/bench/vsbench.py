@@ -762,8 +762,15 @@ DEMO_SUMMARY = 'Error summary: hash_mismatch=1 io_error=1 (blocks)'
 DEMO_KIND_BLOCKS = {'hash_mismatch': 1, 'tree_corrupt': 0, 'io_error': 1,
                     'transient': 0, 'unknown': 0}
 DEMO_BAD_EXIT = 3                               # 1 corruption | 2 I/O errors
+DEMO_MIRROR = '/tmp/mirror/demo.img'            # a copy made before the damage
 DEMO_COMMANDS = ['verify-file FILE', 'cat_null FILE', 'verify-file FILE',
-                 'verify-file --json FILE']
+                 'verify-file --json FILE',
+                 f'verify-file --repair-from {DEMO_MIRROR} FILE',
+                 'verify-file FILE']
+DEMO_REPAIRED = ('REPAIRED: 2 blocks, 8192 bytes from ' + DEMO_MIRROR +
+                 f'; the new file scrubs clean from disk ({DEMO_SIZE} bytes '
+                 'verified)')
+DEMO_REPAIRED_EXIT = 64                         # damage repaired, none left
 
 
 def demo_report(lines):
@@ -816,7 +823,8 @@ def judge_demo(lines):
              for c, _, _ in cmds]
     expect('commands shown', DEMO_COMMANDS, shape)
     none = ('', [], None)
-    fresh, cat, plain, js = cmds if shape == DEMO_COMMANDS else [none] * 4
+    fresh, cat, plain, js, repair, again = (cmds if shape == DEMO_COMMANDS
+                                            else [none] * 6)
 
     expect('fresh file: verify-file exit status', 0, fresh[2])
     expect('fresh file: verify-file says OK', f'{path}: OK', first(fresh[1]))
@@ -842,6 +850,13 @@ def judge_demo(lines):
     expect('verify-file --json: ranges', DEMO_RANGES, f.get('ranges'))
     expect('verify-file --json: kind_blocks', DEMO_KIND_BLOCKS,
            doc.get('summary', {}).get('kind_blocks'))
+    expect('--repair-from: exit status', DEMO_REPAIRED_EXIT, repair[2])
+    expect('--repair-from: the damage found, then both blocks from the copy',
+           [f'{path}: BAD: {DEMO_PLAIN}', f'{path}: {DEMO_REPAIRED}'],
+           [ln.strip() for ln in repair[1][:2]])
+    expect('repaired file: verify-file exit status', 0, again[2])
+    expect('repaired file: verify-file says OK', f'{path}: OK',
+           first(again[1]))
     return out
 
 

@@ -1,5 +1,5 @@
-# The README's demo: make a verity file, damage it two ways, and show
-# what verify-file reports.  Runs in a Debian 6.1 guest (make demo; make
+# The README's demo: make a verity file, damage it two ways, show what
+# verify-file reports, repair it from a copy and scrub it clean.  Runs in a Debian 6.1 guest (make demo; make
 # check runs it too).  The report is checked, exact ranges and exit
 # statuses, by judge_demo() in tests/bench/vsbench.py (DEMO_*): change both
 # together.
@@ -26,6 +26,9 @@ vs_verity_file "$f" $((8 * 1024 * 1024 + 1000))
 vs_drop_caches
 say "A fresh 8 MiB fs-verity file on ext4"
 show /opt/bin/verify-file "$f"
+# A copy elsewhere (any copy: repair trusts none of its bytes)
+mkdir -p /tmp/mirror
+cp "$f" /tmp/mirror/demo.img
 
 say "Flip one byte of data block 100 on the disk"
 vs_corrupt_file "$f" $((100 * 4096 + 17))
@@ -37,5 +40,10 @@ show cat_null "$f"
 say "What verify-file sees"
 show /opt/bin/verify-file "$f"
 show /opt/bin/verify-file --json "$f"
+say "Repair it from the copy: each block checked against the file's own Merkle tree"
+show /opt/bin/verify-file --repair-from /tmp/mirror/demo.img "$f"
+vs_drop_caches
+say "Scrub it again, every byte from the disk (the failing sectors are still there)"
+show /opt/bin/verify-file "$f"
 vs_dm_restore
 vs_pass demo-ran
