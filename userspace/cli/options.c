@@ -65,7 +65,7 @@ void vf_usage(FILE *f)
 "                             file; the new file is scrubbed again\n"
 "      --repair-dry-run       authenticate and report, write nothing\n"
 "      --json                 print one JSON document on stdout\n"
-"      --log=WHERE            also log each bad range, repaired file and the\n"
+"      --log WHERE            also log each bad range, repaired file and the\n"
 "                             summary as structured journal entries: auto\n"
 "                             (default: when stderr is the journal, as under\n"
 "                             systemd), journal (always) or stderr (never)\n"
