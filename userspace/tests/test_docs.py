@@ -627,6 +627,21 @@ def man_page_lists_every_metric():
 
 
 @test
+def alerting_rules_use_only_metrics_verify_file_writes():
+    src = read(os.path.join(CLI, "metrics.c"))
+    names = set(re.findall(r'family\(m, "(\w+)"', src))
+    rules = read(os.path.join(TOP, "packaging/prometheus/verity-scrub.rules.yml"))
+    used = set(re.findall(r"\bverity_scrub_(\w+)", rules))
+    eq(sorted(used - names), [], "metrics the rules use that are not written")
+    for name in ("bad_blocks", "last_clean_run_timestamp_seconds",
+                 "run_complete"):
+        check(name in used, f"no rule on verity_scrub_{name}")
+    labels = set(re.findall(r"\$labels\.(\w+)", rules))
+    eq(sorted(labels - {"instance", "job", "root"}), [],
+       "labels the rules' templates use")
+
+
+@test
 def completion_of_log_and_metrics():
     p = subprocess.run([os.path.join(BIN, "verify-file"), "--log=?", "x"],
                        capture_output=True, text=True, timeout=20)
