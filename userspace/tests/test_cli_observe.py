@@ -540,6 +540,43 @@ def metrics_root_label_escapes():
        last, "carried over")
 
 
+@test
+def metrics_and_journal_with_several_roots():
+    w = World()
+    a = w.file("a/x", 4 * BS, bad=[(0, BS, "hash_mismatch")])
+    w.file("a/y", 2 * BS)
+    b = w.file("b/z", 3 * BS, bad=[(BS, BS, "transient")])
+    w.plain("b/plain")
+    ra, rb = os.path.dirname(a), os.path.dirname(b)
+    _, prom = metrics_dir(w)
+    p = w.run("--metrics", prom, "--log=journal", "-r", ra, rb, ra)
+    eq(p.returncode, 1 | 4, "exit")
+    m = read_metrics(prom)
+    for fam, s in m.items():
+        want = {ra, rb} if fam != "last_clean_run_timestamp_seconds" else {rb}
+        eq({dict(k)["root"] for k in s}, want, f"{fam}: one sample set per root")
+    # a given twice: its files twice, one set of samples
+    eq([one(m, "files", ra, status=x) for x in STATUSES], [2, 2, 0, 0, 0],
+       "a: files by status")
+    eq([one(m, "files", rb, status=x) for x in STATUSES], [1, 0, 0, 0, 1],
+       "b: files by status")
+    eq([one(m, "bad_blocks", ra, kind=k) for k in KINDS], [2, 0, 0, 0, 0],
+       "a: bad blocks")
+    eq([one(m, "bad_blocks", rb, kind=k) for k in KINDS], [0, 0, 0, 1, 0],
+       "b: bad blocks")
+    eq((one(m, "bytes_verified", ra), one(m, "bytes_verified", rb)),
+       (2 * (3 * BS + 2 * BS), 3 * BS), "bytes verified")
+    e = w.entries()
+    eq([(x["VERITY_SCRUB_KIND"], x["VERITY_SCRUB_ROOT"], x["VERITY_SCRUB_PATH"])
+        for x in e if "VERITY_SCRUB_KIND" in x],
+       [("hash_mismatch", ra, a), ("transient", rb, b),
+        ("hash_mismatch", ra, a)], "each range with its root")
+    eq((e[-1]["MESSAGE_ID"], e[-1]["VERITY_SCRUB_ROOT"],
+        e[-1]["VERITY_SCRUB_FILES_OK"], e[-1]["VERITY_SCRUB_FILES_BAD"],
+        e[-1]["VERITY_SCRUB_FILES_SKIPPED"]),
+       (MSGID["summary"], ra, "3", "2", "1"), "summary: the first root")
+
+
 def start_slow(w, *args):
     env = w.env()
     p = subprocess.Popen([FAKE] + list(args), stdout=subprocess.PIPE,
