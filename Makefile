@@ -14,7 +14,8 @@
 #                         Debian 12 chroot (debootstrap; optional, root)
 #   make install          verify-file, man pages, libverityscrub (.a, .so.0)
 #                         + header + pkg-config file, uapi header, udev rule,
-#                         sysusers.d group, modules-load.d example, bash
+#                         sysusers.d group, modules-load.d and Prometheus
+#                         alerting rules examples, bash
 #                         completion (DESTDIR=, PREFIX=; CPPFLAGS, CFLAGS,
 #                         LDFLAGS, WERROR=0 for distribution builds: see
 #                         userspace/Makefile)
@@ -69,6 +70,7 @@ INSTALLED := $(BINDIR)/verify-file $(MANDIR)/man1/verify-file.1 \
 	$(UDEVRULESDIR)/60-verity-scrub.rules \
 	$(SYSUSERSDIR)/verity-scrub.conf \
 	$(DOCDIR)/examples/modules-load.d/verity-scrub.conf \
+	$(DOCDIR)/examples/prometheus/verity-scrub.rules.yml \
 	$(PREFIX)/share/verify-file/verify-file.schema.json
 
 # What DKMS needs to build the module (make dkms-src).
@@ -135,6 +137,8 @@ install: userspace
 		$(DESTDIR)$(SYSUSERSDIR)/verity-scrub.conf
 	install -D -m 0644 packaging/modules-load.conf \
 		$(DESTDIR)$(DOCDIR)/examples/modules-load.d/verity-scrub.conf
+	install -D -m 0644 packaging/prometheus/verity-scrub.rules.yml \
+		$(DESTDIR)$(DOCDIR)/examples/prometheus/verity-scrub.rules.yml
 	install -D -m 0644 packaging/bash-completion/verify-file \
 		$(DESTDIR)$(COMPLETIONSDIR)/verify-file
 ifeq ($(DESTDIR),)
@@ -151,6 +155,7 @@ ifeq ($(DESTDIR),)
 	-PATH=$$PATH:/sbin:/usr/sbin ldconfig
 endif
 	-rmdir $(DESTDIR)$(DOCDIR)/examples/modules-load.d \
+		$(DESTDIR)$(DOCDIR)/examples/prometheus \
 		$(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 # Kbuild skips depmod when KDIR has no System.map (distribution headers

@@ -284,6 +284,7 @@ EXPECTED="/usr/bin/verify-file 755
 /usr/lib/udev/rules.d/60-verity-scrub.rules 644
 /usr/share/bash-completion/completions/verify-file 644
 /usr/share/doc/verity-scrub/examples/modules-load.d/verity-scrub.conf 644
+/usr/share/doc/verity-scrub/examples/prometheus/verity-scrub.rules.yml 644
 /usr/share/man/man1/verify-file.1 644
 /usr/share/man/man3/verity_scrub_close.3 777
 /usr/share/man/man3/verity_scrub_detail_name.3 777

@@ -62,6 +62,7 @@ static void report_file(struct vf_run *run, struct vf_file *f)
 			path ? path : "(out of memory)", f->error);
 		free(path);
 	}
+	vf_journal_file(run, f);
 	pthread_mutex_unlock(&out_lock);
 }
 
@@ -265,6 +266,7 @@ int main(int argc, char **argv)
 	}
 	memset(&run, 0, sizeof(run));
 	run.o = &o;
+	run.journal = vf_journal_wanted(o.log_mode);
 	install_signals();
 	run.start_time = vf_now();
 	clock_gettime(CLOCK_REALTIME, &run.wall_start);
@@ -297,6 +299,8 @@ int main(int argc, char **argv)
 			strerror(errno));
 		ret |= VF_EXIT_OPERATIONAL;
 	}
+	ret |= vf_metrics_write(&run, ret);
+	ret |= vf_journal_summary(&run, ret);
 out:
 	verity_scrub_close(scrub_dev);
 	vf_free_run(&run);

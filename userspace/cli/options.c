@@ -65,6 +65,14 @@ void vf_usage(FILE *f)
 "                             file; the new file is scrubbed again\n"
 "      --repair-dry-run       authenticate and report, write nothing\n"
 "      --json                 print one JSON document on stdout\n"
+"      --log WHERE            also log each bad range, repaired file and the\n"
+"                             summary as structured journal entries: auto\n"
+"                             (default: when stderr is the journal, as under\n"
+"                             systemd), journal (always) or stderr (never)\n"
+"      --metrics FILE         write the run's metrics to FILE in the\n"
+"                             Prometheus text format (node_exporter's\n"
+"                             textfile collector), replaced atomically;\n"
+"                             not written: exit bit 8\n"
 "  -q, --quiet                print only bad files and errors\n"
 "  -v, --verbose              also list skipped files and statistics\n"
 "  -h, --help                 show this help and exit\n"
@@ -448,6 +456,7 @@ enum {
 	OPT_LIMIT, OPT_EXPECT_DIGEST, OPT_EXPECT_DIGEST_FILE, OPT_NO_MODULE,
 	OPT_FALLBACK, OPT_JSON, OPT_PAGE_CACHE, OPT_DIGEST_FROM_NAME,
 	OPT_REPAIR_FROM, OPT_REPAIR_DRY_RUN,
+	OPT_LOG, OPT_METRICS,
 };
 
 static const struct option long_options[] = {
@@ -467,6 +476,8 @@ static const struct option long_options[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "repair-from", required_argument, NULL, OPT_REPAIR_FROM },
 	{ "repair-dry-run", no_argument, NULL, OPT_REPAIR_DRY_RUN },
+	{ "log", required_argument, NULL, OPT_LOG },
+	{ "metrics", required_argument, NULL, OPT_METRICS },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -489,6 +500,24 @@ static int usage_error(const char *detail, const char *fmt, ...)
 		fprintf(stderr, ": %s", detail);
 	fprintf(stderr, "\nTry '%s --help' for more information.\n", vf_prog);
 	return VF_EXIT_USAGE;
+}
+
+/* --log=auto|journal|stderr */
+static int parse_log(const char *arg, struct vf_opts *o)
+{
+	static const char *const names[] = {
+		[VF_LOG_AUTO] = "auto", [VF_LOG_JOURNAL] = "journal",
+		[VF_LOG_STDERR] = "stderr",
+	};
+	int i;
+
+	for (i = 0; i < (int)(sizeof(names) / sizeof(names[0])); i++)
+		if (!strcmp(arg, names[i])) {
+			o->log_mode = i;
+			return 0;
+		}
+	return usage_error("expected auto, journal or stderr",
+			   "invalid --log '%s'", arg);
 }
 
 /* What the options say beyond struct vf_opts, checked once all are read. */
@@ -561,6 +590,12 @@ static int parse_one(int c, struct vf_opts *o, struct parse_state *ps)
 		return 0;
 	}
 	case OPT_REPAIR_DRY_RUN: o->repair_dry_run = 1; return 0;
+	case OPT_LOG: return parse_log(optarg, o);
+	case OPT_METRICS:
+		if (!*optarg)
+			return usage_error(NULL, "--metrics needs a FILE");
+		o->metrics = optarg;
+		return 0;
 	case 'q': o->quiet = 1; return 0;
 	case 'v': o->verbose = 1; return 0;
 	case 'h':

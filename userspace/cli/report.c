@@ -409,8 +409,24 @@ static void human_size(char *buf, size_t len, double v)
 	snprintf(buf, len, "%.2f%s", v, units[u]);
 }
 
+/* "Scrub summary: 3 files: 2 ok, 1 bad, 0 errors; 0 skipped" */
+int vf_summary_line(char *buf, size_t len, const struct vf_run *run)
+{
+	char interrupted[48] = "";
+	struct totals t;
+
+	sum_up(run, &t);
+	if (t.interrupted)
+		snprintf(interrupted, sizeof(interrupted), ", %zu interrupted",
+			 t.interrupted);
+	return snprintf(buf, len, "Scrub summary: %zu files: %zu ok, %zu bad, "
+			"%zu errors%s; %zu skipped", t.files, t.ok, t.bad,
+			t.errors, interrupted, run->nskipped);
+}
+
 void vf_print_summary(FILE *out, const struct vf_run *run)
 {
+	char line[256];
 	char size[32], rate[32], *path;
 	struct totals t;
 	size_t i;
@@ -430,11 +446,8 @@ void vf_print_summary(FILE *out, const struct vf_run *run)
 	human_size(size, sizeof(size), (double)t.bytes_verified);
 	human_size(rate, sizeof(rate), run->seconds > 0 ?
 		   (double)t.bytes_verified / run->seconds : 0);
-	fprintf(out, "Scrub summary: %zu files: %zu ok, %zu bad, %zu errors",
-		t.files, t.ok, t.bad, t.errors);
-	if (t.interrupted)
-		fprintf(out, ", %zu interrupted", t.interrupted);
-	fprintf(out, "; %zu skipped\n", run->nskipped);
+	vf_summary_line(line, sizeof(line), run);
+	fprintf(out, "%s\n", line);
 	fprintf(out, "Verified:      %s (%llu bytes) in %.2fs, %s/s\n", size,
 		(unsigned long long)t.bytes_verified, run->seconds, rate);
 	fputs("Error summary:", out);

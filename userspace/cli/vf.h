@@ -57,7 +57,12 @@ struct vf_opts {
 	char **repair_from;		/* --repair-from, in order */
 	int nrepair_from;
 	int repair_dry_run;
+	int log_mode;			/* --log: enum vf_log_mode */
+	const char *metrics;		/* --metrics FILE, or NULL */
 };
+
+/* --log: where findings go besides stdout (journal.c). */
+enum vf_log_mode { VF_LOG_AUTO, VF_LOG_JOURNAL, VF_LOG_STDERR };
 
 struct vf_range {
 	uint64_t offset, length;
@@ -70,6 +75,7 @@ enum vf_status { VF_STATUS_OK, VF_STATUS_BAD, VF_STATUS_ERROR,
 /* One file to scrub and, once scrubbed, what was found. */
 struct vf_file {
 	char *path;
+	int root;			/* index of the PATH it was found under */
 	uint64_t size_hint;		/* from the walk, for progress */
 	int started, finished, interrupted, fallback;
 	int direct;			/* read straight from the device */
@@ -103,6 +109,7 @@ struct vf_file {
 struct vf_skipped {
 	char *path;
 	const char *reason;
+	int root;			/* index of the PATH it was found under */
 };
 
 /* Everything one run shares between the main thread and the workers. */
@@ -123,6 +130,7 @@ struct vf_run {
 	struct timespec wall_start, wall_end;	/* CLOCK_REALTIME, for JSON */
 	int interrupted;
 	int progress_shown;
+	int journal;			/* send entries to the journal */
 };
 
 /* options.c */
@@ -173,6 +181,7 @@ void vf_print_file(FILE *out, const struct vf_run *run,
 void vf_print_summary(FILE *out, const struct vf_run *run);
 int vf_print_json(FILE *out, const struct vf_run *run);
 int vf_format_digest(char *buf, size_t len, const struct vf_digest *d);
+int vf_summary_line(char *buf, size_t len, const struct vf_run *run);
 
 /* repair.c */
 struct json_object;
@@ -186,6 +195,23 @@ void vf_repair_print(FILE *out, const struct vf_run *run,
 struct json_object *vf_repair_json(const struct vf_file *f);
 void vf_repair_summary(FILE *out, const struct vf_run *run);
 void vf_repair_json_summary(struct json_object *o, const struct vf_run *run);
+
+/* journal.c */
+int vf_journal_wanted(int log_mode);
+void vf_journal_file(const struct vf_run *run, const struct vf_file *f);
+int vf_journal_summary(const struct vf_run *run, int exit_status);
+
+/* metrics.c: the counts of one root (or of the run), and --metrics */
+#define VF_TALLY_SKIPPED	(VF_STATUS_INTERRUPTED + 1)
+struct vf_tally {
+	uint64_t status[VF_TALLY_SKIPPED + 1];	/* files by enum vf_status,
+						 * then skipped ones */
+	uint64_t bytes_verified;
+	uint64_t kind_blocks[VERITY_SCRUB_KIND_COUNT];
+	int complete;		/* every file done, none interrupted */
+};
+void vf_tally(const struct vf_run *run, int root, struct vf_tally *t);
+int vf_metrics_write(const struct vf_run *run, int exit_status);
 
 /* sys.c: system calls verify-file makes itself (tests swap in fakes) */
 struct stat;

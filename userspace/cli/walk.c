@@ -165,6 +165,16 @@ static int walk_dir(struct vf_run *run, const char *path, dev_t dev)
 	return walk_err ? -ENOMEM : 0;
 }
 
+/* The files and skips from @first and @first_skipped on are under @root. */
+static void set_root(struct vf_run *run, size_t first, size_t first_skipped,
+		     int root)
+{
+	for (; first < run->nfiles; first++)
+		run->files[first].root = root;
+	for (; first_skipped < run->nskipped; first_skipped++)
+		run->skipped[first_skipped].root = root;
+}
+
 /* Return: 0, or -ENOMEM. */
 int vf_collect(struct vf_run *run)
 {
@@ -173,6 +183,7 @@ int vf_collect(struct vf_run *run)
 
 	for (i = 0; i < run->o->npaths; i++) {
 		const char *path = run->o->paths[i];
+		size_t first = run->nfiles, first_skipped = run->nskipped;
 
 		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode) &&
 		    run->o->recursive) {
@@ -183,6 +194,7 @@ int vf_collect(struct vf_run *run)
 					S_ISREG(st.st_mode) ?
 					(uint64_t)st.st_size : 0);
 		}
+		set_root(run, first, first_skipped, i);
 		if (err)
 			return err;
 	}

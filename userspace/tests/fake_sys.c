@@ -32,6 +32,12 @@
  *                    open(), fstat() of the open file, or the walk's
  *                    fs-verity check (statx) of PATH fails with ERRNO
  *
+ * $VF_FAKE_JOURNAL: sd_journal_sendv() (verify-file's journal entries) is
+ * replaced by one that appends each entry to that file, each field as
+ * "LEN NAME=VALUE\n" (LEN the bytes of NAME=VALUE, which may hold any
+ * byte) and a "\n" after the last; without the variable it fails with
+ * -ENOTCONN, as with no journald.
+ *
  * Files are real host files, found by inode number.  Each ioctl call is
  * logged to $VF_FAKE_LOG (if set) as "scrub START END FLAGS RETRIES" (and
  * each slowms= sleep of it, before it starts, as "slow INO POS"), each
@@ -48,6 +54,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
+#define SD_JOURNAL_SUPPRESS_LOCATION
+#include <systemd/sd-journal.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -784,6 +793,30 @@ static int fake_repair_measure(int fd, struct vs_repair_digest *d)
 	d->size = m.size;
 	memcpy(d->bytes, m.bytes, m.size);
 	return 0;
+}
+
+/* Interposed over libsystemd's (the program's own symbol wins). */
+int sd_journal_sendv(const struct iovec *iov, int n)
+{
+	const char *path = getenv("VF_FAKE_JOURNAL");
+	FILE *f;
+	int i;
+
+	if (!path)
+		return -ENOTCONN;
+	pthread_mutex_lock(&lock);
+	f = fopen(path, "ae");
+	for (i = 0; f && i < n; i++) {
+		fprintf(f, "%zu ", iov[i].iov_len);
+		fwrite(iov[i].iov_base, 1, iov[i].iov_len, f);
+		fputc('\n', f);
+	}
+	if (f) {
+		fputc('\n', f);
+		fclose(f);
+	}
+	pthread_mutex_unlock(&lock);
+	return f ? 0 : -errno;
 }
 
 static const struct vs_repair_sys fake_repair_sys = {

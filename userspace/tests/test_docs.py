@@ -589,5 +589,72 @@ def completion_values_and_paths():
         eq(complete("-r", "--", "-", cwd=d), ["-dash"], "-- -<TAB>: a path")
 
 
+# ---- the journal's MESSAGE_IDs and the metrics ------------------------------
+
+CLI = os.path.join(US, "cli")
+
+
+def message_ids():
+    """{name: id} from cli/message_ids.h (VF_MSGID_HASH_MISMATCH ->
+    hash_mismatch)."""
+    return {m.group(1).lower(): m.group(2) for m in re.finditer(
+        r'^#define VF_MSGID_(\w+)\s+"([0-9a-f]{32})"$',
+        read(os.path.join(CLI, "message_ids.h")), flags=re.M)}
+
+
+@test
+def man_page_lists_every_message_id():
+    ids = message_ids()
+    eq(len(ids), 7, f"MESSAGE_IDs in message_ids.h: {ids}")
+    s = Page(page("verify-file", 1)).section("JOURNAL")
+    eq(sorted(s["dt"]), sorted(ids.values()), "JOURNAL: one entry per ID")
+    for name, mid in ids.items():
+        body = s["dd"][s["dt"].index(mid)]
+        check(name.replace("_", "") in body.replace("_", "").lower(),
+              f"{mid}: names {name}: {body!r}")
+
+
+@test
+def man_page_lists_every_metric():
+    src = read(os.path.join(CLI, "metrics.c"))
+    names = set(re.findall(r'family\(m, "(\w+)"', src))
+    check(len(names) >= 9, f"metric families in metrics.c: {names}")
+    s = Page(page("verify-file", 1)).section("METRICS")
+    shown = set()
+    for head in s["dt"]:
+        shown.update(re.findall(r"verity_scrub_(\w+)", head))
+    eq(sorted(shown), sorted(names), "METRICS: every family")
+
+
+@test
+def alerting_rules_use_only_metrics_verify_file_writes():
+    src = read(os.path.join(CLI, "metrics.c"))
+    names = set(re.findall(r'family\(m, "(\w+)"', src))
+    rules = read(os.path.join(TOP, "packaging/prometheus/verity-scrub.rules.yml"))
+    used = set(re.findall(r"\bverity_scrub_(\w+)", rules))
+    eq(sorted(used - names), [], "metrics the rules use that are not written")
+    for name in ("bad_blocks", "last_clean_run_timestamp_seconds",
+                 "run_complete"):
+        check(name in used, f"no rule on verity_scrub_{name}")
+    labels = set(re.findall(r"\$labels\.(\w+)", rules))
+    eq(sorted(labels - {"instance", "job", "root"}), [],
+       "labels the rules' templates use")
+
+
+@test
+def completion_of_log_and_metrics():
+    p = subprocess.run([os.path.join(BIN, "verify-file"), "--log=?", "x"],
+                       capture_output=True, text=True, timeout=20)
+    eq(p.returncode, 16, "--log=? exit")
+    m = re.search(r"expected ((?:\w+, )*\w+) or (\w+)\n", p.stderr)
+    check(m, f"--log values in the usage error: {p.stderr!r}")
+    values = m.group(1).split(", ") + [m.group(2)]
+    eq(complete("--log", ""), sorted(values), "--log <TAB>")
+    eq(complete("--log", "=", "j"), ["journal"], "--log=j<TAB>")
+    with tempfile.TemporaryDirectory(prefix="vf-docs-") as d:
+        open(os.path.join(d, "m.prom"), "w").close()
+        eq(complete("--metrics", "m", cwd=d), ["m.prom"], "--metrics <TAB>")
+
+
 if __name__ == "__main__":
     finish()
