@@ -87,4 +87,5 @@ struct vf_sys vf_sys = {
 	.read_descriptor = real_read_descriptor,
 	.pread = pread,
 	.is_verity = real_is_verity,
+	.clock = vf_now,
 };

@@ -169,11 +169,13 @@ static int walk_dir(struct vf_run *run, const char *path, dev_t dev)
 int vf_collect(struct vf_run *run)
 {
 	struct stat st;
+	size_t first;
 	int i, err;
 
 	for (i = 0; i < run->o->npaths; i++) {
 		const char *path = run->o->paths[i];
 
+		first = run->nfiles;
 		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode) &&
 		    run->o->recursive) {
 			err = walk_dir(run, path, st.st_dev);
@@ -185,6 +187,8 @@ int vf_collect(struct vf_run *run)
 		}
 		if (err)
 			return err;
+		for (; first < run->nfiles; first++)	/* for --state */
+			run->files[first].root = (unsigned int)i;
 	}
 	return 0;
 }
@@ -197,6 +201,7 @@ void vf_free_run(struct vf_run *run)
 		free(run->files[i].path);
 		free(run->files[i].error);
 		free(run->files[i].ranges);
+		free(run->files[i].prev_ranges);
 		vf_repair_free(run->files[i].repair);
 	}
 	free(run->files);

@@ -31,6 +31,15 @@
  *   patherr open|stat|lookup ERRNO PATH
  *                    open(), fstat() of the open file, or the walk's
  *                    fs-verity check (statx) of PATH fails with ERRNO
+ *   clock MS         verify-file's clock (vf_sys.clock: --max-time, the
+ *                    rates of --state) is a fake one that starts at 0 and
+ *                    moves MS milliseconds per block the fake scrubs; the
+ *                    budget is checked before each block, so a --max-time
+ *                    run stops at a block the test knows
+ *   step N           verify-file scrubs N bytes per ioctl call
+ *   state_interval S --state saves every S seconds (0: after every call)
+ *   pause INO POS    a scrub call of INO that starts at POS logs
+ *                    "pause INO POS" and waits for a signal (a cancel)
  *
  * Files are real host files, found by inode number.  Each ioctl call is
  * logged to $VF_FAKE_LOG (if set) as "scrub START END FLAGS RETRIES" (and
@@ -92,6 +101,8 @@ static struct fake_bad bads[MAX_BAD];
 static int nfiles, nbads, module_state, cap = 1 << 30, eintr_every;
 static int enable_errno;
 static unsigned int calls;
+static uint64_t clock_ms, clock_now_ms;	/* "clock": the fake clock */
+static struct { ino_t ino; uint64_t pos; } pause_at = { 0, 0 };
 static struct { ino_t ino; uint64_t block; } seen[MAX_SEEN];
 static int nseen;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -435,10 +446,52 @@ static void add_fake_range(struct verity_scrub_args *a, uint64_t pos,
  * is for the module's scrub of the process.
  */
 #pragma weak vf_cancel
+#pragma weak vf_budget_poll
+#pragma weak vf_test_step
+#pragma weak vf_state_interval
+extern uint64_t vf_test_step;
+extern double vf_state_interval;
 
 static int cancelled(void)
 {
 	return &vf_cancel && vf_cancel;
+}
+
+static double fake_clock(void)
+{
+	double now;
+
+	pthread_mutex_lock(&lock);
+	now = (double)clock_now_ms / 1000.0;
+	pthread_mutex_unlock(&lock);
+	return now;
+}
+
+/* "clock": is the budget spent before the next block?  Then advance. */
+static int fake_clock_block(void)
+{
+	if (!clock_ms)
+		return 0;
+	if (&vf_budget_poll && vf_budget_poll())
+		return 1;
+	pthread_mutex_lock(&lock);
+	clock_now_ms += clock_ms;
+	pthread_mutex_unlock(&lock);
+	return 0;
+}
+
+/* "pause": wait for a cancel at the start of a call (no time involved). */
+static int fake_pause(ino_t ino, uint64_t start)
+{
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+
+	if (!pause_at.ino || pause_at.ino != ino || pause_at.pos != start)
+		return 0;
+	fake_log("pause %llu %llu\n", (unsigned long long)ino,
+		 (unsigned long long)start);
+	while (!cancelled())
+		nanosleep(&ts, NULL);
+	return 1;
 }
 
 /*
@@ -502,7 +555,15 @@ static int fake_scrub(int devfd, struct verity_scrub_args *a)
 			  VERITY_SCRUB_FLAG_PAGE_CACHE)))
 		a->out_flags |= VERITY_SCRUB_OUT_DIRECT;
 	stop = halve && end > pos ? pos + (end - pos) / bs / 2 * bs : end;
+	if (fake_pause(st.st_ino, pos)) {
+		a->start = pos;
+		return -EINTR;
+	}
 	for (; pos < stop; pos += blen) {
+		if (clock_ms && (cancelled() || fake_clock_block())) {
+			a->start = pos;
+			return -EINTR;
+		}
 		if (f->slowms && (pos / bs) % 16 == 0) {
 			fake_log("slow %llu %llu\n",
 				 (unsigned long long)st.st_ino,
@@ -829,6 +890,17 @@ __attribute__((constructor)) static void fake_init(void)
 			parse_file(line + 5);
 		else if (!strncmp(line, "bad ", 4) && nbads < MAX_BAD)
 			parse_bad(line + 4);
+		else if (!strncmp(line, "clock ", 6)) {
+			clock_ms = strtoull(line + 6, NULL, 10);
+			vf_sys.clock = fake_clock;
+		} else if (!strncmp(line, "step ", 5) && &vf_test_step)
+			vf_test_step = strtoull(line + 5, NULL, 10);
+		else if (!strncmp(line, "state_interval ", 15) &&
+			 &vf_state_interval)
+			vf_state_interval = atof(line + 15);
+		else if (!strncmp(line, "pause ", 6))
+			sscanf(line + 6, "%lu %llu", &pause_at.ino,
+			       (unsigned long long *)&pause_at.pos);
 		else if (!strncmp(line, "patherr ", 8) &&
 			 npatherrs < MAX_PATHERR)
 			parse_patherr(line + 8);
