@@ -1273,7 +1273,7 @@ def json_has_format_version_tool_times_and_options():
     t1 = datetime.datetime.now(datetime.timezone.utc)
     eq(rc, 0, "exit")
     eq((doc["version"], doc["format"], doc["tool"]),
-       (1, {"major": 1, "minor": 2},
+       (1, {"major": 1, "minor": 3},
         {"name": "verify-file", "version": version}), "format and tool")
     started, ended = rfc3339(doc["started"]), rfc3339(doc["ended"])
     check(t0 <= started <= ended <= t1, f"{t0} <= {started} <= {ended} <= {t1}")
