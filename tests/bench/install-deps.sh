@@ -7,6 +7,7 @@ pkgs=(
 	kmod sparse python3 rsync qemu-system-x86 busybox-static
 	e2fsprogs f2fs-tools btrfs-progs dmsetup fsverity libfsverity-dev
 	libjson-c-dev pkg-config abigail-tools mandoc python3-jsonschema bash-completion
+	libsystemd-dev
 )
 
 # The Debian 6.1 ABI number moves: resolve it from the meta package.
