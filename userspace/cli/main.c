@@ -274,6 +274,7 @@ int main(int argc, char **argv)
 	install_signals();
 	run.start_time = vf_now();
 	clock_gettime(CLOCK_REALTIME, &run.wall_start);
+	vf_budget_start(&o);
 	if (vf_collect(&run) || vf_state_begin(&run)) {
 		fprintf(stderr, "%s: out of memory\n", vf_prog);
 		ret = VF_EXIT_OPERATIONAL;

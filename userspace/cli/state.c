@@ -95,6 +95,16 @@ int vf_budget_poll(void)
 	return 1;
 }
 
+/**
+ * vf_budget_start() - the --max-time budget begins now (before the walk)
+ * @o: the options
+ */
+void vf_budget_start(const struct vf_opts *o)
+{
+	if (o->max_time)
+		budget_deadline = vf_sys.clock() + (double)o->max_time;
+}
+
 /* The bytes of a file of @size the run scrubs (--range). */
 uint64_t vf_state_span(const struct vf_opts *o, uint64_t size)
 {
@@ -279,8 +289,6 @@ int vf_state_begin(struct vf_run *run)
 	const struct vf_opts *o = run->o;
 	struct vf_state *st;
 
-	if (o->max_time)
-		budget_deadline = vf_sys.clock() + (double)o->max_time;
 	if (!o->state_file)
 		return 0;
 	st = calloc(1, sizeof(*st));

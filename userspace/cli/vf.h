@@ -179,6 +179,7 @@ double vf_now(void);
 extern volatile sig_atomic_t vf_budget_hit;
 int vf_parse_duration(const char *s, uint64_t *seconds);
 uint64_t vf_state_span(const struct vf_opts *o, uint64_t size);
+void vf_budget_start(const struct vf_opts *o);
 int vf_state_begin(struct vf_run *run);
 void vf_state_file_start(struct vf_run *run, struct vf_file *f);
 void vf_state_progress(struct vf_run *run, struct vf_file *f,
