@@ -39,7 +39,10 @@
  *   step N           verify-file scrubs N bytes per ioctl call
  *   state_interval S --state saves every S seconds (0: after every call)
  *   pause INO POS    a scrub call of INO that starts at POS logs
- *                    "pause INO POS" and waits for a signal (a cancel)
+ *                    "pause INO POS" and waits for a signal (a cancel:
+ *                    the call returns -EINTR there) or for the file
+ *                    $VF_FAKE_LOG.go.INO.POS to exist (it goes on); up to
+ *                    8 of them
  *
  * Files are real host files, found by inode number.  Each ioctl call is
  * logged to $VF_FAKE_LOG (if set) as "scrub START END FLAGS RETRIES" (and
@@ -102,7 +105,9 @@ static int nfiles, nbads, module_state, cap = 1 << 30, eintr_every;
 static int enable_errno;
 static unsigned int calls;
 static uint64_t clock_ms, clock_now_ms;	/* "clock": the fake clock */
-static struct { ino_t ino; uint64_t pos; } pause_at = { 0, 0 };
+#define MAX_PAUSE 8
+static struct { ino_t ino; uint64_t pos; } pauses[MAX_PAUSE];
+static int npauses;
 static struct { ino_t ino; uint64_t block; } seen[MAX_SEEN];
 static int nseen;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -480,18 +485,37 @@ static int fake_clock_block(void)
 	return 0;
 }
 
-/* "pause": wait for a cancel at the start of a call (no time involved). */
+static int go_exists(ino_t ino, uint64_t start)
+{
+	const char *log = getenv("VF_FAKE_LOG");
+	char path[4200];
+
+	if (!log)
+		return 0;
+	snprintf(path, sizeof(path), "%s.go.%llu.%llu", log,
+		 (unsigned long long)ino, (unsigned long long)start);
+	return access(path, F_OK) == 0;
+}
+
+/*
+ * "pause": at the start of a call, wait for a cancel (return 1) or for the
+ * test's go file (return 0); no time involved.
+ */
 static int fake_pause(ino_t ino, uint64_t start)
 {
 	struct timespec ts = { 0, 10 * 1000 * 1000 };
+	int i;
 
-	if (!pause_at.ino || pause_at.ino != ino || pause_at.pos != start)
+	for (i = 0; i < npauses; i++)
+		if (pauses[i].ino == ino && pauses[i].pos == start)
+			break;
+	if (i == npauses)
 		return 0;
 	fake_log("pause %llu %llu\n", (unsigned long long)ino,
 		 (unsigned long long)start);
-	while (!cancelled())
+	while (!cancelled() && !go_exists(ino, start))
 		nanosleep(&ts, NULL);
-	return 1;
+	return cancelled();
 }
 
 /*
@@ -859,6 +883,17 @@ static const struct vs_sys_ops fake_ops = {
 	.close_device = fake_close_device,
 };
 
+static void parse_pause(const char *s)
+{
+	unsigned long long ino, pos;
+
+	if (sscanf(s, "%llu %llu", &ino, &pos) != 2)
+		return;
+	pauses[npauses].ino = (ino_t)ino;
+	pauses[npauses].pos = pos;
+	npauses++;
+}
+
 __attribute__((constructor)) static void fake_init(void)
 {
 	const char *spec = getenv("VF_FAKE_SPEC");
@@ -898,9 +933,8 @@ __attribute__((constructor)) static void fake_init(void)
 		else if (!strncmp(line, "state_interval ", 15) &&
 			 &vf_state_interval)
 			vf_state_interval = atof(line + 15);
-		else if (!strncmp(line, "pause ", 6))
-			sscanf(line + 6, "%lu %llu", &pause_at.ino,
-			       (unsigned long long *)&pause_at.pos);
+		else if (!strncmp(line, "pause ", 6) && npauses < MAX_PAUSE)
+			parse_pause(line + 6);
 		else if (!strncmp(line, "patherr ", 8) &&
 			 npatherrs < MAX_PATHERR)
 			parse_patherr(line + 8);

@@ -13,6 +13,7 @@ or FAIL once.
 """
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -389,24 +390,32 @@ def status_while_a_run_is_going_shows_its_progress():
     w = World("step 65536", "state_interval 0")
     a = w.file("a")
     b = w.file("b", bad=[(2 * BS, BS, "hash_mismatch")])
-    # b's second call (at block 16) waits for a signal
-    w.spec.append(f"pause {os.stat(b).st_ino} {16 * BS}")
+    ino = os.stat(b).st_ino
+    # b's calls at blocks 16 and 32 wait: for a go file, then a signal
+    w.spec += [f"pause {ino} {16 * BS}", f"pause {ino} {32 * BS}"]
     p = start(w, "--state", w.state, a, b)
-    wait_for(w, p, lambda c: ["pause", str(os.stat(b).st_ino),
-                              str(16 * BS)] in c)
-    q = w.run("--status", "--state", w.state, "--json")
-    doc = checked(json.loads(q.stdout), status=True)
-    eq((doc["run"]["state"], doc["run"]["running"], doc["run"]["pid"]),
-       ("running", True, p.pid), "running")
-    eq(doc["progress"], {"files_total": 2, "files_done": 1,
-                         "bytes_total": 2 * SIZE,
-                         "bytes_done": SIZE + 16 * BS}, "progress in b")
-    # a periodic save resumes a running file where this run began it
-    eq((doc["resume"]["path"], doc["resume"]["offset"]), (b, 0), "resume")
-    out = w.run("--status", "--state", w.state).stdout.decode()
-    check(f"running (pid {p.pid})" in out, out)
-    check(f"Progress:   1 of 2 files, {SIZE + 16 * BS} of {2 * SIZE} bytes "
-          "(62.5%)\n" in out, out)
+    seen = []
+    for pos in (16 * BS, 32 * BS):
+        wait_for(w, p, lambda c: ["pause", str(ino), str(pos)] in c)
+        q = w.run("--status", "--state", w.state, "--json")
+        doc = checked(json.loads(q.stdout), status=True)
+        eq((doc["run"]["state"], doc["run"]["running"], doc["run"]["pid"]),
+           ("running", True, p.pid), f"running at {pos}")
+        eq(doc["progress"], {"files_total": 2, "files_done": 1,
+                             "bytes_total": 2 * SIZE,
+                             "bytes_done": SIZE + pos}, f"progress at {pos}")
+        # a periodic save resumes a running file where this run began it
+        eq((doc["resume"]["path"], doc["resume"]["offset"]), (b, 0),
+           "resume")
+        out = w.run("--status", "--state", w.state).stdout.decode()
+        check(f"running (pid {p.pid})" in out, out)
+        seen.append(re.search(r"^Progress: .*$", out, re.M).group(0))
+        if pos == 16 * BS:
+            open(f"{w.log}.go.{ino}.{pos}", "w").close()
+    eq(seen, [f"Progress:   1 of 2 files, {SIZE + 16 * BS} of {2 * SIZE} "
+              "bytes (62.5%)",
+              f"Progress:   1 of 2 files, {SIZE + 32 * BS} of {2 * SIZE} "
+              "bytes (75.0%)"], "the progress moves")
     p.send_signal(signal.SIGINT)
     out, err = p.communicate(timeout=10)
     eq(p.returncode, 32 | 1, "interrupted")
@@ -414,7 +423,7 @@ def status_while_a_run_is_going_shows_its_progress():
                                    "--json").stdout), status=True)
     eq((doc["run"]["state"], doc["run"]["running"]),
        ("interrupted", False), "stopped")
-    eq(doc["resume"], {"path": b, "offset": 16 * BS, "ranges": [
+    eq(doc["resume"], {"path": b, "offset": 32 * BS, "ranges": [
         {"offset": 2 * BS, "length": BS, "kind": "hash_mismatch"}]},
        "a clean stop: the cursor, with the ranges so far")
 
