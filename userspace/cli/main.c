@@ -224,21 +224,12 @@ static void open_module(struct vf_run *run, const struct vf_opts *o)
 
 static uint64_t total_bytes(const struct vf_run *run)
 {
-	uint64_t total = 0, n;
+	uint64_t total = 0;
 	size_t i;
 
-	for (i = 0; i < run->nfiles; i++) {
-		const struct vf_file *f = &run->files[i];
-		uint64_t first = run->o->have_range ? run->o->range_start : 0;
-
-		if (f->resume_skip)	/* --state: what is left of the pass */
-			continue;
-		n = vf_state_span(run->o, f->size_hint);
-		if (f->start_offset > first)
-			n -= f->start_offset - first < n ?
-			     f->start_offset - first : n;
-		total += n;
-	}
+	for (i = 0; i < run->nfiles; i++)	/* --state: what is left */
+		if (!run->files[i].resume_skip)
+			total += vf_state_left(run->o, &run->files[i]);
 	return total;
 }
 

@@ -11,11 +11,12 @@
  * started with the first whole window, all drained at the end of the
  * call), so a call of less than the ring, 16 MiB, never has its reads
  * overlapped, and a call of a few rings keeps the device busy for most of
- * it.  The step is therefore what the run reads in about one second,
- * between 16 MiB (the ring, only when the device is slower than 16 MiB/s,
- * where a call already lasts a second) and 64 MiB (the step of earlier
- * versions, kept on any device faster than 64 MiB/s: the clean fast path
- * makes the same calls as before).  --limit keeps its own smaller step.
+ * it.  The step therefore stays 64 MiB, the step of earlier versions, for
+ * a file of 256 MiB or more on a device faster than 64 MiB/s (and for the
+ * first file of a run, whose rate is not known yet): the clean fast path
+ * makes the same calls as before.  A smaller file is done in four calls,
+ * a slower device in calls of about one second; never under 16 MiB (the
+ * ring).  --limit keeps its own smaller step.  See vf_step_for().
  */
 #define _GNU_SOURCE
 #include <stdlib.h>
@@ -33,19 +34,28 @@
 uint64_t vf_test_step;
 
 /**
- * vf_step_for_rate() - the step of a run that reads @rate bytes/s
- * @rate: the rate so far, 0 when not known yet
+ * vf_step_for() - the step for a file of which @left bytes are to scrub
+ * @rate: the run's rate so far in bytes/s, 0 when not known yet
+ * @left: bytes of the file this run scrubs
+ *
+ * 64 MiB, as before; less only where it shows: a file under 256 MiB
+ * moves the line in at least four calls (a quarter of it, not under
+ * 16 MiB: a file under 32 MiB is one or two calls), and a device slower
+ * than 64 MiB/s gets about a second's worth (not under 16 MiB), known
+ * from the files before.
  *
  * Return: bytes per ioctl call, a multiple of 1 MiB.
  */
-uint64_t vf_step_for_rate(double rate)
+uint64_t vf_step_for(double rate, uint64_t left)
 {
-	double step = rate * VF_STEP_SECONDS;
+	double step = (double)VF_STEP_MAX;
 
+	if ((double)left / 4 < step)
+		step = (double)left / 4;
+	if (rate > 0 && rate * VF_STEP_SECONDS < step)
+		step = rate * VF_STEP_SECONDS;
 	if (step <= (double)VF_STEP_MIN)
 		return VF_STEP_MIN;
-	if (step >= (double)VF_STEP_MAX)
-		return VF_STEP_MAX;
 	return ((uint64_t)step + (1 << 19)) >> 20 << 20;
 }
 
@@ -59,11 +69,12 @@ static int notifying(void)
 /**
  * vf_progress_step() - bytes per ioctl call for @run
  * @run: the run
+ * @left: bytes of the file to scrub
  *
  * Return: the step, or 0 (the whole range in one call) when nothing
  * watches the progress.
  */
-uint64_t vf_progress_step(const struct vf_run *run)
+uint64_t vf_progress_step(const struct vf_run *run, uint64_t left)
 {
 	uint64_t step, done = atomic_load(&run->bytes_done);
 	double secs = vf_now() - run->start_time;
@@ -78,7 +89,7 @@ uint64_t vf_progress_step(const struct vf_run *run)
 	}
 	if (!run->progress_shown && !run->state && !notifying())
 		return 0;
-	return vf_step_for_rate(secs > 0 && done ? (double)done / secs : 0);
+	return vf_step_for(secs > 0 && done ? (double)done / secs : 0, left);
 }
 
 /**

@@ -247,7 +247,7 @@ static void scrub_module(struct vf_run *run, struct verity_scrub_dev *dev,
 	if (run->o->page_cache)
 		opts.flags |= VERITY_SCRUB_FLAG_PAGE_CACHE;
 	opts.retries = run->o->retries;
-	opts.step = vf_progress_step(run);
+	opts.step = vf_progress_step(run, vf_state_left(run->o, f));
 	opts.on_range = on_range;
 	opts.on_progress = on_progress;
 	opts.cancel = &vf_cancel;

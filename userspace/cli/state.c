@@ -115,6 +115,16 @@ uint64_t vf_state_span(const struct vf_opts *o, uint64_t size)
 	return size > o->range_start ? size - o->range_start : 0;
 }
 
+/* The bytes of @f this run scrubs: its span, less what earlier runs did. */
+uint64_t vf_state_left(const struct vf_opts *o, const struct vf_file *f)
+{
+	uint64_t first = o->have_range ? o->range_start : 0;
+	uint64_t n = vf_state_span(o, f->size_hint);
+	uint64_t done = f->start_offset > first ? f->start_offset - first : 0;
+
+	return done < n ? n - done : 0;
+}
+
 /* The roots and the options that change what a pass checks. */
 json_object *vf_state_key(const struct vf_opts *o)
 {

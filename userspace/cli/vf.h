@@ -179,6 +179,7 @@ double vf_now(void);
 extern volatile sig_atomic_t vf_budget_hit;
 int vf_parse_duration(const char *s, uint64_t *seconds);
 uint64_t vf_state_span(const struct vf_opts *o, uint64_t size);
+uint64_t vf_state_left(const struct vf_opts *o, const struct vf_file *f);
 void vf_budget_start(const struct vf_opts *o);
 int vf_state_begin(struct vf_run *run);
 void vf_state_file_start(struct vf_run *run, struct vf_file *f);
@@ -190,8 +191,8 @@ int vf_budget_poll(void);
 int vf_status_main(const struct vf_opts *o);
 
 /* progress.c: the progress line, sd_notify, the ioctl step */
-uint64_t vf_step_for_rate(double rate);
-uint64_t vf_progress_step(const struct vf_run *run);
+uint64_t vf_step_for(double rate, uint64_t left);
+uint64_t vf_progress_step(const struct vf_run *run, uint64_t left);
 void vf_progress_format(const struct vf_run *run, char *buf, size_t len);
 void vf_progress_tick(struct vf_run *run, int final);
 

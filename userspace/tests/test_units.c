@@ -364,17 +364,25 @@ static void test_parse_duration(void)
 		  (uint64_t)-ERANGE);
 }
 
-/* The ioctl step: about a second of the run's rate, 16 to 64 MiB. */
-static void test_step_for_rate(void)
+/* The ioctl step: 64 MiB, less for small files and slow devices. */
+static void test_step_for(void)
 {
-	CHECK_U64(vf_step_for_rate(0), 16 << 20);
-	CHECK_U64(vf_step_for_rate(1 << 20), 16 << 20);
-	CHECK_U64(vf_step_for_rate(16 << 20), 16 << 20);
-	CHECK_U64(vf_step_for_rate(40.0 * (1 << 20)), 40 << 20);
-	CHECK_U64(vf_step_for_rate(40.4 * (1 << 20)), 40 << 20);
-	CHECK_U64(vf_step_for_rate(40.6 * (1 << 20)), 41 << 20);
-	CHECK_U64(vf_step_for_rate(64 << 20), 64 << 20);
-	CHECK_U64(vf_step_for_rate(3e9), 64 << 20);
+	const uint64_t M = 1 << 20, G = 1ULL << 30;
+	const double MD = 1048576.0;
+
+	CHECK_U64(vf_step_for(0, 100 * G), 64 * M);	/* as before */
+	CHECK_U64(vf_step_for(3e9, 100 * G), 64 * M);
+	CHECK_U64(vf_step_for(64.0 * MD, 256 * M), 64 * M);
+	CHECK_U64(vf_step_for(0, 256 * M), 64 * M);
+	CHECK_U64(vf_step_for(0, 128 * M), 32 * M);	/* 4 calls */
+	CHECK_U64(vf_step_for(0, 64 * M), 16 * M);
+	CHECK_U64(vf_step_for(0, 20 * M), 16 * M);	/* never under */
+	CHECK_U64(vf_step_for(0, 4096), 16 * M);
+	CHECK_U64(vf_step_for(40.0 * MD, 100 * G), 40 * M);	/* ~1 s */
+	CHECK_U64(vf_step_for(40.4 * MD, 100 * G), 40 * M);
+	CHECK_U64(vf_step_for(40.6 * MD, 100 * G), 41 * M);
+	CHECK_U64(vf_step_for(1.0 * MD, 100 * G), 16 * M);
+	CHECK_U64(vf_step_for(40.0 * MD, 100 * M), 25 * M);	/* smaller */
 }
 
 /* The progress line: an ETA only once a rate is known. */
@@ -410,7 +418,7 @@ int main(void)
 	RUN(test_status_and_exit_bits);
 	RUN(test_add_range_merges);
 	RUN(test_parse_duration);
-	RUN(test_step_for_rate);
+	RUN(test_step_for);
 	RUN(test_progress_format);
 	return cases_failed ? 1 : 0;
 }
