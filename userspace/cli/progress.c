@@ -9,14 +9,16 @@
  * down again (module/direct.c: up to VS_DIRECT_DEPTH = 4 read windows of
  * VS_WINDOW_PAGES = 4 MiB allocated, reads in flight, the hashing helpers
  * started with the first whole window, all drained at the end of the
- * call), so a call of less than the ring, 16 MiB, never has its reads
- * overlapped, and a call of a few rings keeps the device busy for most of
- * it.  The step therefore stays 64 MiB, the step of earlier versions, for
- * a file of 256 MiB or more on a device faster than 64 MiB/s (and for the
- * first file of a run, whose rate is not known yet): the clean fast path
- * makes the same calls as before.  A smaller file is done in four calls,
- * a slower device in calls of about one second; never under 16 MiB (the
- * ring).  --limit keeps its own smaller step.  See vf_step_for().
+ * call), so a call of one ring, 16 MiB, never refills a window while the
+ * others are hashed, and one of a few rings keeps the device busy for
+ * most of it.  The step therefore stays 64 MiB, the step of earlier
+ * versions, for a file of 256 MiB or more on a device faster than
+ * 64 MiB/s (and for the first file of a run, whose rate is not known
+ * yet): the clean fast path makes the same calls as before.  A smaller
+ * file is done in four calls, a slower device in calls of about one
+ * second, never under 32 MiB (two rings: in a TCG guest, 16 MiB calls
+ * looked slower than 32 or 64 MiB ones, within the noise).  --limit keeps
+ * its own smaller step.  See vf_step_for().
  */
 #define _GNU_SOURCE
 #include <stdlib.h>
@@ -25,7 +27,7 @@
 
 #include "vf.h"
 
-#define VF_STEP_MIN	(16ULL << 20)	/* the module's ring of windows */
+#define VF_STEP_MIN	(32ULL << 20)	/* two rings of the module's windows */
 #define VF_STEP_MAX	(64ULL << 20)
 #define VF_STEP_SECONDS	1.0		/* a call should last about this */
 #define VF_NOTIFY_EVERY	5.0		/* seconds between STATUS= updates */
@@ -39,10 +41,9 @@ uint64_t vf_test_step;
  * @left: bytes of the file this run scrubs
  *
  * 64 MiB, as before; less only where it shows: a file under 256 MiB
- * moves the line in at least four calls (a quarter of it, not under
- * 16 MiB: a file under 32 MiB is one or two calls), and a device slower
- * than 64 MiB/s gets about a second's worth (not under 16 MiB), known
- * from the files before.
+ * moves the line in four calls (a quarter of it, not under 32 MiB: a file
+ * under 128 MiB is done in fewer), and a device slower than 64 MiB/s gets
+ * about a second's worth (not under 32 MiB), known from the files before.
  *
  * Return: bytes per ioctl call, a multiple of 1 MiB.
  */

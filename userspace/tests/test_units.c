@@ -372,17 +372,17 @@ static void test_step_for(void)
 
 	CHECK_U64(vf_step_for(0, 100 * G), 64 * M);	/* as before */
 	CHECK_U64(vf_step_for(3e9, 100 * G), 64 * M);
-	CHECK_U64(vf_step_for(64.0 * MD, 256 * M), 64 * M);
+	CHECK_U64(vf_step_for(64 * MD, 256 * M), 64 * M);
 	CHECK_U64(vf_step_for(0, 256 * M), 64 * M);
-	CHECK_U64(vf_step_for(0, 128 * M), 32 * M);	/* 4 calls */
-	CHECK_U64(vf_step_for(0, 64 * M), 16 * M);
-	CHECK_U64(vf_step_for(0, 20 * M), 16 * M);	/* never under */
-	CHECK_U64(vf_step_for(0, 4096), 16 * M);
-	CHECK_U64(vf_step_for(40.0 * MD, 100 * G), 40 * M);	/* ~1 s */
+	CHECK_U64(vf_step_for(0, 200 * M), 50 * M);	/* 4 calls */
+	CHECK_U64(vf_step_for(0, 128 * M), 32 * M);
+	CHECK_U64(vf_step_for(0, 64 * M), 32 * M);	/* never under */
+	CHECK_U64(vf_step_for(0, 4096), 32 * M);
+	CHECK_U64(vf_step_for(40 * MD, 100 * G), 40 * M);	/* ~1 s */
 	CHECK_U64(vf_step_for(40.4 * MD, 100 * G), 40 * M);
 	CHECK_U64(vf_step_for(40.6 * MD, 100 * G), 41 * M);
-	CHECK_U64(vf_step_for(1.0 * MD, 100 * G), 16 * M);
-	CHECK_U64(vf_step_for(40.0 * MD, 100 * M), 25 * M);	/* smaller */
+	CHECK_U64(vf_step_for(1 * MD, 100 * G), 32 * M);
+	CHECK_U64(vf_step_for(60 * MD, 160 * M), 40 * M);	/* smaller */
 }
 
 /* The progress line: an ETA only once a rate is known. */
