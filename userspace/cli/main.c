@@ -78,10 +78,14 @@ static void *worker_main(void *arg)
 		if (i >= run->nfiles)
 			break;
 		f = &run->files[i];
+		if (f->resume_skip)	/* --state: an earlier run did it */
+			continue;
+		vf_state_file_start(run, f);
 		if (!f->finished)	/* walk errors are already final */
 			vf_scrub_file(run, scrub_dev, f);
 		f->started = 1;
 		f->finished = 1;
+		vf_state_file_done(run, f);
 		report_file(run, f);
 	}
 	pthread_mutex_lock(&done_lock);
@@ -93,19 +97,11 @@ static void *worker_main(void *arg)
 
 static void print_progress(struct vf_run *run)
 {
-	uint64_t done = atomic_load(&run->bytes_done);
-	double secs = vf_now() - run->start_time;
-	double rate = secs > 0 ? (double)done / secs : 0;
-	double pct = run->bytes_total ?
-		     100.0 * (double)done / (double)run->bytes_total : 0;
-	long eta = rate > 0 && run->bytes_total > done ?
-		   (long)((double)(run->bytes_total - done) / rate) : 0;
+	char line[128];
 
-	if (pct > 100)
-		pct = 100;
+	vf_progress_format(run, line, sizeof(line));
 	pthread_mutex_lock(&out_lock);
-	fprintf(stderr, "\r\033[K%5.1f%%  %.1f MiB/s  ETA %ld:%02ld:%02ld",
-		pct, rate / (1 << 20), eta / 3600, eta / 60 % 60, eta % 60);
+	fprintf(stderr, "\r\033[K%s", line);
 	pthread_mutex_unlock(&out_lock);
 }
 
@@ -140,6 +136,8 @@ static void supervise(struct vf_run *run, struct worker *w, unsigned int n)
 		pthread_mutex_unlock(&done_lock);
 		if (all_done(w, n))
 			break;
+		vf_budget_poll();	/* --max-time: a stop like SIGINT */
+		vf_progress_tick(run, 0);
 		if (vf_cancel)
 			for (i = 0; i < n; i++)
 				if (!atomic_load(&w[i].done))
@@ -227,18 +225,12 @@ static void open_module(struct vf_run *run, const struct vf_opts *o)
 
 static uint64_t total_bytes(const struct vf_run *run)
 {
-	uint64_t total = 0, n;
+	uint64_t total = 0;
 	size_t i;
 
-	for (i = 0; i < run->nfiles; i++) {
-		n = run->files[i].size_hint;
-		if (run->o->have_range) {
-			if (n > run->o->range_end)
-				n = run->o->range_end;
-			n = n > run->o->range_start ? n - run->o->range_start : 0;
-		}
-		total += n;
-	}
+	for (i = 0; i < run->nfiles; i++)	/* --state: what is left */
+		if (!run->files[i].resume_skip)
+			total += vf_state_left(run->o, &run->files[i]);
 	return total;
 }
 
@@ -257,12 +249,17 @@ int main(int argc, char **argv)
 {
 	struct vf_run run;
 	struct vf_opts o;
-	int ret;
+	int ret, state_ret;
 
 	ret = vf_parse_args(argc, argv, &o);
 	if (ret) {
 		vf_free_opts(&o);
 		return ret < 0 ? 0 : ret;
+	}
+	if (o.status) {
+		ret = vf_status_main(&o);
+		vf_free_opts(&o);
+		return ret;
 	}
 	memset(&run, 0, sizeof(run));
 	run.o = &o;
@@ -270,7 +267,8 @@ int main(int argc, char **argv)
 	install_signals();
 	run.start_time = vf_now();
 	clock_gettime(CLOCK_REALTIME, &run.wall_start);
-	if (vf_collect(&run)) {
+	vf_budget_start(&o);
+	if (vf_collect(&run) || vf_state_begin(&run)) {
 		fprintf(stderr, "%s: out of memory\n", vf_prog);
 		ret = VF_EXIT_OPERATIONAL;
 		goto out;
@@ -286,14 +284,16 @@ int main(int argc, char **argv)
 	run.seconds = vf_now() - run.start_time;
 	clock_gettime(CLOCK_REALTIME, &run.wall_end);
 	run.interrupted = vf_cancel != 0;
-	if (run.interrupted)
+	if (run.interrupted && !vf_budget_hit)
 		fprintf(stderr, "%s: interrupted; reporting what was found so far\n",
 			vf_prog);
+	vf_progress_tick(&run, 1);
 	if (o.json)
 		vf_print_json(stdout, &run);
 	else
 		vf_print_summary(stdout, &run);
-	ret = exit_status(&run);
+	state_ret = vf_state_end(&run);
+	ret = exit_status(&run) | state_ret;
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "%s: error writing output: %s\n", vf_prog,
 			strerror(errno));

@@ -64,6 +64,16 @@ void vf_usage(FILE *f)
 "                             (or --expect-digest) before it replaces the\n"
 "                             file; the new file is scrubbed again\n"
 "      --repair-dry-run       authenticate and report, write nothing\n"
+"      --state FILE           save the progress of the pass over the PATHs in\n"
+"                             FILE (atomically, every few seconds and at the\n"
+"                             end); a run with the same FILE, PATHs and\n"
+"                             options resumes where the last one stopped,\n"
+"                             a new pass begins once one is complete\n"
+"      --max-time DURATION    stop cleanly after DURATION (90, 90s, 45m, 8h,\n"
+"                             1d), exit 32, resumable with --state\n"
+"      --status               with --state FILE: print the pass it records\n"
+"                             (progress, rate, ETA, findings; --json: as\n"
+"                             JSON), also while a run is going; no PATH\n"
 "      --json                 print one JSON document on stdout\n"
 "      --log WHERE            also log each bad range, repaired file and the\n"
 "                             summary as structured journal entries: auto\n"
@@ -457,6 +467,7 @@ enum {
 	OPT_FALLBACK, OPT_JSON, OPT_PAGE_CACHE, OPT_DIGEST_FROM_NAME,
 	OPT_REPAIR_FROM, OPT_REPAIR_DRY_RUN,
 	OPT_LOG, OPT_METRICS,
+	OPT_STATE, OPT_MAX_TIME, OPT_STATUS,
 };
 
 static const struct option long_options[] = {
@@ -478,6 +489,9 @@ static const struct option long_options[] = {
 	{ "repair-dry-run", no_argument, NULL, OPT_REPAIR_DRY_RUN },
 	{ "log", required_argument, NULL, OPT_LOG },
 	{ "metrics", required_argument, NULL, OPT_METRICS },
+	{ "state", required_argument, NULL, OPT_STATE },
+	{ "max-time", required_argument, NULL, OPT_MAX_TIME },
+	{ "status", no_argument, NULL, OPT_STATUS },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -596,6 +610,18 @@ static int parse_one(int c, struct vf_opts *o, struct parse_state *ps)
 			return usage_error(NULL, "--metrics needs a FILE");
 		o->metrics = optarg;
 		return 0;
+	case OPT_STATE:
+		if (!*optarg)
+			return usage_error(NULL, "invalid --state ''");
+		o->state_file = optarg;
+		return 0;
+	case OPT_MAX_TIME:
+		if (vf_parse_duration(optarg, &o->max_time))
+			return usage_error("expected a duration > 0: a number "
+					   "with an optional unit s, m, h or d",
+					   "invalid --max-time '%s'", optarg);
+		return 0;
+	case OPT_STATUS: o->status = 1; return 0;
 	case 'q': o->quiet = 1; return 0;
 	case 'v': o->verbose = 1; return 0;
 	case 'h':
@@ -651,6 +677,11 @@ int vf_parse_args(int argc, char **argv, struct vf_opts *o)
 	if (o->digest_from_name && ps.have_digest_opt)
 		return usage_error(NULL, "--digest-from-name excludes "
 				   "--expect-digest and --expect-digest-file");
+	if (o->status)
+		return !o->state_file ? usage_error(NULL, "--status needs "
+						    "--state FILE") :
+		       optind < argc ? usage_error(NULL, "--status takes no "
+						   "PATH") : 0;
 	if (optind >= argc)
 		return usage_error(NULL, "no PATH given");
 	o->paths = argv + optind;

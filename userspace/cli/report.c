@@ -16,7 +16,7 @@
  * the minor when fields or values are added.
  */
 #define VF_JSON_MAJOR	1
-#define VF_JSON_MINOR	2
+#define VF_JSON_MINOR	3
 
 static int is_corruption(uint32_t kind)
 {
@@ -323,6 +323,9 @@ static void print_file(FILE *out, const struct vf_run *run,
 		fputs("; recovered: ", out);
 		print_items(out, f, 1);
 	}
+	if (f->start_offset)	/* --state */
+		fprintf(out, " (resumed at offset %llu)",
+			(unsigned long long)f->start_offset);
 	if (f->interrupted)
 		fprintf(out, " (interrupted at offset %llu)",
 			(unsigned long long)f->resume_offset);
@@ -459,9 +462,12 @@ void vf_print_summary(FILE *out, const struct vf_run *run)
 		any = 1;
 	}
 	fputs(any ? " (blocks)\n" : " no bad blocks found\n", out);
+	if (run->nresumed)
+		fprintf(out, "Resumed:       %zu files done by earlier runs of "
+			"the pass\n", run->nresumed);
 	if (run->interrupted)
 		fprintf(out, "Interrupted:   %zu files not scrubbed\n",
-			run->nfiles - t.files);
+			run->nfiles - run->nresumed - t.files);
 	vf_repair_summary(out, run);
 }
 
@@ -625,6 +631,8 @@ static json_object *json_file(const struct vf_run *run,
 		add(o, "whole_file_from_disk",
 		    json_object_new_boolean(whole_file_from_disk(run, f)));
 	}
+	if (f->start_offset)	/* --state: resumed there */
+		add(o, "resumed_from", json_object_new_uint64(f->start_offset));
 	if (f->interrupted) {
 		add(o, "interrupted", json_object_new_boolean(1));
 		add(o, "resume_offset", json_object_new_uint64(f->resume_offset));
@@ -658,7 +666,13 @@ static json_object *json_summary(const struct vf_run *run)
 		    json_object_new_uint64(t.kind_blocks[k]));
 	add(o, "kind_blocks", kinds);
 	add(o, "interrupted", json_object_new_boolean(run->interrupted));
-	add(o, "not_scrubbed", json_object_new_uint64(run->nfiles - t.files));
+	add(o, "not_scrubbed", json_object_new_uint64(run->nfiles -
+						     run->nresumed - t.files));
+	if (run->o->state_file)
+		add(o, "resumed_files", json_object_new_uint64(run->nresumed));
+	if (run->o->max_time)
+		add(o, "max_time_reached",
+		    json_object_new_boolean(vf_budget_hit));
 	vf_repair_json_summary(o, run);
 	if (run->fallback_err)	/* --fallback read without the module */
 		add(o, "fallback", json_object_new_string(verity_scrub_strerror(

@@ -138,24 +138,8 @@ static int on_progress(const struct verity_scrub_progress *p, void *priv)
 
 	c->last_cursor = p->cursor;
 	vf_throttle(c->run, delta);
+	vf_state_progress(c->run, c->f, p->cursor);
 	return 0;
-}
-
-/* Bytes per ioctl call: small enough for progress lines and --limit. */
-static uint64_t scrub_step(const struct vf_run *run)
-{
-	uint64_t step = 0;
-
-	if (run->progress_shown)
-		step = 64ULL << 20;
-	if (run->o->limit) {
-		step = run->o->limit / 4;
-		if (step < 64 * 1024)
-			step = 64 * 1024;
-		if (step > (64ULL << 20))
-			step = 64ULL << 20;
-	}
-	return step;
 }
 
 static int digest_equal(const struct vf_digest *a, const struct vf_digest *b)
@@ -255,13 +239,15 @@ static void scrub_module(struct vf_run *run, struct verity_scrub_dev *dev,
 		opts.start = run->o->range_start;
 		opts.end = run->o->range_end;
 	}
+	if (f->start_offset > opts.start)	/* --state: resumed */
+		opts.start = f->start_offset;
 	c.last_cursor = opts.start;
 	if (run->o->keep_cache)
 		opts.flags |= VERITY_SCRUB_FLAG_KEEP_CACHE;
 	if (run->o->page_cache)
 		opts.flags |= VERITY_SCRUB_FLAG_PAGE_CACHE;
 	opts.retries = run->o->retries;
-	opts.step = scrub_step(run);
+	opts.step = vf_progress_step(run, vf_state_left(run->o, f));
 	opts.on_range = on_range;
 	opts.on_progress = on_progress;
 	opts.cancel = &vf_cancel;

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "vf.h"
@@ -75,6 +76,14 @@ static int real_is_verity(const char *path)
 	return ret == 0;
 }
 
+static double real_clock(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static int real_open(const char *path, int flags)
 {
 	return open(path, flags);
@@ -87,4 +96,5 @@ struct vf_sys vf_sys = {
 	.read_descriptor = real_read_descriptor,
 	.pread = pread,
 	.is_verity = real_is_verity,
+	.clock = real_clock,
 };

@@ -59,6 +59,10 @@ struct vf_opts {
 	int repair_dry_run;
 	int log_mode;			/* --log: enum vf_log_mode */
 	const char *metrics;		/* --metrics FILE, or NULL */
+	/* --state, --max-time, --status (state.c) */
+	const char *state_file;
+	uint64_t max_time;		/* seconds, 0: no budget */
+	int status;
 };
 
 /* --log: where findings go besides stdout (journal.c). */
@@ -75,7 +79,7 @@ enum vf_status { VF_STATUS_OK, VF_STATUS_BAD, VF_STATUS_ERROR,
 /* One file to scrub and, once scrubbed, what was found. */
 struct vf_file {
 	char *path;
-	int root;			/* index of the PATH it was found under */
+	unsigned int root;		/* index of the PATH it was found under */
 	uint64_t size_hint;		/* from the walk, for progress */
 	int started, finished, interrupted, fallback;
 	int direct;			/* read straight from the device */
@@ -104,6 +108,15 @@ struct vf_file {
 	struct vf_range *ranges;
 	size_t nranges, ranges_cap;
 	struct vf_repair *repair;	/* --repair-from: what was done */
+	/* --state (state.c): where this file is in the pass */
+	int resume_skip;		/* done by an earlier run of the pass */
+	int state_phase;		/* 0 waiting, 1 running, 2 done (lock) */
+	uint64_t start_offset;		/* where this run starts it */
+	uint64_t cursor;		/* how far it is (state lock) */
+	struct vf_range *prev_ranges;	/* found by earlier runs of the pass */
+	size_t nprev;
+	uint64_t prev_verified;
+	int prev_bad;
 };
 
 struct vf_skipped {
@@ -131,6 +144,8 @@ struct vf_run {
 	int interrupted;
 	int progress_shown;
 	int journal;			/* send entries to the journal */
+	struct vf_state *state;		/* --state, or NULL */
+	size_t nresumed;		/* files skipped: done by earlier runs */
 };
 
 /* options.c */
@@ -166,6 +181,27 @@ const char *vf_io_errno_name(int err);
 void vf_set_path_error(struct vf_file *f, const char *what, int err);
 void vf_throttle(struct vf_run *run, uint64_t delta);
 double vf_now(void);
+
+/* state.c: --state, --max-time, --status */
+extern volatile sig_atomic_t vf_budget_hit;
+int vf_parse_duration(const char *s, uint64_t *seconds);
+uint64_t vf_state_span(const struct vf_opts *o, uint64_t size);
+uint64_t vf_state_left(const struct vf_opts *o, const struct vf_file *f);
+void vf_budget_start(const struct vf_opts *o);
+int vf_state_begin(struct vf_run *run);
+void vf_state_file_start(struct vf_run *run, struct vf_file *f);
+void vf_state_progress(struct vf_run *run, struct vf_file *f,
+		       uint64_t cursor);
+void vf_state_file_done(struct vf_run *run, struct vf_file *f);
+int vf_state_end(struct vf_run *run);
+int vf_budget_poll(void);
+int vf_status_main(const struct vf_opts *o);
+
+/* progress.c: the progress line, sd_notify, the ioctl step */
+uint64_t vf_step_for(double rate, uint64_t left);
+uint64_t vf_progress_step(const struct vf_run *run, uint64_t left);
+void vf_progress_format(const struct vf_run *run, char *buf, size_t len);
+void vf_progress_tick(struct vf_run *run, int final);
 
 /* fallback.c */
 int vf_fallback_scrub(struct vf_run *run, int fd, struct vf_file *f);
@@ -222,6 +258,7 @@ struct vf_sys {
 	int (*read_descriptor)(int fd, struct fsverity_descriptor *desc);
 	ssize_t (*pread)(int fd, void *buf, size_t count, off_t offset);
 	int (*is_verity)(const char *path);	/* 1, 0 or -errno */
+	double (*clock)(void);	/* seconds, monotonic: --max-time, rates */
 };
 extern struct vf_sys vf_sys;
 

@@ -209,6 +209,7 @@ void vf_free_run(struct vf_run *run)
 		free(run->files[i].path);
 		free(run->files[i].error);
 		free(run->files[i].ranges);
+		free(run->files[i].prev_ranges);
 		vf_repair_free(run->files[i].repair);
 	}
 	free(run->files);

@@ -31,6 +31,18 @@
  *   patherr open|stat|lookup ERRNO PATH
  *                    open(), fstat() of the open file, or the walk's
  *                    fs-verity check (statx) of PATH fails with ERRNO
+ *   clock MS         verify-file's clock (vf_sys.clock: --max-time, the
+ *                    rates of --state) is a fake one that starts at 0 and
+ *                    moves MS milliseconds per block the fake scrubs; the
+ *                    budget is checked before each block, so a --max-time
+ *                    run stops at a block the test knows
+ *   step N           verify-file scrubs N bytes per ioctl call
+ *   state_interval S --state saves every S seconds (0: after every call)
+ *   pause INO POS    a scrub call of INO that starts at POS logs
+ *                    "pause INO POS" and waits for a signal (a cancel:
+ *                    the call returns -EINTR there) or for the file
+ *                    $VF_FAKE_LOG.go.INO.POS to exist (it goes on); up to
+ *                    8 of them
  *
  * $VF_FAKE_JOURNAL: sd_journal_sendv() (verify-file's journal entries) is
  * replaced by one that appends each entry to that file, each field as
@@ -101,6 +113,10 @@ static struct fake_bad bads[MAX_BAD];
 static int nfiles, nbads, module_state, cap = 1 << 30, eintr_every;
 static int enable_errno;
 static unsigned int calls;
+static uint64_t clock_ms, clock_now_ms;	/* "clock": the fake clock */
+#define MAX_PAUSE 8
+static struct { ino_t ino; uint64_t pos; } pauses[MAX_PAUSE];
+static int npauses;
 static struct { ino_t ino; uint64_t block; } seen[MAX_SEEN];
 static int nseen;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -444,10 +460,71 @@ static void add_fake_range(struct verity_scrub_args *a, uint64_t pos,
  * is for the module's scrub of the process.
  */
 #pragma weak vf_cancel
+#pragma weak vf_budget_poll
+#pragma weak vf_test_step
+#pragma weak vf_state_interval
+extern uint64_t vf_test_step;
+extern double vf_state_interval;
 
 static int cancelled(void)
 {
 	return &vf_cancel && vf_cancel;
+}
+
+static double fake_clock(void)
+{
+	double now;
+
+	pthread_mutex_lock(&lock);
+	now = (double)clock_now_ms / 1000.0;
+	pthread_mutex_unlock(&lock);
+	return now;
+}
+
+/* "clock": is the budget spent before the next block?  Then advance. */
+static int fake_clock_block(void)
+{
+	if (!clock_ms)
+		return 0;
+	if (&vf_budget_poll && vf_budget_poll())
+		return 1;
+	pthread_mutex_lock(&lock);
+	clock_now_ms += clock_ms;
+	pthread_mutex_unlock(&lock);
+	return 0;
+}
+
+static int go_exists(ino_t ino, uint64_t start)
+{
+	const char *log = getenv("VF_FAKE_LOG");
+	char path[4200];
+
+	if (!log)
+		return 0;
+	snprintf(path, sizeof(path), "%s.go.%llu.%llu", log,
+		 (unsigned long long)ino, (unsigned long long)start);
+	return access(path, F_OK) == 0;
+}
+
+/*
+ * "pause": at the start of a call, wait for a cancel (return 1) or for the
+ * test's go file (return 0); no time involved.
+ */
+static int fake_pause(ino_t ino, uint64_t start)
+{
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+	int i;
+
+	for (i = 0; i < npauses; i++)
+		if (pauses[i].ino == ino && pauses[i].pos == start)
+			break;
+	if (i == npauses)
+		return 0;
+	fake_log("pause %llu %llu\n", (unsigned long long)ino,
+		 (unsigned long long)start);
+	while (!cancelled() && !go_exists(ino, start))
+		nanosleep(&ts, NULL);
+	return cancelled();
 }
 
 /*
@@ -511,7 +588,15 @@ static int fake_scrub(int devfd, struct verity_scrub_args *a)
 			  VERITY_SCRUB_FLAG_PAGE_CACHE)))
 		a->out_flags |= VERITY_SCRUB_OUT_DIRECT;
 	stop = halve && end > pos ? pos + (end - pos) / bs / 2 * bs : end;
+	if (fake_pause(st.st_ino, pos)) {
+		a->start = pos;
+		return -EINTR;
+	}
 	for (; pos < stop; pos += blen) {
+		if (clock_ms && (cancelled() || fake_clock_block())) {
+			a->start = pos;
+			return -EINTR;
+		}
 		if (f->slowms && (pos / bs) % 16 == 0) {
 			fake_log("slow %llu %llu\n",
 				 (unsigned long long)st.st_ino,
@@ -831,6 +916,17 @@ static const struct vs_sys_ops fake_ops = {
 	.close_device = fake_close_device,
 };
 
+static void parse_pause(const char *s)
+{
+	unsigned long long ino, pos;
+
+	if (sscanf(s, "%llu %llu", &ino, &pos) != 2)
+		return;
+	pauses[npauses].ino = (ino_t)ino;
+	pauses[npauses].pos = pos;
+	npauses++;
+}
+
 __attribute__((constructor)) static void fake_init(void)
 {
 	const char *spec = getenv("VF_FAKE_SPEC");
@@ -862,6 +958,16 @@ __attribute__((constructor)) static void fake_init(void)
 			parse_file(line + 5);
 		else if (!strncmp(line, "bad ", 4) && nbads < MAX_BAD)
 			parse_bad(line + 4);
+		else if (!strncmp(line, "clock ", 6)) {
+			clock_ms = strtoull(line + 6, NULL, 10);
+			vf_sys.clock = fake_clock;
+		} else if (!strncmp(line, "step ", 5) && &vf_test_step)
+			vf_test_step = strtoull(line + 5, NULL, 10);
+		else if (!strncmp(line, "state_interval ", 15) &&
+			 &vf_state_interval)
+			vf_state_interval = atof(line + 15);
+		else if (!strncmp(line, "pause ", 6) && npauses < MAX_PAUSE)
+			parse_pause(line + 6);
 		else if (!strncmp(line, "patherr ", 8) &&
 			 npatherrs < MAX_PATHERR)
 			parse_patherr(line + 8);

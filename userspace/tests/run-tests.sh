@@ -42,6 +42,7 @@ for dir in "$@"; do
 	run "$dir" python3 tests/test_cli.py "$dir/bin"
 	run "$dir" python3 tests/test_cli_repair.py "$dir/bin"
 	run "$dir" python3 tests/test_cli_observe.py "$dir/bin"
+	run "$dir" python3 tests/test_cli_state.py "$dir/bin"
 done
 # Once, with the first build: the man pages (make's .obj/man, whatever the
 # build) and the bash completion against that build's --help.

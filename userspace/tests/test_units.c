@@ -335,6 +335,75 @@ static void test_add_range_merges(void)
 	free(f.ranges);
 }
 
+static void test_parse_duration(void)
+{
+	uint64_t v = 0;
+
+	CHECK_U64(vf_parse_duration("90", &v), 0);
+	CHECK_U64(v, 90);
+	CHECK_U64(vf_parse_duration("90s", &v), 0);
+	CHECK_U64(v, 90);
+	CHECK_U64(vf_parse_duration("45m", &v), 0);
+	CHECK_U64(v, 45 * 60);
+	CHECK_U64(vf_parse_duration("8h", &v), 0);
+	CHECK_U64(v, 8 * 3600);
+	CHECK_U64(vf_parse_duration("1d", &v), 0);
+	CHECK_U64(v, 86400);
+	CHECK_U64(vf_parse_duration("0", &v), (uint64_t)-EINVAL);
+	CHECK_U64(vf_parse_duration("0s", &v), (uint64_t)-EINVAL);
+	CHECK_U64(vf_parse_duration("", &v), (uint64_t)-EINVAL);
+	CHECK_U64(vf_parse_duration("m", &v), (uint64_t)-EINVAL);
+	CHECK_U64(vf_parse_duration("-1", &v), (uint64_t)-EINVAL);
+	CHECK_U64(vf_parse_duration("1.5h", &v), (uint64_t)-EINVAL);
+	CHECK_U64(vf_parse_duration("1H", &v), (uint64_t)-EINVAL);
+	CHECK_U64(vf_parse_duration("1ms", &v), (uint64_t)-EINVAL);
+	CHECK_U64(vf_parse_duration("1 h", &v), (uint64_t)-EINVAL);
+	CHECK_U64(vf_parse_duration("24855d", &v), 0);	/* < 2^31 s */
+	CHECK_U64(vf_parse_duration("24856d", &v), (uint64_t)-ERANGE);
+	CHECK_U64(vf_parse_duration("99999999999999999999", &v),
+		  (uint64_t)-ERANGE);
+}
+
+/* The ioctl step: 64 MiB, less for small files and slow devices. */
+static void test_step_for(void)
+{
+	const uint64_t M = 1 << 20, G = 1ULL << 30;
+	const double MD = 1048576.0;
+
+	CHECK_U64(vf_step_for(0, 100 * G), 64 * M);	/* as before */
+	CHECK_U64(vf_step_for(3e9, 100 * G), 64 * M);
+	CHECK_U64(vf_step_for(64 * MD, 256 * M), 64 * M);
+	CHECK_U64(vf_step_for(0, 256 * M), 64 * M);
+	CHECK_U64(vf_step_for(0, 200 * M), 50 * M);	/* 4 calls */
+	CHECK_U64(vf_step_for(0, 128 * M), 32 * M);
+	CHECK_U64(vf_step_for(0, 64 * M), 32 * M);	/* never under */
+	CHECK_U64(vf_step_for(0, 4096), 32 * M);
+	CHECK_U64(vf_step_for(40 * MD, 100 * G), 40 * M);	/* ~1 s */
+	CHECK_U64(vf_step_for(40.4 * MD, 100 * G), 40 * M);
+	CHECK_U64(vf_step_for(40.6 * MD, 100 * G), 41 * M);
+	CHECK_U64(vf_step_for(1 * MD, 100 * G), 32 * M);
+	CHECK_U64(vf_step_for(60 * MD, 160 * M), 40 * M);	/* smaller */
+}
+
+/* The progress line: an ETA only once a rate is known. */
+static void test_progress_format(void)
+{
+	struct vf_opts o = { .jobs = 1 };
+	struct vf_run run = { .o = &o, .bytes_total = 1000 };
+	char buf[128];
+
+	run.start_time = vf_now();
+	vf_progress_format(&run, buf, sizeof(buf));
+	CHECK_STR(buf, "  0.0%  0.0 MiB/s");
+	run.start_time = vf_now() - 100;
+	atomic_store(&run.bytes_done, 500);
+	vf_progress_format(&run, buf, sizeof(buf));
+	CHECK(!strncmp(buf, " 50.0%  0.0 MiB/s  ETA 0:01:", 28));
+	atomic_store(&run.bytes_done, 1000);
+	vf_progress_format(&run, buf, sizeof(buf));
+	CHECK_STR(buf, "100.0%  0.0 MiB/s");
+}
+
 int main(void)
 {
 	RUN(test_parse_size);
@@ -348,5 +417,8 @@ int main(void)
 	RUN(test_escape_path);
 	RUN(test_status_and_exit_bits);
 	RUN(test_add_range_merges);
+	RUN(test_parse_duration);
+	RUN(test_step_for);
+	RUN(test_progress_format);
 	return cases_failed ? 1 : 0;
 }

@@ -45,6 +45,23 @@ def problems(doc):
     return out
 
 
+_status_validator = None
+
+
+def status_problems(doc):
+    """The schema violations of a --status --json document (the schema's
+    $defs/status)."""
+    global _status_validator
+    if _status_validator is None:
+        with open(SCHEMA_PATH) as f:
+            schema = json.load(f)
+        sub = {"$schema": schema["$schema"], "$ref": "#/$defs/status",
+               "$defs": schema["$defs"]}
+        _status_validator = jsonschema.validators.validator_for(sub)(sub)
+    return [f"{'/'.join(str(p) for p in e.absolute_path) or '(top)'}: "
+            f"{e.message}" for e in _status_validator.iter_errors(doc)]
+
+
 def scan(text):
     """[(line number, problems)] for each document line in @text."""
     found = []
