@@ -63,6 +63,12 @@ void vf_usage(FILE *f)
 "                             against the digest the kernel holds for it\n"
 "                             (or --expect-digest) before it replaces the\n"
 "                             file; the new file is scrubbed again\n"
+"      --repair-store DIR     also a source: a content-addressed store whose\n"
+"                             objects are named by their fs-verity digest,\n"
+"                             looked up by the file's expected digest as\n"
+"                             DIR/XX/YYYY... (composefs; XX the first 2 hex\n"
+"                             digits), else DIR/HEX; mixes with\n"
+"                             --repair-from in the order given\n"
 "      --repair-dry-run       authenticate and report, write nothing\n"
 "      --json                 print one JSON document on stdout\n"
 "  -q, --quiet                print only bad files and errors\n"
@@ -447,7 +453,7 @@ enum {
 	OPT_CROSS_MOUNTS = 256, OPT_RANGE, OPT_RETRIES, OPT_KEEP_CACHE,
 	OPT_LIMIT, OPT_EXPECT_DIGEST, OPT_EXPECT_DIGEST_FILE, OPT_NO_MODULE,
 	OPT_FALLBACK, OPT_JSON, OPT_PAGE_CACHE, OPT_DIGEST_FROM_NAME,
-	OPT_REPAIR_FROM, OPT_REPAIR_DRY_RUN,
+	OPT_REPAIR_FROM, OPT_REPAIR_DRY_RUN, OPT_REPAIR_STORE,
 };
 
 static const struct option long_options[] = {
@@ -467,6 +473,7 @@ static const struct option long_options[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "repair-from", required_argument, NULL, OPT_REPAIR_FROM },
 	{ "repair-dry-run", no_argument, NULL, OPT_REPAIR_DRY_RUN },
+	{ "repair-store", required_argument, NULL, OPT_REPAIR_STORE },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -550,14 +557,16 @@ static int parse_one(int c, struct vf_opts *o, struct parse_state *ps)
 	case OPT_NO_MODULE: o->no_module = 1; return 0;
 	case OPT_FALLBACK: o->fallback = 1; return 0;
 	case OPT_JSON: o->json = 1; return 0;
-	case OPT_REPAIR_FROM: {
-		char **n = realloc(o->repair_from,
-				   (size_t)(o->nrepair_from + 1) * sizeof(*n));
+	case OPT_REPAIR_FROM:
+	case OPT_REPAIR_STORE: {
+		struct vf_repair_opt *n = realloc(o->repair_from,
+			(size_t)(o->nrepair_from + 1) * sizeof(*n));
 
 		if (!n)
 			return usage_error(NULL, "out of memory");
 		o->repair_from = n;
-		n[o->nrepair_from++] = optarg;
+		n[o->nrepair_from].path = optarg;
+		n[o->nrepair_from++].store = c == OPT_REPAIR_STORE;
 		return 0;
 	}
 	case OPT_REPAIR_DRY_RUN: o->repair_dry_run = 1; return 0;

@@ -25,7 +25,9 @@
 
 /* One source, as seen for one file. */
 struct vf_repair_src {
-	char *path;		/* the copy of this file */
+	char *path;		/* the copy of this file (a store's object) */
+	const char *store;	/* --repair-store DIR, NULL for --repair-from */
+	char *flat;		/* a store's other name tried (DIR/HEX) */
 	int open_err;		/* errno opening it, 0 if open */
 	uint64_t bytes, rejected, first_reject;
 };
@@ -58,33 +60,41 @@ static int is_repairable_kind(uint32_t kind)
 int vf_repair_check_opts(const struct vf_opts *o)
 {
 	struct stat st;
+	const char *opt;
 	int i;
 
 	if (!o->nrepair_from && o->repair_dry_run) {
-		fprintf(stderr, "%s: --repair-dry-run needs --repair-from\n",
-			vf_prog);
+		fprintf(stderr, "%s: --repair-dry-run needs --repair-from or "
+			"--repair-store\n", vf_prog);
 		return VF_EXIT_USAGE;
 	}
 	if (o->nrepair_from && (o->no_module || o->fallback)) {
-		fprintf(stderr, "%s: --repair-from needs the module (the new "
-			"file is scrubbed through it): not with --no-module or "
-			"--fallback\n", vf_prog);
+		fprintf(stderr, "%s: --repair-from and --repair-store need the "
+			"module (the new file is scrubbed through it): not with "
+			"--no-module or --fallback\n", vf_prog);
 		return VF_EXIT_USAGE;
 	}
 	for (i = 0; i < o->nrepair_from; i++) {
-		if (stat(o->repair_from[i], &st) < 0) {
-			fprintf(stderr, "%s: --repair-from '%s': %s\n", vf_prog,
-				o->repair_from[i], strerror(errno));
+		opt = o->repair_from[i].store ? "--repair-store" :
+						"--repair-from";
+		if (stat(o->repair_from[i].path, &st) < 0) {
+			fprintf(stderr, "%s: %s '%s': %s\n", vf_prog, opt,
+				o->repair_from[i].path, strerror(errno));
 			return VF_EXIT_USAGE;
 		}
 		if (S_ISDIR(st.st_mode))
 			continue;
+		if (o->repair_from[i].store) {
+			fprintf(stderr, "%s: %s '%s': not a directory\n",
+				vf_prog, opt, o->repair_from[i].path);
+			return VF_EXIT_USAGE;
+		}
 		if (o->npaths != 1 || (o->recursive &&
 		    stat(o->paths[0], &st) == 0 && S_ISDIR(st.st_mode))) {
 			fprintf(stderr, "%s: --repair-from '%s' is a file: it is "
 				"the copy of one PATH; give a directory to "
 				"repair several files\n", vf_prog,
-				o->repair_from[i]);
+				o->repair_from[i].path);
 			return VF_EXIT_USAGE;
 		}
 	}
@@ -195,7 +205,7 @@ static void close_sources(struct sources *s)
 {
 	size_t i;
 
-	for (i = 0; i < s->n; i++)
+	for (i = 0; s->fds && i < s->n; i++)
 		if (s->fds[i].fd >= 0)
 			close(s->fds[i].fd);
 	free(s->src);
@@ -209,10 +219,59 @@ static int read_none(void *priv, uint64_t off, void *buf, size_t len)
 	return -ENOENT;
 }
 
+static void hex(char *out, const struct vf_digest *d)
+{
+	uint32_t i;
+
+	for (i = 0; i < d->size; i++)
+		sprintf(out + 2 * i, "%02x", d->bytes[i]);
+	out[2 * d->size] = '\0';
+}
+
+/*
+ * The object of @r's expected digest in store @dir: DIR/XX/YYYY...
+ * (composefs), else DIR/HEX; opened into @fd.  When neither opens, the
+ * composefs name is kept with its errno, and the flat name for reports.
+ */
+static int open_store_object(struct vf_repair *r, const char *dir,
+			     struct vf_repair_src *src, int *fd)
+{
+	char h[2 * VF_MAX_DIGEST + 1];
+	const int oflags = O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC;
+
+	hex(h, &r->expected);
+	src->store = dir;
+	if (asprintf(&src->path, "%s/%.2s/%s", dir, h, h + 2) < 0) {
+		src->path = NULL;
+		return -ENOMEM;
+	}
+	*fd = open(src->path, oflags);
+	if (*fd >= 0)
+		return 0;
+	src->open_err = errno;
+	if (asprintf(&src->flat, "%s/%s", dir, h) < 0) {
+		src->flat = NULL;
+		return -ENOMEM;
+	}
+	*fd = open(src->flat, oflags);
+	if (*fd < 0) {
+		if (src->open_err == ENOENT)
+			src->open_err = errno;
+		return 0;
+	}
+	/* the flat object is the one used */
+	free(src->path);
+	src->path = src->flat;
+	src->flat = NULL;
+	src->open_err = 0;
+	return 0;
+}
+
 static int open_sources(struct vf_run *run, struct vf_file *f,
 			struct vf_repair *r, struct sources *s)
 {
 	size_t i, n = (size_t)run->o->nrepair_from;
+	const struct vf_repair_opt *opt;
 
 	s->n = n;
 	s->src = calloc(n, sizeof(*s->src));
@@ -221,15 +280,24 @@ static int open_sources(struct vf_run *run, struct vf_file *f,
 	if (!s->src || !s->fds || !r->src)
 		return -ENOMEM;
 	r->nsrc = n;
+	for (i = 0; i < n; i++)
+		s->fds[i].fd = -1;
 	for (i = 0; i < n; i++) {
-		r->src[i].path = source_path(run->o, run->o->repair_from[i],
-					     f->path);
-		if (!r->src[i].path)
-			return -ENOMEM;
-		s->fds[i].fd = open(r->src[i].path,
-				    O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-		if (s->fds[i].fd < 0)
-			r->src[i].open_err = errno;
+		opt = &run->o->repair_from[i];
+		if (opt->store) {
+			if (open_store_object(r, opt->path, &r->src[i],
+					      &s->fds[i].fd))
+				return -ENOMEM;
+		} else {
+			r->src[i].path = source_path(run->o, opt->path,
+						     f->path);
+			if (!r->src[i].path)
+				return -ENOMEM;
+			s->fds[i].fd = open(r->src[i].path, O_RDONLY |
+					    O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+			if (s->fds[i].fd < 0)
+				r->src[i].open_err = errno;
+		}
 		s->src[i].read = s->fds[i].fd < 0 ? read_none :
 				 vs_repair_read_fd;
 		s->src[i].priv = &s->fds[i];
@@ -436,7 +504,7 @@ void vf_repair_file(struct vf_run *run, struct verity_scrub_dev *dev, int fd,
 		set_reason(r, "the scrub failed: %s", f->error);
 		return;
 	}
-	if (collect_bad(f, &bad, &in.nbad) || open_sources(run, f, r, &s)) {
+	if (collect_bad(f, &bad, &in.nbad)) {
 		set_reason(r, "out of memory");
 		goto out;
 	}
@@ -445,8 +513,13 @@ void vf_repair_file(struct vf_run *run, struct verity_scrub_dev *dev, int fd,
 			   "is wrong)");
 		goto out;
 	}
+	/* first: a store's objects are named by it */
 	if (expected_digest(run, fd, f, r, &in.expected))
 		goto out;
+	if (open_sources(run, f, r, &s)) {
+		set_reason(r, "out of memory");
+		goto out;
+	}
 	in.read_tree = vs_repair_read_tree_fd;
 	in.tree_priv = &tree;
 	in.read_orig = read_orig;
@@ -466,8 +539,10 @@ void vf_repair_free(struct vf_repair *r)
 
 	if (!r)
 		return;
-	for (i = 0; i < r->nsrc; i++)
+	for (i = 0; i < r->nsrc; i++) {
 		free(r->src[i].path);
+		free(r->src[i].flat);
+	}
 	free(r->src);
 	free(r->ranges);
 	free(r->reason);
@@ -508,8 +583,26 @@ static void print_sources(FILE *out, const struct vf_repair *r)
 		vf_escape_path(path, sizeof(path), r->src[i].path);
 		fprintf(out, "%s%llu bytes from %s", sep,
 			(unsigned long long)r->src[i].bytes, path);
+		if (r->src[i].store) {
+			vf_escape_path(path, sizeof(path), r->src[i].store);
+			fprintf(out, " (store %s)", path);
+		}
 		sep = ", ";
 	}
+}
+
+/* "; STORE: no object XX/YYYY... or HEX" */
+static void print_no_object(FILE *out, const struct vf_repair_src *s)
+{
+	char path[4096];
+	size_t dl = strlen(s->store) + 1;
+
+	vf_escape_path(path, sizeof(path), s->store);
+	fprintf(out, "; %s: no object ", path);
+	vf_escape_path(path, sizeof(path), s->path + dl);
+	fprintf(out, "%s or ", path);
+	vf_escape_path(path, sizeof(path), s->flat + dl);
+	fprintf(out, "%s", path);
 }
 
 static void print_rejects(FILE *out, const struct vf_repair *r)
@@ -519,7 +612,9 @@ static void print_rejects(FILE *out, const struct vf_repair *r)
 
 	for (i = 0; i < r->nsrc; i++) {
 		vf_escape_path(path, sizeof(path), r->src[i].path);
-		if (r->src[i].open_err)
+		if (r->src[i].open_err == ENOENT && r->src[i].flat)
+			print_no_object(out, &r->src[i]);
+		else if (r->src[i].open_err)
 			fprintf(out, "; %s: cannot open: %s", path,
 				strerror(r->src[i].open_err));
 		else if (r->src[i].rejected)
@@ -576,6 +671,9 @@ static json_object *json_sources(const struct vf_repair *r)
 	for (i = 0; i < r->nsrc; i++) {
 		s = json_object_new_object();
 		jadd(s, "source", json_object_new_string(r->src[i].path));
+		if (r->src[i].store)
+			jadd(s, "store", json_object_new_string(
+				     r->src[i].store));
 		jadd(s, "bytes", json_object_new_uint64(r->src[i].bytes));
 		jadd(s, "rejected_blocks",
 		     json_object_new_uint64(r->src[i].rejected));
@@ -675,4 +773,26 @@ void vf_repair_json_summary(json_object *o, const struct vf_run *run)
 	jadd(o, "not_repaired", json_object_new_uint64(not));
 	if (run->o->repair_dry_run)
 		jadd(o, "repairable", json_object_new_uint64(able));
+}
+
+/* The options' sources: "repair_from" and "repair_store", each in order. */
+void vf_repair_json_options(json_object *j, const struct vf_opts *o)
+{
+	json_object *from = json_object_new_array();
+	json_object *store = json_object_new_array();
+	int i;
+
+	if (!o->nrepair_from)
+		goto none;
+	for (i = 0; i < o->nrepair_from; i++)
+		json_object_array_add(o->repair_from[i].store ? store : from,
+			json_object_new_string(o->repair_from[i].path));
+	if (json_object_array_length(from))
+		jadd(j, "repair_from", json_object_get(from));
+	if (json_object_array_length(store))
+		jadd(j, "repair_store", json_object_get(store));
+	jadd(j, "repair_dry_run", json_object_new_boolean(o->repair_dry_run));
+none:
+	json_object_put(from);
+	json_object_put(store);
 }

@@ -388,4 +388,130 @@ def repair_usage_errors():
     eq(w.calls("scrub"), [], "nothing scrubbed")
 
 
+def digest_hex(w, f):
+    """The file's digest as the fake kernel holds it (a plain scrub)."""
+    rc, doc = w.json(f)
+    eq(rc, 1, "the damaged file scrubs bad")
+    alg, hexd = doc["files"][0]["digest"].split(":")
+    return hexd
+
+
+@test
+def store_composefs_layout_found_by_digest():
+    w = World()
+    good = content(SIZE)
+    f = w.damaged("d/f", good, [2, 7])
+    hexd = digest_hex(w, f)
+    store = w.path("store")
+    obj = w.write(f"store/{hexd[:2]}/{hexd[2:]}", good)
+    w.write("store/" + hexd, flip(good, [2 * BS]))     # never looked at
+    rc, doc = w.json("--repair-store", store, f)
+    eq(rc, 64, "exit: repaired")
+    r = repair_of(doc)
+    eq(r["status"], "repaired", "status")
+    eq(r["sources"], [{"source": obj, "store": store, "bytes": 8192,
+                       "rejected_blocks": 0}], "sources: the object used")
+    eq(doc["options"]["repair_store"], [store], "options")
+    check("repair_from" not in doc["options"], "no --repair-from")
+    with open(f, "rb") as fh:
+        eq(fh.read() == good, True, "good bytes")
+    f2 = w.damaged("e/f", good, [7])
+    p = w.run("--repair-store", store, f2)
+    eq(p.returncode, 64, "text exit")
+    eq(p.stdout.decode().splitlines()[1],
+       f"{f2}: REPAIRED: 1 blocks, 4096 bytes from {obj} (store {store}); "
+       f"the new file scrubs clean from disk ({SIZE} bytes verified)",
+       "text")
+
+
+@test
+def store_flat_name_mixed_with_repair_from_in_order():
+    w = World()
+    good = content(SIZE)
+    f = w.damaged("d/f", good, [2, 7])
+    hexd = digest_hex(w, f)
+    store = w.path("flat")
+    obj = w.write("flat/" + hexd, flip(good, [7 * BS + 9]))
+    src = w.write("copy/f", good)
+    rc, doc = w.json("--repair-store", store, "--repair-from", src, f)
+    eq(rc, 64, "exit")
+    r = repair_of(doc)
+    eq(r["sources"], [{"source": obj, "store": store, "bytes": 4096,
+                       "rejected_blocks": 1, "first_rejected_offset": 7 * BS},
+                      {"source": src, "bytes": 4096, "rejected_blocks": 0}],
+       "store first, then the copy, as on the command line")
+    eq((doc["options"]["repair_from"], doc["options"]["repair_store"]),
+       ([src], [store]), "options")
+
+
+@test
+def store_without_the_object():
+    w = World()
+    good = content(SIZE)
+    f = w.damaged("d/f", good, [2])
+    hexd = digest_hex(w, f)
+    store = w.path("store")
+    os.makedirs(store)
+    w.write("store/00/" + hexd[2:], good)         # another digest's object
+    st = os.stat(f)
+    with open(f, "rb") as fh:
+        before = fh.read()
+    rc, doc = w.json("--repair-store", store, f)
+    eq(rc, 1, "exit: not repaired")
+    r = repair_of(doc)
+    eq(r["sources"], [{"source": f"{store}/{hexd[:2]}/{hexd[2:]}",
+                       "store": store, "bytes": 0, "rejected_blocks": 1,
+                       "first_rejected_offset": 2 * BS,
+                       "error": "No such file or directory"}], "sources")
+    eq(r["reason"], "no source has a copy of the block at offset 8192 that "
+       "matches the file's Merkle tree", "reason")
+    unchanged(f, st, before)
+    p = w.run("--repair-store", store, f)
+    eq(p.stdout.decode().splitlines()[1],
+       f"{f}: NOT REPAIRED: no source has a copy of the block at offset "
+       f"8192 that matches the file's Merkle tree; {store}: no object "
+       f"{hexd[:2]}/{hexd[2:]} or {hexd}", "text")
+
+
+@test
+def store_looked_up_by_expect_digest():
+    w = World()
+    good = content(SIZE)
+    f = w.damaged("d/f", good, [2])
+    hexd = digest_hex(w, f)
+    obj = w.write(f"store/{hexd[:2]}/{hexd[2:]}", good)
+    rc, doc = w.json("--expect-digest", "sha256:" + hexd,
+                     "--repair-store", w.path("store"), f)
+    eq(rc, 64, "exit")
+    eq(repair_of(doc)["sources"][0]["source"], obj, "object")
+    # a wrong expected digest names another object: not found, refused
+    f2 = w.damaged("e/f", good, [2])
+    other = "11" * 32
+    rc, doc = w.json("--expect-digest", "sha256:" + other,
+                     "--repair-store", w.path("store"), f2)
+    eq(rc & 64, 0, "not repaired")
+    eq(repair_of(doc)["sources"][0]["source"],
+       w.path(f"store/11/{other[2:]}"), "looked up by --expect-digest")
+
+
+@test
+def store_usage_errors():
+    w = World()
+    good = content(SIZE)
+    f = w.damaged("f", good, [2])
+    notdir = w.write("plain", good)
+    for args in (["--repair-store", notdir, f],
+                 ["--repair-store", w.path("missing"), f],
+                 ["--repair-store", w.dir, "--no-module", f]):
+        p = w.run(*args)
+        eq(p.returncode, 16, f"exit of {args}")
+        eq(p.stdout, b"", f"stdout of {args}")
+    p = w.run("--repair-store", notdir, f)
+    eq(p.stderr.decode(), f"verify-file: --repair-store '{notdir}': not a "
+       "directory\n", "message")
+    eq(w.calls("scrub"), [], "nothing scrubbed")
+    rc, doc = w.json("--repair-dry-run", "--repair-store", w.dir, f)
+    eq(rc, 1, "a dry run with only a store is allowed")
+
+
 finish()
