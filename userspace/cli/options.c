@@ -70,6 +70,11 @@ void vf_usage(FILE *f)
 "                             digits), else DIR/HEX; mixes with\n"
 "                             --repair-from in the order given\n"
 "      --repair-dry-run       authenticate and report, write nothing\n"
+"      --quarantine DIR       keep each replaced original in DIR (same\n"
+"                             filesystem: a hard link made before the\n"
+"                             rename) as BASENAME.INODE[.N]; DIR not a\n"
+"                             writable directory on the filesystem of the\n"
+"                             PATHs is exit 8, nothing scrubbed\n"
 "      --json                 print one JSON document on stdout\n"
 "  -q, --quiet                print only bad files and errors\n"
 "  -v, --verbose              also list skipped files and statistics\n"
@@ -454,6 +459,7 @@ enum {
 	OPT_LIMIT, OPT_EXPECT_DIGEST, OPT_EXPECT_DIGEST_FILE, OPT_NO_MODULE,
 	OPT_FALLBACK, OPT_JSON, OPT_PAGE_CACHE, OPT_DIGEST_FROM_NAME,
 	OPT_REPAIR_FROM, OPT_REPAIR_DRY_RUN, OPT_REPAIR_STORE,
+	OPT_QUARANTINE,
 };
 
 static const struct option long_options[] = {
@@ -474,6 +480,7 @@ static const struct option long_options[] = {
 	{ "repair-from", required_argument, NULL, OPT_REPAIR_FROM },
 	{ "repair-dry-run", no_argument, NULL, OPT_REPAIR_DRY_RUN },
 	{ "repair-store", required_argument, NULL, OPT_REPAIR_STORE },
+	{ "quarantine", required_argument, NULL, OPT_QUARANTINE },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -570,6 +577,7 @@ static int parse_one(int c, struct vf_opts *o, struct parse_state *ps)
 		return 0;
 	}
 	case OPT_REPAIR_DRY_RUN: o->repair_dry_run = 1; return 0;
+	case OPT_QUARANTINE: o->quarantine = optarg; return 0;
 	case 'q': o->quiet = 1; return 0;
 	case 'v': o->verbose = 1; return 0;
 	case 'h':

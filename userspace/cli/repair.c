@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,8 @@ struct vf_repair {
 	int replaced;		/* renamed over the original */
 	int repaired;		/* replaced and its scrub from disk is clean */
 	char *reason;		/* why not repaired */
+	char *quarantine;	/* --quarantine: where the original is kept */
+	int operational;	/* a failure of the tool's set-up (exit 8) */
 	uint64_t blocks;	/* blocks replaced */
 	struct vf_digest expected;
 	size_t nsrc;
@@ -57,12 +60,52 @@ static int is_repairable_kind(uint32_t kind)
 	       kind == VERITY_SCRUB_KIND_UNKNOWN;
 }
 
+/*
+ * --quarantine DIR: a writable directory on the filesystem of every PATH
+ * (checked again per file).  Return: 0 or VF_EXIT_OPERATIONAL (said).
+ */
+static int check_quarantine(const struct vf_opts *o)
+{
+	struct stat qst, pst;
+	int i;
+
+	if (stat(o->quarantine, &qst) < 0) {
+		fprintf(stderr, "%s: --quarantine '%s': %s\n", vf_prog,
+			o->quarantine, strerror(errno));
+		return VF_EXIT_OPERATIONAL;
+	}
+	if (!S_ISDIR(qst.st_mode)) {
+		fprintf(stderr, "%s: --quarantine '%s': not a directory\n",
+			vf_prog, o->quarantine);
+		return VF_EXIT_OPERATIONAL;
+	}
+	if (access(o->quarantine, W_OK | X_OK) < 0) {
+		fprintf(stderr, "%s: --quarantine '%s': not writable: %s\n",
+			vf_prog, o->quarantine, strerror(errno));
+		return VF_EXIT_OPERATIONAL;
+	}
+	for (i = 0; i < o->npaths; i++) {
+		if (stat(o->paths[i], &pst) < 0 || pst.st_dev == qst.st_dev)
+			continue;
+		fprintf(stderr, "%s: --quarantine '%s' is on another "
+			"filesystem than '%s': the original is kept by a hard "
+			"link\n", vf_prog, o->quarantine, o->paths[i]);
+		return VF_EXIT_OPERATIONAL;
+	}
+	return 0;
+}
+
 int vf_repair_check_opts(const struct vf_opts *o)
 {
 	struct stat st;
 	const char *opt;
 	int i;
 
+	if (!o->nrepair_from && o->quarantine) {
+		fprintf(stderr, "%s: --quarantine needs --repair-from or "
+			"--repair-store\n", vf_prog);
+		return VF_EXIT_USAGE;
+	}
 	if (!o->nrepair_from && o->repair_dry_run) {
 		fprintf(stderr, "%s: --repair-dry-run needs --repair-from or "
 			"--repair-store\n", vf_prog);
@@ -98,7 +141,7 @@ int vf_repair_check_opts(const struct vf_opts *o)
 			return VF_EXIT_USAGE;
 		}
 	}
-	return 0;
+	return o->quarantine ? check_quarantine(o) : 0;
 }
 
 /*
@@ -419,17 +462,58 @@ static uint64_t nlink(int fd)
 	return fstat(fd, &st) < 0 ? 0 : (uint64_t)st.st_nlink;
 }
 
+/* --quarantine: the path the original was kept under. */
+static void set_quarantine(struct vf_repair *r, const char *dir,
+			   const char *name)
+{
+	if (asprintf(&r->quarantine, "%s/%s", dir, name) < 0)
+		r->quarantine = NULL;
+}
+
+static int quarantine_failed(struct vf_repair *r, const char *dir, int err,
+			     enum vs_repair_step step)
+{
+	if (err == -EXDEV && step == VS_REPAIR_STEP_CHECK)
+		set_reason(r, "--quarantine '%s' is on another filesystem "
+			   "than the file; nothing written", dir);
+	else if (step == VS_REPAIR_STEP_QUARANTINE || err == -ENOTDIR)
+		set_reason(r, "keeping the original in --quarantine '%s' "
+			   "failed: %s; nothing replaced", dir, strerror(-err));
+	else
+		return 0;
+	r->operational = 1;
+	return 1;
+}
+
 static void install(struct vf_run *run, struct verity_scrub_dev *dev,
 		    int fd, struct vf_file *f, struct vf_repair *r,
 		    const struct vs_repair_plan *p,
 		    const struct vs_repair_input *in)
 {
-	enum vs_repair_step step;
-	int err;
+	const char *qdir = run->o->quarantine;
+	char qname[NAME_MAX + 1] = "";
+	enum vs_repair_step step = VS_REPAIR_STEP_CHECK;
+	int err, qfd = -1;
 
 	vs_repair_remove_stale(f->path);
-	err = vs_repair_install(p, in, f->path, fd, &step);
-	if (err == -EMLINK)
+	if (qdir) {
+		qfd = open(qdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		err = qfd < 0 ? -errno : 0;
+	}
+	if (qfd >= 0 || !qdir)
+		err = vs_repair_install_keep(p, in, f->path, fd, qfd, qname,
+					     &step);
+	if (qfd >= 0)
+		close(qfd);
+	if (qname[0])
+		set_quarantine(r, qdir, qname);
+	if (err && qdir && qfd < 0) {
+		set_reason(r, "--quarantine '%s': %s; nothing written", qdir,
+			   strerror(-err));
+		r->operational = 1;
+	} else if (err && qdir && quarantine_failed(r, qdir, err, step))
+		;
+	else if (err == -EMLINK)
 		set_reason(r, "the file has %llu hard links: replacing it "
 			   "would split them; nothing written",
 			   (unsigned long long)nlink(fd));
@@ -546,6 +630,7 @@ void vf_repair_free(struct vf_repair *r)
 	free(r->src);
 	free(r->ranges);
 	free(r->reason);
+	free(r->quarantine);
 	free(r);
 }
 
@@ -556,6 +641,8 @@ void vf_repair_free(struct vf_repair *r)
  */
 int vf_repair_exit_bits(const struct vf_file *f, int bits)
 {
+	if (f->repair && f->repair->operational)
+		bits |= VF_EXIT_OPERATIONAL;
 	if (!f->repair || !f->repair->repaired)
 		return bits;
 	return (bits & ~(VF_EXIT_CORRUPT | VF_EXIT_IO)) | VF_EXIT_REPAIRED;
@@ -642,6 +729,11 @@ void vf_repair_print(FILE *out, const struct vf_run *run,
 		print_sources(out, r);
 		fprintf(out, "; the new file scrubs clean from disk (%llu "
 			"bytes verified)", (unsigned long long)r->rescrub_verified);
+		if (r->quarantine) {
+			vf_escape_path(path, sizeof(path), r->quarantine);
+			fprintf(out, "; the damaged original is kept as %s",
+				path);
+		}
 	} else if (r->dry_run && r->authenticated) {
 		fprintf(out, "%s: REPAIRABLE (dry run, nothing written): %llu "
 			"blocks, ", path, (unsigned long long)r->blocks);
@@ -705,6 +797,8 @@ json_object *vf_repair_json(const struct vf_file *f)
 	}
 	jadd(o, "blocks", json_object_new_uint64(r->blocks));
 	jadd(o, "replaced", json_object_new_boolean(r->replaced));
+	if (r->quarantine)
+		jadd(o, "quarantine", json_object_new_string(r->quarantine));
 	jadd(o, "sources", json_sources(r));
 	if (r->replaced) {
 		rs = json_object_new_object();
@@ -792,6 +886,8 @@ void vf_repair_json_options(json_object *j, const struct vf_opts *o)
 	if (json_object_array_length(store))
 		jadd(j, "repair_store", json_object_get(store));
 	jadd(j, "repair_dry_run", json_object_new_boolean(o->repair_dry_run));
+	if (o->quarantine)
+		jadd(j, "quarantine", json_object_new_string(o->quarantine));
 none:
 	json_object_put(from);
 	json_object_put(store);

@@ -64,6 +64,7 @@ struct vf_opts {
 					 * in command-line order */
 	int nrepair_from;		/* sources of both kinds */
 	int repair_dry_run;
+	const char *quarantine;		/* --quarantine DIR */
 };
 
 struct vf_range {

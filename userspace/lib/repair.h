@@ -221,6 +221,9 @@ struct vs_repair_sys {
 			     size_t len);
 	int (*enable_verity)(int fd, const struct fsverity_enable_arg *arg);
 	int (*measure)(int fd, struct vs_repair_digest *d);
+	/* renameat(2) of the new file over the original; NULL: the real one */
+	int (*rename)(int olddirfd, const char *oldname, int newdirfd,
+		      const char *newname);
 };
 extern const struct vs_repair_sys *vs_repair_sys;
 
@@ -261,6 +264,8 @@ int vs_repair_read_descriptor(int fd, struct fsverity_descriptor *desc);
  * @VS_REPAIR_STEP_SYNC: fsync of the new file.
  * @VS_REPAIR_STEP_ENABLE: FS_IOC_ENABLE_VERITY.
  * @VS_REPAIR_STEP_MEASURE: FS_IOC_MEASURE_VERITY failed or differs.
+ * @VS_REPAIR_STEP_QUARANTINE: linking the original into the quarantine
+ *	directory (nothing replaced).
  * @VS_REPAIR_STEP_RENAME: linking or renaming over the original.
  * @VS_REPAIR_STEP_DIRSYNC: fsync of the directory (after the rename: the
  *	file is replaced, but durability is not assured).
@@ -274,6 +279,7 @@ enum vs_repair_step {
 	VS_REPAIR_STEP_SYNC,
 	VS_REPAIR_STEP_ENABLE,
 	VS_REPAIR_STEP_MEASURE,
+	VS_REPAIR_STEP_QUARANTINE,
 	VS_REPAIR_STEP_RENAME,
 	VS_REPAIR_STEP_DIRSYNC,
 };
@@ -312,6 +318,37 @@ extern int vs_repair_force_named;
 int vs_repair_install(const struct vs_repair_plan *plan,
 		      const struct vs_repair_input *in, const char *path,
 		      int orig_fd, enum vs_repair_step *stepp);
+
+/* Longest base name kept in a quarantine name (room for ".INO.N"). */
+#define VS_REPAIR_QUARANTINE_BASE_MAX 200
+
+/**
+ * vs_repair_install_keep() - vs_repair_install(), keeping the original
+ * @plan: an AUTHENTICATED plan.
+ * @in: the input it was made from.
+ * @path: the damaged file.
+ * @orig_fd: the damaged file, open.
+ * @qdirfd: a directory on the same filesystem (and mount) as @path, or -1
+ *	for none (then this is vs_repair_install()).
+ * @qname: set to the original's name in @qdirfd (at least NAME_MAX + 1
+ *	bytes) when it was kept; "" otherwise.
+ * @stepp: set to the step that failed.
+ *
+ * As vs_repair_install(), but just before the rename the original is
+ * hard-linked into @qdirfd as "BASE.INO" (BASE its base name, cut to
+ * %VS_REPAIR_QUARANTINE_BASE_MAX bytes, INO its inode number in decimal),
+ * or "BASE.INO.N" (N = 1, 2, ...) when that name is taken, never over an
+ * existing name.  The path is never missing: the link is made first, then
+ * the new file is renamed over the path; if the rename fails, the link is
+ * removed again.  After the rename both directories are synced.
+ *
+ * Return: as vs_repair_install(); -EXDEV (step CHECK, nothing written)
+ * when @qdirfd is on another filesystem; a failed link is step QUARANTINE.
+ */
+int vs_repair_install_keep(const struct vs_repair_plan *plan,
+			   const struct vs_repair_input *in, const char *path,
+			   int orig_fd, int qdirfd, char *qname,
+			   enum vs_repair_step *stepp);
 
 /**
  * vs_repair_remove_stale() - remove leftover named temporary files

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <dirent.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,6 +140,7 @@ const char *vs_repair_step_name(enum vs_repair_step s)
 	case VS_REPAIR_STEP_SYNC: return "fsync";
 	case VS_REPAIR_STEP_ENABLE: return "enable-verity";
 	case VS_REPAIR_STEP_MEASURE: return "measure";
+	case VS_REPAIR_STEP_QUARANTINE: return "quarantine";
 	case VS_REPAIR_STEP_RENAME: return "rename";
 	case VS_REPAIR_STEP_DIRSYNC: return "directory-fsync";
 	default: return "invalid";
@@ -154,6 +156,8 @@ struct inst {
 	const char *base;
 	char tmpname[300];	/* named temp file, "" while unnamed */
 	int unnamed;		/* O_TMPFILE */
+	int qdirfd;		/* quarantine directory, or -1 */
+	char *qname;		/* the original's name in it, "" until linked */
 	enum vs_repair_step step;
 };
 
@@ -397,7 +401,61 @@ static int set_times(struct inst *s)
 	return futimens(s->rfd, ts) < 0 ? -errno : 0;
 }
 
-/* Give the unnamed file its temporary name, then rename it over @base. */
+/* Same filesystem as the original (else a link cannot keep it). */
+static int check_quarantine(struct inst *s)
+{
+	struct stat qst;
+
+	if (s->qdirfd < 0)
+		return 0;
+	if (fstat(s->qdirfd, &qst) < 0)
+		return -errno;
+	if (!S_ISDIR(qst.st_mode))
+		return -ENOTDIR;
+	return qst.st_dev == s->ost.st_dev ? 0 : -EXDEV;
+}
+
+/* "BASE.INO", else "BASE.INO.N": the first free name; the link kept. */
+static int quarantine(struct inst *s)
+{
+	char proc[64];
+	unsigned int n;
+
+	if (s->qdirfd < 0)
+		return 0;
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", s->orig_fd);
+	for (n = 0; n < 1000; n++) {
+		if (n)
+			snprintf(s->qname, NAME_MAX + 1, "%.*s.%llu.%u",
+				 VS_REPAIR_QUARANTINE_BASE_MAX, s->base,
+				 (unsigned long long)s->ost.st_ino, n);
+		else
+			snprintf(s->qname, NAME_MAX + 1, "%.*s.%llu",
+				 VS_REPAIR_QUARANTINE_BASE_MAX, s->base,
+				 (unsigned long long)s->ost.st_ino);
+		if (!linkat(AT_FDCWD, proc, s->qdirfd, s->qname,
+			    AT_SYMLINK_FOLLOW))
+			return 0;
+		if (errno != EEXIST)
+			break;
+	}
+	s->qname[0] = '\0';
+	return errno == EEXIST ? -EEXIST : -errno;
+}
+
+static int do_rename(struct inst *s)
+{
+	if (vs_repair_sys->rename)
+		return vs_repair_sys->rename(s->dirfd, s->tmpname, s->dirfd,
+					     s->base);
+	return renameat(s->dirfd, s->tmpname, s->dirfd, s->base) < 0 ?
+	       -errno : 0;
+}
+
+/*
+ * Give the unnamed file its temporary name, keep the original in the
+ * quarantine directory (if any), then rename the new file over @base.
+ */
 static int put_in_place(struct inst *s)
 {
 	char proc[64];
@@ -422,8 +480,19 @@ static int put_in_place(struct inst *s)
 	err = check_orig(s);
 	if (err)
 		return err;
-	if (renameat(s->dirfd, s->tmpname, s->dirfd, s->base) < 0)
-		return -errno;
+	err = quarantine(s);
+	if (err) {
+		s->step = VS_REPAIR_STEP_QUARANTINE;
+		return err;
+	}
+	err = do_rename(s);
+	if (err) {
+		if (s->qname && s->qname[0]) {
+			unlinkat(s->qdirfd, s->qname, 0);
+			s->qname[0] = '\0';
+		}
+		return err;
+	}
 	s->tmpname[0] = '\0';
 	return 0;
 }
@@ -432,7 +501,8 @@ static int install_steps(struct inst *s)
 {
 	int err;
 
-	if ((err = check_orig(s)) || (err = check_unsigned(s)))
+	if ((err = check_orig(s)) || (err = check_unsigned(s)) ||
+	    (err = check_quarantine(s)))
 		return fail(s, VS_REPAIR_STEP_CHECK, err);
 	if ((err = create_new(s)))
 		return fail(s, VS_REPAIR_STEP_CREATE, err);
@@ -452,10 +522,13 @@ static int install_steps(struct inst *s)
 		return fail(s, VS_REPAIR_STEP_ATTRS, err);
 	if (fsync(s->rfd) < 0)
 		return fail(s, VS_REPAIR_STEP_SYNC, -errno);
+	s->step = VS_REPAIR_STEP_NONE;
 	if ((err = put_in_place(s)))
-		return fail(s, err == -ESTALE || err == -EMLINK ?
+		return fail(s, s->step == VS_REPAIR_STEP_QUARANTINE ?
+			       VS_REPAIR_STEP_QUARANTINE :
+			       err == -ESTALE || err == -EMLINK ?
 			       VS_REPAIR_STEP_CHECK : VS_REPAIR_STEP_RENAME, err);
-	if (fsync(s->dirfd) < 0)
+	if (fsync(s->dirfd) < 0 || (s->qdirfd >= 0 && fsync(s->qdirfd) < 0))
 		return fail(s, VS_REPAIR_STEP_DIRSYNC, -errno);
 	return 0;
 }
@@ -464,11 +537,23 @@ int vs_repair_install(const struct vs_repair_plan *plan,
 		      const struct vs_repair_input *in, const char *path,
 		      int orig_fd, enum vs_repair_step *stepp)
 {
+	return vs_repair_install_keep(plan, in, path, orig_fd, -1, NULL,
+				      stepp);
+}
+
+int vs_repair_install_keep(const struct vs_repair_plan *plan,
+			   const struct vs_repair_input *in, const char *path,
+			   int orig_fd, int qdirfd, char *qname,
+			   enum vs_repair_step *stepp)
+{
 	struct inst s = { .plan = plan, .in = in, .orig_fd = orig_fd,
-			  .dirfd = -1, .wfd = -1, .rfd = -1 };
+			  .dirfd = -1, .wfd = -1, .rfd = -1,
+			  .qdirfd = qname ? qdirfd : -1, .qname = qname };
 	int err;
 
 	*stepp = VS_REPAIR_STEP_CHECK;
+	if (qname)
+		qname[0] = '\0';
 	if (plan->verdict != VS_REPAIR_AUTHENTICATED)
 		return -EINVAL;
 	err = open_dir(&s, path);

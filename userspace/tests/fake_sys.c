@@ -27,6 +27,8 @@
  *                    per call of at most 16 blocks, and logs "pread OFF
  *                    COUNT"; a signal makes it fail with EINTR
  *   enable_errno N   FS_IOC_ENABLE_VERITY fails with N
+ *   rename_errno N   the rename of a repaired file over the original
+ *                    fails with N (after the quarantine link, if any)
  *   bad INO OFFSET LENGTH KIND [DETAIL [LEVEL]]
  *   patherr open|stat|lookup ERRNO PATH
  *                    open(), fstat() of the open file, or the walk's
@@ -90,7 +92,7 @@ struct fake_bad {
 static struct fake_file files[MAX_FILES];
 static struct fake_bad bads[MAX_BAD];
 static int nfiles, nbads, module_state, cap = 1 << 30, eintr_every;
-static int enable_errno;
+static int enable_errno, rename_errno;
 static unsigned int calls;
 static struct { ino_t ino; uint64_t block; } seen[MAX_SEEN];
 static int nseen;
@@ -786,10 +788,19 @@ static int fake_repair_measure(int fd, struct vs_repair_digest *d)
 	return 0;
 }
 
+static int fake_rename(int olddirfd, const char *oldname, int newdirfd,
+		       const char *newname)
+{
+	if (rename_errno)
+		return -rename_errno;
+	return renameat(olddirfd, oldname, newdirfd, newname) < 0 ? -errno : 0;
+}
+
 static const struct vs_repair_sys fake_repair_sys = {
 	.read_metadata = fake_read_metadata,
 	.enable_verity = fake_enable,
 	.measure = fake_repair_measure,
+	.rename = fake_rename,
 };
 
 static const struct vs_sys_ops fake_ops = {
@@ -825,6 +836,8 @@ __attribute__((constructor)) static void fake_init(void)
 			eintr_every = atoi(line + 12);
 		else if (!strncmp(line, "enable_errno ", 13))
 			enable_errno = atoi(line + 13);
+		else if (!strncmp(line, "rename_errno ", 13))
+			rename_errno = atoi(line + 13);
 		else if (!strncmp(line, "file ", 5) && nfiles < MAX_FILES)
 			parse_file(line + 5);
 		else if (!strncmp(line, "bad ", 4) && nbads < MAX_BAD)

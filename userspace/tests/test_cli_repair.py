@@ -514,4 +514,170 @@ def store_usage_errors():
     eq(rc, 1, "a dry run with only a store is allowed")
 
 
+def other_fs_dir(than):
+    """A writable directory on another filesystem than @than."""
+    dev = os.stat(than).st_dev
+    for d in ("/dev/shm", "/run/user/%d" % os.getuid(), "/run", "/tmp"):
+        try:
+            if os.stat(d).st_dev != dev and os.access(d, os.W_OK):
+                return tempfile.mkdtemp(prefix="vf-q-", dir=d)
+        except OSError:
+            pass
+    raise Failed("no writable directory on another filesystem than "
+                 + than)
+
+
+@test
+def quarantine_keeps_the_damaged_original():
+    w = World()
+    good = content(SIZE)
+    f = w.damaged("d/f", good, [2, 7])
+    src = w.write("copy/f", good)
+    q = w.path("q")
+    os.makedirs(q)
+    st = os.stat(f)
+    with open(f, "rb") as fh:
+        before = fh.read()
+    rc, doc = w.json("--quarantine", q, "--repair-from", src, f)
+    eq(rc, 64, "exit")
+    r = repair_of(doc)
+    kept = os.path.join(q, f"f.{st.st_ino}")
+    eq((r["status"], r["quarantine"]), ("repaired", kept), "repair")
+    eq(doc["options"]["quarantine"], q, "options")
+    unchanged(kept, st, before)
+    eq(os.stat(kept).st_nlink, 1, "one link: the path's was dropped")
+    check(os.stat(f).st_ino != st.st_ino, "the path has the new file")
+    with open(f, "rb") as fh:
+        eq(fh.read() == good, True, "good bytes")
+    eq(w.listing("d"), ["f"], "no temp file left")
+    eq(w.listing("q"), [f"f.{st.st_ino}"], "quarantine")
+
+
+@test
+def quarantine_name_never_collides_and_text():
+    w = World()
+    good = content(SIZE)
+    f = w.damaged("f", good, [2])
+    src = w.write("copy/f", good)
+    q = w.path("q")
+    ino = os.stat(f).st_ino
+    w.write(f"q/f.{ino}", b"someone else's")
+    w.write(f"q/f.{ino}.1", b"and another")
+    p = w.run("--quarantine", q, "--repair-from", src, f)
+    eq(p.returncode, 64, "exit")
+    kept = os.path.join(q, f"f.{ino}.2")
+    eq(p.stdout.decode().splitlines()[1],
+       f"{f}: REPAIRED: 1 blocks, 4096 bytes from {src}; the new file scrubs "
+       f"clean from disk ({SIZE} bytes verified); the damaged original is "
+       f"kept as {kept}", "text")
+    eq(os.stat(kept).st_ino, ino, "the original")
+    with open(os.path.join(q, f"f.{ino}"), "rb") as fh:
+        eq(fh.read(), b"someone else's", "not overwritten")
+
+
+@test
+def quarantine_link_removed_when_the_rename_fails():
+    w = World()
+    good = content(SIZE)
+    f = w.damaged("d/f", good, [2])
+    src = w.write("copy/f", good)
+    q = w.path("q")
+    os.makedirs(q)
+    w.spec.append("rename_errno 5")
+    st = os.stat(f)
+    with open(f, "rb") as fh:
+        before = fh.read()
+    rc, doc = w.json("--quarantine", q, "--repair-from", src, f)
+    eq(rc, 1, "exit: not repaired")
+    r = repair_of(doc)
+    eq(r["reason"], "rename failed: Input/output error; nothing replaced",
+       "reason")
+    check("quarantine" not in r, "nothing kept")
+    unchanged(f, st, before)
+    eq(os.stat(f).st_nlink, 1, "the link was removed")
+    eq(w.listing("q"), [], "quarantine empty")
+    eq(w.listing("d"), ["f"], "no temp file left")
+
+
+@test
+def quarantine_dry_run_links_nothing():
+    w = World()
+    good = content(SIZE)
+    f = w.damaged("d/f", good, [2])
+    src = w.write("copy/f", good)
+    q = w.path("q")
+    os.makedirs(q)
+    rc, doc = w.json("--repair-dry-run", "--quarantine", q,
+                     "--repair-from", src, f)
+    eq(rc, 1, "exit")
+    check("quarantine" not in repair_of(doc), "no quarantine")
+    eq(w.listing("q"), [], "nothing linked")
+
+
+@test
+def quarantine_errors_before_anything_is_written():
+    w = World()
+    good = content(SIZE)
+    f = w.damaged("d/f", good, [2])
+    src = w.write("copy/f", good)
+    plain = w.write("plain", b"x")
+    other = other_fs_dir(w.dir)
+    try:
+        cases = [
+            ([plain], f"verify-file: --quarantine '{plain}': not a "
+             "directory\n"),
+            ([w.path("missing")], f"verify-file: --quarantine "
+             f"'{w.path('missing')}': No such file or directory\n"),
+            ([other], f"verify-file: --quarantine '{other}' is on another "
+             f"filesystem than '{f}': the original is kept by a hard "
+             "link\n"),
+        ]
+        for q, msg in cases:
+            st = os.stat(f)
+            p = w.run("--quarantine", q[0], "--repair-from", src, f)
+            eq(p.returncode, 8, f"exit of {q}")
+            eq(p.stdout, b"", f"stdout of {q}")
+            eq(p.stderr.decode(), msg, f"message of {q}")
+            eq(os.stat(f).st_ino, st.st_ino, "same inode")
+            eq(os.listdir(other), [], "nothing in the other fs")
+        eq(w.calls("scrub"), [], "nothing scrubbed")
+        p = w.run("--quarantine", w.dir, f)
+        eq(p.returncode, 16, "--quarantine without a source")
+        eq(p.stderr.decode(), "verify-file: --quarantine needs "
+           "--repair-from or --repair-store\n", "usage message")
+    finally:
+        os.rmdir(other)
+
+
+@test
+def quarantine_not_writable():
+    w = World()
+    good = content(SIZE)
+    f = w.damaged("d/f", good, [2])
+    src = w.write("copy/f", good)
+    q = w.path("q")
+    os.makedirs(q)
+    os.chmod(q, 0o555)
+    os.chmod(w.dir, 0o755)
+    for sub in ("d", "copy"):
+        os.chmod(w.path(sub), 0o755)
+    os.chmod(f, 0o644)
+    pre = []
+    if os.getuid() == 0:    # root passes access(2): run it as nobody
+        pre = ["setpriv", "--reuid=65534", "--regid=65534",
+               "--clear-groups", "--"]
+    with open(os.path.join(w.dir, ".spec"), "w") as fh:
+        fh.write("\n".join(w.spec) + "\n")
+    os.chmod(os.path.join(w.dir, ".spec"), 0o644)
+    env = dict(os.environ, VF_FAKE_SPEC=os.path.join(w.dir, ".spec"))
+    p = subprocess.run(pre + [os.path.abspath(FAKE), "--quarantine", q,
+                              "--repair-from", src, f],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=30, env=env)
+    eq(p.returncode, 8, "exit")
+    eq(p.stderr.decode(), f"verify-file: --quarantine '{q}': not writable: "
+       "Permission denied\n", "message")
+    eq(p.stdout, b"", "stdout")
+
+
 finish()
