@@ -517,10 +517,12 @@ static void install(struct vf_run *run, struct verity_scrub_dev *dev,
 		set_reason(r, "the file has %llu hard links: replacing it "
 			   "would split them; nothing written",
 			   (unsigned long long)nlink(fd));
-	else if (err == -EKEYREJECTED)
-		set_reason(r, "the file has a builtin fs-verity signature, "
-			   "which repair does not carry over yet; nothing "
-			   "written");
+	else if (err == -EPERM && step == VS_REPAIR_STEP_CHECK)
+		set_reason(r, "the file is immutable or append-only: it "
+			   "cannot be replaced; nothing written");
+	else if (err == -EFBIG && step == VS_REPAIR_STEP_CHECK)
+		set_reason(r, "the file's builtin signature is too large to "
+			   "carry over; nothing written");
 	else if (err == -ESTALE)
 		set_reason(r, "the path no longer names the scrubbed file; "
 			   "nothing written");

@@ -221,6 +221,9 @@ struct vs_repair_sys {
 			     size_t len);
 	int (*enable_verity)(int fd, const struct fsverity_enable_arg *arg);
 	int (*measure)(int fd, struct vs_repair_digest *d);
+	/* FS_IOC_GETFLAGS, FS_IOC_SETFLAGS; NULL: the real ioctls */
+	int (*getflags)(int fd, int *flags);
+	int (*setflags)(int fd, int flags);
 	/* renameat(2) of the new file over the original; NULL: the real one */
 	int (*rename)(int olddirfd, const char *oldname, int newdirfd,
 		      const char *newname);
@@ -287,6 +290,13 @@ enum vs_repair_step {
 /** vs_repair_step_name() - what was being done, for reports. */
 const char *vs_repair_step_name(enum vs_repair_step s);
 
+/* Inode flags carried over to the new file: FS_NODUMP_FL, FS_NOATIME_FL,
+ * FS_SYNC_FL (linux/fs.h). */
+#define VS_REPAIR_CARRIED_FLAGS (0x00000040 | 0x00000080 | 0x00000008)
+
+/* Largest builtin signature carried over (the kernel's limit is 16128). */
+#define VS_REPAIR_MAX_SIGNATURE 16384
+
 /* Tests set this to take the named temp file path even with O_TMPFILE. */
 extern int vs_repair_force_named;
 
@@ -310,10 +320,22 @@ extern int vs_repair_force_named;
  * it was.  The times carried over are the original's when it is replaced
  * (reading it for the plan may already have moved its atime).
  *
+ * The original's builtin signature, if it has one, is read with
+ * FS_IOC_READ_VERITY_METADATA and given to FS_IOC_ENABLE_VERITY of the new
+ * file (same digest, so it verifies).  Of its inode flags
+ * (FS_IOC_GETFLAGS), the user-settable %VS_REPAIR_CARRIED_FLAGS are set
+ * on the new file after its content is written and before verity is
+ * enabled; the rest are the filesystem's (EXTENTS, VERITY, INLINE_DATA,
+ * ...), only take effect on an empty file (COMPR, NOCOMP, NOCOW: the new
+ * file gets the directory's), or would forbid the rename (IMMUTABLE,
+ * APPEND: such an original is refused, -EPERM, as the kernel would refuse
+ * to rename over it).
+ *
  * Return: 0, or -errno with *@stepp saying where (-EMLINK: hard links;
- * -ESTALE: @path is no longer @orig_fd's inode; -EKEYREJECTED: the file
- * has a builtin signature, which is not carried over yet; -EBADMSG: the
- * new file measured differently).
+ * -ESTALE: @path is no longer @orig_fd's inode; -EPERM at CHECK: the
+ * original is immutable or append-only; -EFBIG: its signature is larger
+ * than %VS_REPAIR_MAX_SIGNATURE; -EBADMSG: the new file measured
+ * differently).
  */
 int vs_repair_install(const struct vs_repair_plan *plan,
 		      const struct vs_repair_input *in, const char *path,

@@ -281,10 +281,43 @@ def hard_link_refused():
 
 
 @test
-def signed_file_refused():
+def signed_file_keeps_its_signature():
     w = World()
     good = content(SIZE)
     f = w.damaged("d/f", good, [2], "signed")
+    src = w.write("copy/f", good)
+    rc, doc = w.json("--repair-from", src, f)
+    eq(rc, 64, "exit: repaired")
+    eq(repair_of(doc)["status"], "repaired", "status")
+    # the fake's signature of a signed file is the 5 bytes "0\x82sig"
+    eq(w.calls("enable"), [["enable", "1", "4096", "0"],
+                           ["enable_sig", "5", "3082736967"]],
+       "the signature given to FS_IOC_ENABLE_VERITY")
+    with open(f, "rb") as fh:
+        eq(fh.read() == good, True, "good bytes")
+    eq(w.listing("d"), ["f"], "no temp file left")
+
+
+@test
+def inode_flags_carried_over():
+    w = World()
+    good = content(SIZE)
+    # NODUMP | NOATIME | EXTENTS | VERITY on the original
+    f = w.damaged("d/f", good, [2], "flags=0x1800c0")
+    src = w.write("copy/f", good)
+    rc, doc = w.json("--repair-from", src, f)
+    eq(rc, 64, "exit")
+    ino = os.stat(f).st_ino
+    # the new file had EXTENTS (the fake's default); NODUMP, NOATIME added
+    eq(w.calls("setflags"), [["setflags", str(ino), "0x800c0", "verity=0"]],
+       "one FS_IOC_SETFLAGS of the new file, before enable")
+
+
+@test
+def immutable_file_refused():
+    w = World()
+    good = content(SIZE)
+    f = w.damaged("d/f", good, [2], "flags=0x100010")
     src = w.write("copy/f", good)
     st = os.stat(f)
     with open(f, "rb") as fh:
@@ -292,11 +325,11 @@ def signed_file_refused():
     rc, doc = w.json("--repair-from", src, f)
     eq(rc, 1, "exit")
     r = repair_of(doc)
-    eq(r["reason"], "the file has a builtin fs-verity signature, which "
-       "repair does not carry over yet; nothing written", "reason")
+    eq(r["reason"], "the file is immutable or append-only: it cannot be "
+       "replaced; nothing written", "reason")
     unchanged(f, st, before)
     eq(w.listing("d"), ["f"], "nothing written")
-    eq(w.calls("enable"), [], "no enable")
+    eq((w.calls("enable"), w.calls("setflags")), ([], []), "no calls")
 
 
 @test

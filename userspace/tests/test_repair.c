@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libfsverity.h>
+#include <linux/fs.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
@@ -487,13 +488,27 @@ static void test_transient_not_replaced(void)
  * computes the digest of the fd's content with libfsverity (refusing a
  * writable fd, as the kernel does); MEASURE returns it.
  */
+#define FAKE_SIG_SIZE 300
+
 static struct {
 	dev_t dev;
 	ino_t ino;
 	struct vs_repair_digest digest;
 	struct fsverity_enable_arg arg;
 	int enabled, enable_err, measure_wrong, signed_orig;
+	uint8_t sig[FAKE_SIG_SIZE];	/* the signature enable was given */
+	/* FS_IOC_GETFLAGS: of the original (orig_ino), of other files */
+	ino_t orig_ino;
+	int orig_flags, new_flags, getflags_err;
+	int setflags_calls, set_flags, set_while_enabled;
+	ino_t set_ino;
 } fv;
+
+/* The fake's builtin signature of the original: byte i is i * 3 + 1. */
+static uint8_t sig_byte(size_t i)
+{
+	return (uint8_t)(i * 3 + 1);
+}
 
 static int fd_seq_read(void *priv, void *buf, size_t count)
 {
@@ -533,6 +548,9 @@ static int fake_enable(int fd, const struct fsverity_enable_arg *arg)
 	fv.digest.size = d->digest_size;
 	memcpy(fv.digest.bytes, d->digest, d->digest_size);
 	fv.arg = *arg;
+	if (arg->sig_size && arg->sig_size <= FAKE_SIG_SIZE)
+		memcpy(fv.sig, (const void *)(uintptr_t)arg->sig_ptr,
+		       arg->sig_size);
 	fv.enabled++;
 	free(d);
 	return 0;
@@ -554,13 +572,45 @@ static int fake_measure(int fd, struct vs_repair_digest *d)
 static int fake_read_metadata(int fd, uint64_t type, uint64_t off, void *buf,
 			      size_t len)
 {
-	(void)fd; (void)off;
+	size_t i;
+
+	(void)fd;
 	if (type == FS_VERITY_METADATA_TYPE_SIGNATURE && fv.signed_orig) {
-		memset(buf, 0x30, len);
+		if (off >= FAKE_SIG_SIZE)
+			return 0;
+		if (len > FAKE_SIG_SIZE - off)
+			len = (size_t)(FAKE_SIG_SIZE - off);
+		if (len > 128)		/* short reads, as the kernel may */
+			len = 128;
+		for (i = 0; i < len; i++)
+			((uint8_t *)buf)[i] = sig_byte((size_t)off + i);
 		return (int)len;
 	}
 	return type == FS_VERITY_METADATA_TYPE_SIGNATURE ? -ENODATA :
 	       -EOPNOTSUPP;
+}
+
+static int fake_getflags(int fd, int *flags)
+{
+	struct stat st;
+
+	fstat(fd, &st);
+	if (fv.getflags_err)
+		return fv.getflags_err;
+	*flags = st.st_ino == fv.orig_ino ? fv.orig_flags : fv.new_flags;
+	return 0;
+}
+
+static int fake_setflags(int fd, int flags)
+{
+	struct stat st;
+
+	fstat(fd, &st);
+	fv.setflags_calls++;
+	fv.set_flags = flags;
+	fv.set_ino = st.st_ino;
+	fv.set_while_enabled = fv.enabled;
+	return 0;
 }
 
 static const struct vs_repair_sys *real_sys;
@@ -568,6 +618,8 @@ static const struct vs_repair_sys fake_sys = {
 	.read_metadata = fake_read_metadata,
 	.enable_verity = fake_enable,
 	.measure = fake_measure,
+	.getflags = fake_getflags,
+	.setflags = fake_setflags,
 };
 
 /* A directory with the damaged file "f" (mode 0640, an xattr, old times). */
@@ -600,6 +652,8 @@ static void disk_init(struct disk *k, struct world *w)
 	close(fd);
 	k->fd = open(k->path, O_RDONLY);
 	fstat(k->fd, &k->st);
+	fv.orig_ino = k->st.st_ino;
+	fv.orig_flags = fv.new_flags = FS_EXTENT_FL;
 	k->orig.fd = k->fd;
 	w->in.read_orig = vs_repair_read_fd;
 	w->in.orig_priv = &k->orig;
@@ -816,8 +870,35 @@ static void test_install_path_replaced(void)
 	world_free(&w);
 }
 
-/* A file with a builtin signature is not replaced (it would lose it). */
-static void test_install_signed_refused(void)
+/* A builtin signature is read whole (short reads) and given to enable. */
+static void test_install_signed_kept(void)
+{
+	enum vs_repair_step step;
+	struct vs_repair_plan *p;
+	struct world w;
+	struct disk k;
+	size_t i, same = 0;
+
+	world_init(&w, SIZE, FS_VERITY_HASH_ALG_SHA256, 4096, NULL, 0, 1);
+	damage(&w, 2, VERITY_SCRUB_KIND_HASH_MISMATCH);
+	disk_init(&k, &w);
+	fv.signed_orig = 1;
+	p = planned(&w);
+	CHECK_U64(vs_repair_install(p, &w.in, k.path, k.fd, &step), 0);
+	CHECK_U64(fv.enabled, 1);
+	CHECK_U64(fv.arg.sig_size, FAKE_SIG_SIZE);
+	for (i = 0; i < FAKE_SIG_SIZE; i++)
+		same += fv.sig[i] == sig_byte(i);
+	CHECK_U64(same, FAKE_SIG_SIZE);
+	CHECK(has_bytes(k.path, w.good, SIZE));
+	CHECK_STR(listing(&k), "f");
+	vs_repair_plan_free(p);
+	disk_free(&k);
+	world_free(&w);
+}
+
+/* Without a signature, enable gets none. */
+static void test_install_unsigned_no_sig(void)
 {
 	enum vs_repair_step step;
 	struct vs_repair_plan *p;
@@ -827,17 +908,96 @@ static void test_install_signed_refused(void)
 	world_init(&w, SIZE, FS_VERITY_HASH_ALG_SHA256, 4096, NULL, 0, 1);
 	damage(&w, 2, VERITY_SCRUB_KIND_HASH_MISMATCH);
 	disk_init(&k, &w);
-	fv.signed_orig = 1;
 	p = planned(&w);
-	CHECK_U64(vs_repair_install(p, &w.in, k.path, k.fd, &step),
-		  -EKEYREJECTED);
-	CHECK_U64(step, VS_REPAIR_STEP_CHECK);
-	check_untouched(&k, &w);
-	CHECK_STR(listing(&k), "f");
-	CHECK_U64(fv.enabled, 0);
+	CHECK_U64(vs_repair_install(p, &w.in, k.path, k.fd, &step), 0);
+	CHECK_U64(fv.arg.sig_size, 0);
+	CHECK_U64(fv.arg.sig_ptr, 0);
 	vs_repair_plan_free(p);
 	disk_free(&k);
 	world_free(&w);
+}
+
+/* Install with the original's inode flags @orig; the new file has @newf. */
+static int install_with_flags(int orig, int newf, int getflags_err,
+			      struct disk *k, struct world *w)
+{
+	enum vs_repair_step step;
+	struct vs_repair_plan *p;
+	int err;
+
+	world_init(w, SIZE, FS_VERITY_HASH_ALG_SHA256, 4096, NULL, 0, 1);
+	damage(w, 2, VERITY_SCRUB_KIND_HASH_MISMATCH);
+	disk_init(k, w);
+	fv.orig_flags = orig;
+	fv.new_flags = newf;
+	fv.getflags_err = getflags_err;
+	p = planned(w);
+	err = vs_repair_install(p, &w->in, k->path, k->fd, &step);
+	if (err)
+		CHECK_U64(step, VS_REPAIR_STEP_CHECK);
+	vs_repair_plan_free(p);
+	return err;
+}
+
+/*
+ * The user-settable flags NODUMP, NOATIME and SYNC are carried over onto
+ * the new file (keeping its own, e.g. EXTENTS), before verity is enabled;
+ * VERITY, COMPR, NOCOW, ... are not.
+ */
+static void test_install_flags_carried(void)
+{
+	struct world w;
+	struct disk k;
+
+	CHECK_U64(install_with_flags(FS_NODUMP_FL | FS_NOATIME_FL | FS_SYNC_FL |
+				     FS_VERITY_FL | FS_EXTENT_FL | FS_COMPR_FL |
+				     FS_NOCOW_FL, FS_EXTENT_FL, 0, &k, &w), 0);
+	CHECK_U64(fv.setflags_calls, 1);
+	CHECK_U64(fv.set_flags, FS_EXTENT_FL | FS_NODUMP_FL | FS_NOATIME_FL |
+				FS_SYNC_FL);
+	CHECK_U64(fv.set_ino, fv.ino);		/* the new file */
+	CHECK_U64(fv.set_while_enabled, 0);	/* before enable */
+	CHECK(has_bytes(k.path, w.good, SIZE));
+	disk_free(&k);
+	world_free(&w);
+}
+
+/* Nothing to carry (or FS_IOC_GETFLAGS unsupported): no FS_IOC_SETFLAGS. */
+static void test_install_no_flags_to_carry(void)
+{
+	struct world w;
+	struct disk k;
+
+	CHECK_U64(install_with_flags(FS_EXTENT_FL | FS_VERITY_FL, FS_EXTENT_FL,
+				     0, &k, &w), 0);
+	CHECK_U64(fv.setflags_calls, 0);
+	disk_free(&k);
+	world_free(&w);
+	CHECK_U64(install_with_flags(0, 0, -ENOTTY, &k, &w), 0);
+	CHECK_U64(fv.setflags_calls, 0);
+	CHECK(has_bytes(k.path, w.good, SIZE));
+	disk_free(&k);
+	world_free(&w);
+}
+
+/* An immutable or append-only original cannot be replaced: -EPERM. */
+static void test_install_immutable_refused(void)
+{
+	static const int bad[] = { FS_IMMUTABLE_FL, FS_APPEND_FL };
+	struct world w;
+	struct disk k;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		CHECK_U64(install_with_flags(bad[i] | FS_VERITY_FL, 0, 0, &k,
+					     &w), -EPERM);
+		check_untouched(&k, &w);
+		CHECK_STR(listing(&k), "f");
+		CHECK_U64(fv.enabled, 0);
+		CHECK_U64(fv.setflags_calls, 0);
+		disk_free(&k);
+		world_free(&w);
+	}
 }
 
 /* A refused plan is never installed. */
@@ -923,7 +1083,11 @@ int main(void)
 	RUN(test_install_named_enable_fails);
 	RUN(test_install_path_replaced);
 	RUN(test_install_refused_plan);
-	RUN(test_install_signed_refused);
+	RUN(test_install_signed_kept);
+	RUN(test_install_unsigned_no_sig);
+	RUN(test_install_flags_carried);
+	RUN(test_install_no_flags_to_carry);
+	RUN(test_install_immutable_refused);
 	RUN(test_remove_stale);
 	return cases_failed ? 1 : 0;
 }
