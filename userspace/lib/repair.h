@@ -19,8 +19,10 @@
  *  - the fs-verity digest of the whole assembled content
  *    (libfsverity_compute_digest) must equal the expected digest.
  *
- * The interface will become public (verityscrub.h) once the CLI has
- * settled it; until then only verify-file and the host tests use it.
+ * This is the core, internal to libverityscrub (not exported from the
+ * .so): verify-file links it from the archive, and the public interface
+ * of verityscrub.h (verity_scrub_repair_path(), lib/repair_api.c) is a
+ * thin layer over it.
  */
 #ifndef VERITYSCRUB_REPAIR_H
 #define VERITYSCRUB_REPAIR_H

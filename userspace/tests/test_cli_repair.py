@@ -85,6 +85,15 @@ class World:
                   "sanitizer: " + p.stderr.decode(errors="replace"))
         return p
 
+    def run_binary(self, binary, *args):
+        """Run another program of the build (the example tool) in it."""
+        global FAKE
+        saved, FAKE = FAKE, binary
+        try:
+            return self.run(*args)
+        finally:
+            FAKE = saved
+
     def json(self, *args):
         p = self.run("--json", *args)
         try:
@@ -711,6 +720,45 @@ def quarantine_not_writable():
     eq(p.stderr.decode(), f"verify-file: --quarantine '{q}': not writable: "
        "Permission denied\n", "message")
     eq(p.stdout, b"", "stdout")
+
+
+@test
+def example_tool_repairs_through_a_callback_source():
+    w = World()
+    good = content(SIZE)
+    f = w.damaged("d/f", good, [2, 7])
+    src = w.write("copy/f", good)
+    ex = os.path.join(BIN, "scrub-example-fake")
+    p = w.run_binary(ex, "--repair-from", src, f)
+    eq(p.returncode, 4, "exit: repaired")
+    eq(p.stdout.decode(), f"{f} 8192 4096 hash_mismatch\n"
+       f"{f} 28672 4096 hash_mismatch\n"
+       f"{f}: {SIZE - 8192} bytes verified, 2 bad ranges\n"
+       f"{f}: repair replaced: 2 blocks, 8192 bytes from the copy\n"
+       f"{f}: {SIZE} bytes verified, 0 bad ranges\n", "output")
+    with open(f, "rb") as fh:
+        eq(fh.read() == good, True, "good bytes")
+    eq(w.calls("enable"), [["enable", "1", "4096", "0"]], "enable call")
+    eq(w.listing("d"), ["f"], "no temp file left")
+
+
+@test
+def example_tool_refuses_a_wrong_copy():
+    w = World()
+    good = content(SIZE)
+    f = w.damaged("d/f", good, [2, 7])
+    src = w.write("copy/f", flip(good, [7 * BS + 5]))
+    st = os.stat(f)
+    with open(f, "rb") as fh:
+        before = fh.read()
+    ex = os.path.join(BIN, "scrub-example-fake")
+    p = w.run_binary(ex, "--repair-from", src, f)
+    eq(p.returncode, 1, "exit: not repaired")
+    eq(p.stdout.decode().splitlines()[-1],
+       f"{f}: repair no_source: 2 blocks, 4096 bytes from the copy",
+       "output")
+    unchanged(f, st, before)
+    eq(w.calls("enable"), [], "no enable")
 
 
 finish()

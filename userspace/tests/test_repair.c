@@ -19,6 +19,7 @@
 #include <linux/verity_scrub.h>
 
 #include "../lib/repair.h"
+#include "verityscrub.h"
 #include "test.h"
 
 /* A file in memory; reads of blocks listed in @fail fail with EIO. */
@@ -556,11 +557,18 @@ static int fake_enable(int fd, const struct fsverity_enable_arg *arg)
 	return 0;
 }
 
+/* The world whose damaged file the public API tests put on disk. */
+static struct world *api_w;
+
 static int fake_measure(int fd, struct vs_repair_digest *d)
 {
 	struct stat st;
 
 	fstat(fd, &st);
+	if (api_w && st.st_ino == fv.orig_ino) {
+		*d = api_w->made.digest;	/* the kernel's, of the original */
+		return 0;
+	}
 	if (!fv.enabled || st.st_ino != fv.ino || st.st_dev != fv.dev)
 		return -ENODATA;
 	*d = fv.digest;
@@ -572,9 +580,27 @@ static int fake_measure(int fd, struct vs_repair_digest *d)
 static int fake_read_metadata(int fd, uint64_t type, uint64_t off, void *buf,
 			      size_t len)
 {
+	const uint8_t *src = NULL;
+	uint64_t size = 0;
+	struct stat st;
 	size_t i;
 
-	(void)fd;
+	fstat(fd, &st);
+	if (api_w && st.st_ino == fv.orig_ino &&
+	    type != FS_VERITY_METADATA_TYPE_SIGNATURE) {
+		if (type == FS_VERITY_METADATA_TYPE_DESCRIPTOR) {
+			src = (const uint8_t *)&api_w->made.desc;
+			size = sizeof(api_w->made.desc);
+		} else {
+			src = api_w->made.tree;
+			size = api_w->made.tree_size;
+		}
+		if (off >= size)
+			return 0;
+		len = len < size - off ? len : (size_t)(size - off);
+		memcpy(buf, src + off, len);
+		return (int)len;
+	}
 	if (type == FS_VERITY_METADATA_TYPE_SIGNATURE && fv.signed_orig) {
 		if (off >= FAKE_SIG_SIZE)
 			return 0;
@@ -721,6 +747,7 @@ static void disk_free(struct disk *k)
 		closedir(d);
 	rmdir(k->dir);
 	vs_repair_sys = real_sys;
+	api_w = NULL;
 }
 
 static struct vs_repair_plan *planned(struct world *w)
@@ -1061,6 +1088,261 @@ NAMED(replaces)
 NAMED(measure_differs)
 NAMED(enable_fails)
 
+/*
+ * The public interface (verityscrub.h): callback sources.  The damaged
+ * file is on disk; the fake serves its descriptor, tree and digest.
+ */
+struct cb_src {
+	const uint8_t *data;	/* what it supplies */
+	uint64_t size;
+	uint64_t wrong_block;	/* supplied with a flipped byte (or ~0) */
+	int err;		/* returned instead, if not 0 */
+	int calls;
+	uint64_t offs[8];
+};
+
+static int cb_read(void *priv, uint64_t off, void *buf, size_t len)
+{
+	struct cb_src *c = priv;
+
+	if (c->calls < 8)
+		c->offs[c->calls] = off;
+	c->calls++;
+	if (c->err)
+		return c->err;
+	if (off + len > c->size)
+		return -ENODATA;
+	memcpy(buf, c->data + off, len);
+	if (off / 4096 == c->wrong_block)
+		((uint8_t *)buf)[len / 3] ^= 1;
+	return 0;
+}
+
+/* Blocks 2 and 7 bad; a transient range at 0 that is not repaired. */
+static const struct verity_scrub_range api_ranges[] = {
+	{ .offset = 0, .length = 4096, .kind = VERITY_SCRUB_KIND_TRANSIENT },
+	{ .offset = 2 * 4096, .length = 4096,
+	  .kind = VERITY_SCRUB_KIND_HASH_MISMATCH },
+	{ .offset = 7 * 4096, .length = 4096,
+	  .kind = VERITY_SCRUB_KIND_IO_ERROR },
+};
+
+static void api_setup(struct world *w, struct disk *k,
+		      struct verity_scrub_repair_opts *o,
+		      struct verity_scrub_repair_result *r)
+{
+	world_init(w, SIZE, FS_VERITY_HASH_ALG_SHA256, 4096, NULL, 0, 0);
+	damage(w, 2, VERITY_SCRUB_KIND_HASH_MISMATCH);
+	damage(w, 7, VERITY_SCRUB_KIND_IO_ERROR);
+	disk_init(k, w);
+	api_w = w;
+	CHECK_U64(verity_scrub_repair_opts_init(o), 0);
+	CHECK_U64(verity_scrub_repair_result_init(r), 0);
+	o->ranges = api_ranges;
+	o->nranges = 3;
+}
+
+static void test_api_callback_source_repairs(void)
+{
+	struct verity_scrub_repair_source src[1];
+	struct verity_scrub_repair_opts o;
+	struct verity_scrub_repair_result r;
+	struct cb_src c = { .wrong_block = ~0ull };
+	struct world w;
+	struct disk k;
+	struct stat st;
+
+	api_setup(&w, &k, &o, &r);
+	c.data = w.good;
+	c.size = SIZE;
+	memset(src, 0, sizeof(src));
+	src[0].read = cb_read;
+	src[0].priv = &c;
+	o.sources = src;
+	o.nsources = 1;
+	CHECK_U64(verity_scrub_repair_path(k.path, &o, &r), 0);
+	CHECK_STR(verity_scrub_repair_status_name(r.status), "replaced");
+	CHECK_STR(verity_scrub_repair_step_name(r.step), "none");
+	CHECK_U64(r.error, 0);
+	CHECK_U64(r.blocks, 2);
+	CHECK_U64(src[0].bytes, 8192);
+	CHECK_U64(src[0].rejected_blocks, 0);
+	CHECK_U64(src[0].first_rejected_offset, UINT64_MAX);
+	/* asked for the two bad blocks only, once each */
+	CHECK_U64(c.calls, 2);
+	CHECK_U64(c.offs[0], 2 * 4096);
+	CHECK_U64(c.offs[1], 7 * 4096);
+	CHECK(has_bytes(k.path, w.good, SIZE));
+	CHECK(stat(k.path, &st) == 0 && st.st_ino != k.st.st_ino);
+	CHECK_U64(fv.enabled, 1);
+	CHECK_STR(r.quarantine_name, "");
+	CHECK_STR(listing(&k), "f");
+	disk_free(&k);
+	world_free(&w);
+}
+
+/* Two callbacks, each wrong for a different block: repaired together. */
+static void test_api_two_sources(void)
+{
+	struct verity_scrub_repair_source src[2];
+	struct verity_scrub_repair_opts o;
+	struct verity_scrub_repair_result r;
+	struct cb_src a = { .wrong_block = 7 }, b = { .wrong_block = 2 };
+	struct world w;
+	struct disk k;
+
+	api_setup(&w, &k, &o, &r);
+	a.data = b.data = w.good;
+	a.size = b.size = SIZE;
+	memset(src, 0, sizeof(src));
+	src[0].read = src[1].read = cb_read;
+	src[0].priv = &a;
+	src[1].priv = &b;
+	o.sources = src;
+	o.nsources = 2;
+	CHECK_U64(verity_scrub_repair_path(k.path, &o, &r), 0);
+	CHECK_U64(r.status, VERITY_SCRUB_REPAIR_REPLACED);
+	CHECK_U64(src[0].bytes, 4096);
+	CHECK_U64(src[0].rejected_blocks, 1);
+	CHECK_U64(src[0].first_rejected_offset, 7 * 4096);
+	CHECK_U64(src[1].bytes, 4096);
+	CHECK_U64(src[1].rejected_blocks, 0);
+	CHECK_U64(b.calls, 1);
+	CHECK_U64(b.offs[0], 7 * 4096);
+	CHECK(has_bytes(k.path, w.good, SIZE));
+	disk_free(&k);
+	world_free(&w);
+}
+
+/* A failing callback, a dry run: nothing written. */
+static void test_api_refused_and_dry_run(void)
+{
+	struct verity_scrub_repair_source src[1];
+	struct verity_scrub_repair_opts o;
+	struct verity_scrub_repair_result r;
+	struct cb_src c = { .wrong_block = ~0ull, .err = -ECONNRESET };
+	struct world w;
+	struct disk k;
+
+	api_setup(&w, &k, &o, &r);
+	c.data = w.good;
+	c.size = SIZE;
+	memset(src, 0, sizeof(src));
+	src[0].read = cb_read;
+	src[0].priv = &c;
+	o.sources = src;
+	o.nsources = 1;
+	CHECK_U64(verity_scrub_repair_path(k.path, &o, &r), 0);
+	CHECK_STR(verity_scrub_repair_status_name(r.status), "no_source");
+	CHECK_U64(r.fail_offset, 2 * 4096);
+	CHECK_U64(src[0].rejected_blocks, 2);	/* every bad block tried */
+	CHECK_U64(c.calls, 2);
+	CHECK_U64(fv.enabled, 0);
+	check_untouched(&k, &w);
+	c.err = 0;
+	o.flags = VERITY_SCRUB_REPAIR_DRY_RUN;
+	CHECK_U64(verity_scrub_repair_path(k.path, &o, &r), 0);
+	CHECK_STR(verity_scrub_repair_status_name(r.status), "repairable");
+	CHECK_U64(r.blocks, 2);
+	CHECK_U64(src[0].bytes, 8192);
+	CHECK_U64(fv.enabled, 0);
+	check_untouched(&k, &w);
+	CHECK_STR(listing(&k), "f");
+	disk_free(&k);
+	world_free(&w);
+}
+
+/* quarantine_dir: the original kept as f.INO; the name reported. */
+static void test_api_quarantine(void)
+{
+	struct verity_scrub_repair_source src[1];
+	struct verity_scrub_repair_opts o;
+	struct verity_scrub_repair_result r;
+	struct cb_src c = { .wrong_block = ~0ull };
+	char q[200], want[64];
+	struct world w;
+	struct disk k;
+
+	api_setup(&w, &k, &o, &r);
+	c.data = w.good;
+	c.size = SIZE;
+	memset(src, 0, sizeof(src));
+	src[0].read = cb_read;
+	src[0].priv = &c;
+	o.sources = src;
+	o.nsources = 1;
+	snprintf(q, sizeof(q), "%s/q", k.dir);
+	CHECK(mkdir(q, 0700) == 0);
+	o.quarantine_dir = q;
+	CHECK_U64(verity_scrub_repair_path(k.path, &o, &r), 0);
+	CHECK_U64(r.status, VERITY_SCRUB_REPAIR_REPLACED);
+	snprintf(want, sizeof(want), "f.%llu",
+		 (unsigned long long)k.st.st_ino);
+	CHECK_STR(r.quarantine_name, want);
+	snprintf(q, sizeof(q), "%s/q/%s", k.dir, want);
+	CHECK(has_bytes(q, w.orig.data, SIZE));
+	unlink(q);
+	snprintf(q, sizeof(q), "%s/q", k.dir);
+	rmdir(q);
+	disk_free(&k);
+	world_free(&w);
+}
+
+/* The extensible-struct rules and invalid options. */
+static void test_api_contract(void)
+{
+	struct verity_scrub_repair_source src[1];
+	struct {
+		struct verity_scrub_repair_opts o;
+		uint64_t newer;
+	} big;
+	struct verity_scrub_repair_opts o;
+	struct verity_scrub_repair_result r;
+	struct cb_src c = { .wrong_block = ~0ull };
+	struct world w;
+	struct disk k;
+
+	CHECK_U64(verity_scrub_repair_opts_init_size(&o, 8), -EINVAL);
+	CHECK_U64(verity_scrub_repair_result_init_size(&r, 8), -EINVAL);
+	api_setup(&w, &k, &o, &r);
+	c.data = w.good;
+	c.size = SIZE;
+	memset(src, 0, sizeof(src));
+	src[0].read = cb_read;
+	src[0].priv = &c;
+	CHECK_U64(verity_scrub_repair_path(k.path, &o, &r), -EINVAL);
+	o.sources = src;
+	o.nsources = 1;
+	o.nranges = 1;		/* only the transient range */
+	CHECK_U64(verity_scrub_repair_path(k.path, &o, &r), -EINVAL);
+	o.nranges = 3;
+	src[0].reserved[2] = 1;
+	CHECK_U64(verity_scrub_repair_path(k.path, &o, &r), -EINVAL);
+	src[0].reserved[2] = 0;
+	o.flags = 1u << 5;
+	CHECK_U64(verity_scrub_repair_path(k.path, &o, &r), -E2BIG);
+	o.flags = 0;
+	CHECK_U64(verity_scrub_repair_opts_init_size(&big.o, sizeof(big)), 0);
+	big.o.ranges = api_ranges;
+	big.o.nranges = 3;
+	big.o.sources = src;
+	big.o.nsources = 1;
+	big.newer = 1;
+	CHECK_U64(verity_scrub_repair_path(k.path, &big.o, &r), -E2BIG);
+	r.size = 4;
+	CHECK_U64(verity_scrub_repair_path(k.path, &o, &r), -EINVAL);
+	CHECK_U64(c.calls, 0);
+	CHECK_U64(fv.enabled, 0);
+	check_untouched(&k, &w);
+	big.newer = 0;		/* zero past what the library knows: fine */
+	CHECK_U64(verity_scrub_repair_result_init(&r), 0);
+	CHECK_U64(verity_scrub_repair_path(k.path, &big.o, &r), 0);
+	CHECK_U64(r.status, VERITY_SCRUB_REPAIR_REPLACED);
+	CHECK_STR(verity_scrub_repair_status_name(99), "invalid");
+	disk_free(&k);
+	world_free(&w);
+}
+
 int main(void)
 {
 	RUN(test_good_source_two_blocks);
@@ -1088,6 +1370,11 @@ int main(void)
 	RUN(test_install_flags_carried);
 	RUN(test_install_no_flags_to_carry);
 	RUN(test_install_immutable_refused);
+	RUN(test_api_callback_source_repairs);
+	RUN(test_api_two_sources);
+	RUN(test_api_refused_and_dry_run);
+	RUN(test_api_quarantine);
+	RUN(test_api_contract);
 	RUN(test_remove_stale);
 	return cases_failed ? 1 : 0;
 }
