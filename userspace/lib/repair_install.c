@@ -256,7 +256,8 @@ static int read_flags(struct inst *s)
 {
 	int err = sys_getflags(s->orig_fd, &s->oflags);
 
-	if (err == -ENOTTY || err == -EOPNOTSUPP || err == -EINVAL) {
+	if (err == -ENOTTY || err == -EOPNOTSUPP || err == -EINVAL ||
+	    err == -ENOSYS) {
 		s->oflags = 0;
 		return 0;
 	}
