@@ -341,6 +341,240 @@ const char *verity_scrub_detail_name(uint32_t detail);
  */
 const char *verity_scrub_version(void);
 
+/*
+ * Authenticated repair (since 0.2, symbol version VERITYSCRUB_0.2)
+ *
+ * A file a scrub found bad is rebuilt from its own good blocks and bytes
+ * that sources supply (other copies, a content-addressed store, the
+ * network: anything), and nothing a source supplies is written unless the
+ * file's own fs-verity metadata vouches for it: the digest the kernel
+ * holds for the open file (or one the caller gives) authenticates the
+ * descriptor, the descriptor the Merkle tree, the tree each block; the
+ * digest of the whole assembled content must be the expected one.  Then a
+ * new file replaces the damaged one atomically (same directory, owner,
+ * mode, xattrs, times, user inode flags, fs-verity parameters and builtin
+ * signature), or, in a dry run, nothing is written.
+ */
+
+/**
+ * typedef verity_scrub_repair_read_fn - supply bytes of a copy of the file
+ * @priv: &verity_scrub_repair_source.priv.
+ * @offset: first byte, at the file's own offsets (a multiple of the
+ *	Merkle block size).
+ * @buf: where to put exactly @len bytes.
+ * @len: bytes wanted (a block, or less at the end of the file).
+ *
+ * Called from the calling thread only, for each bad block in file order,
+ * until a source's bytes authenticate.  Nothing it returns is trusted.
+ *
+ * Return: 0 when all @len bytes were supplied, else a negative errno (the
+ * block is then sought in the next source).
+ */
+typedef int (*verity_scrub_repair_read_fn)(void *priv, uint64_t offset,
+					   void *buf, size_t len);
+
+/**
+ * struct verity_scrub_repair_source - a copy of the good file
+ * @read: supplies the copy's bytes.
+ * @priv: passed to @read.
+ * @bytes: set by the library: bytes taken from this source.
+ * @rejected_blocks: set: blocks it supplied that did not authenticate,
+ *	or could not supply.
+ * @first_rejected_offset: set: offset of the first of them (UINT64_MAX:
+ *	none).
+ * @reserved: must be zero.  Sources are passed as an array, so this
+ *	struct never grows; later fields take the place of @reserved.
+ */
+struct verity_scrub_repair_source {
+	verity_scrub_repair_read_fn read;
+	void *priv;
+	uint64_t bytes;
+	uint64_t rejected_blocks;
+	uint64_t first_rejected_offset;
+	uint64_t reserved[4];
+};
+
+/* &verity_scrub_repair_opts.flags: authenticate and report, write nothing. */
+#define VERITY_SCRUB_REPAIR_DRY_RUN	(1u << 0)
+
+/**
+ * struct verity_scrub_repair_opts - what to repair and from what
+ * @size: sizeof(struct verity_scrub_repair_opts) as the caller was
+ *	compiled with; set by verity_scrub_repair_opts_init() (the rules of
+ *	&struct verity_scrub_opts apply).
+ * @flags: VERITY_SCRUB_REPAIR_*.
+ * @ranges: the bad ranges a scrub reported (&verity_scrub_opts.on_range);
+ *	TRANSIENT ones are ignored.  At least one other is needed.
+ * @nranges: entries in @ranges.
+ * @sources: the copies, tried in this order for each bad block; their
+ *	counters are set.
+ * @nsources: entries in @sources (at least one).
+ * @expected_hash_algorithm: with @expected_digest_size not 0: the
+ *	FS_VERITY_HASH_ALG_* of @expected_digest.
+ * @expected_digest_size: 0: the repaired file must have the digest the
+ *	kernel holds for the file (FS_IOC_MEASURE_VERITY); else the bytes
+ *	used in @expected_digest, the digest it must have.
+ * @expected_digest: see @expected_digest_size.
+ * @quarantine_dir: NULL, or a directory on the file's filesystem where
+ *	the damaged original is kept (hard-linked as BASENAME.INODE, or
+ *	BASENAME.INODE.N when that name is taken) instead of being dropped.
+ */
+struct verity_scrub_repair_opts {
+	uint32_t size;
+	uint32_t flags;
+	const struct verity_scrub_range *ranges;
+	size_t nranges;
+	struct verity_scrub_repair_source *sources;
+	size_t nsources;
+	uint32_t expected_hash_algorithm;
+	uint32_t expected_digest_size;
+	uint8_t expected_digest[64];
+	const char *quarantine_dir;
+};
+
+/* The first published size of struct verity_scrub_repair_opts. */
+#define VERITY_SCRUB_REPAIR_OPTS_SIZE_VER0 \
+	(offsetof(struct verity_scrub_repair_opts, quarantine_dir) + \
+	 sizeof(const char *))
+
+/**
+ * enum verity_scrub_repair_status - outcome of a repair
+ * @VERITY_SCRUB_REPAIR_REPLACED: authenticated, written, and renamed
+ *	over the damaged file (scrub it again to see it clean from disk).
+ * @VERITY_SCRUB_REPAIR_REPAIRABLE: a dry run: authenticated, nothing
+ *	written.
+ * @VERITY_SCRUB_REPAIR_BAD_DESCRIPTOR: the descriptor on disk does not
+ *	hash to the expected digest: nothing can be authenticated.
+ * @VERITY_SCRUB_REPAIR_NO_SOURCE: no source supplied bytes for the block
+ *	at &verity_scrub_repair_result.fail_offset that match the tree.
+ * @VERITY_SCRUB_REPAIR_DIGEST_MISMATCH: the assembled content does not
+ *	have the expected digest.
+ * @VERITY_SCRUB_REPAIR_ORIG_UNREADABLE: a block the scrub found good
+ *	(at fail_offset) cannot be read now.
+ * @VERITY_SCRUB_REPAIR_NOT_INSTALLED: authenticated, but writing or
+ *	replacing failed at &verity_scrub_repair_result.step with
+ *	&verity_scrub_repair_result.error; the original is as it was.
+ */
+enum verity_scrub_repair_status {
+	VERITY_SCRUB_REPAIR_REPLACED,
+	VERITY_SCRUB_REPAIR_REPAIRABLE,
+	VERITY_SCRUB_REPAIR_BAD_DESCRIPTOR,
+	VERITY_SCRUB_REPAIR_NO_SOURCE,
+	VERITY_SCRUB_REPAIR_DIGEST_MISMATCH,
+	VERITY_SCRUB_REPAIR_ORIG_UNREADABLE,
+	VERITY_SCRUB_REPAIR_NOT_INSTALLED,
+};
+
+/**
+ * struct verity_scrub_repair_result - what a repair did
+ * @size: sizeof(struct verity_scrub_repair_result) as the caller was
+ *	compiled with; set by verity_scrub_repair_result_init().
+ * @status: enum verity_scrub_repair_status.
+ * @step: for NOT_INSTALLED, where it failed: a name from
+ *	verity_scrub_repair_step_name() ("check": the file may not be
+ *	replaced, e.g. -EMLINK hard links, -EPERM immutable, -EXDEV
+ *	quarantine on another filesystem; "create", "write", "attributes",
+ *	"fsync", "enable-verity", "measure", "quarantine", "rename";
+ *	"directory-fsync": replaced, but not known to be durable).
+ * @error: for NOT_INSTALLED, the negative errno.
+ * @fail_offset: for NO_SOURCE and ORIG_UNREADABLE, the block's offset.
+ * @blocks: the bad blocks to replace (replaced when REPLACED).
+ * @quarantine_name: with &verity_scrub_repair_opts.quarantine_dir, the
+ *	original's name there once kept; else "".
+ */
+struct verity_scrub_repair_result {
+	uint32_t size;
+	uint32_t status;
+	uint32_t step;
+	int error;
+	uint64_t fail_offset;
+	uint64_t blocks;
+	char quarantine_name[256];
+};
+
+/* The first published size of struct verity_scrub_repair_result. */
+#define VERITY_SCRUB_REPAIR_RESULT_SIZE_VER0 \
+	(offsetof(struct verity_scrub_repair_result, quarantine_name) + 256)
+
+/**
+ * verity_scrub_repair_opts_init_size() - set repair options to defaults
+ * @opts: no flags, no ranges, no sources, the kernel's digest, no
+ *	quarantine.
+ * @size: sizeof(*@opts) as the caller was compiled with.
+ *
+ * Call it through verity_scrub_repair_opts_init().
+ *
+ * Return: 0, or -EINVAL (nothing written) if @size is below
+ * VERITY_SCRUB_REPAIR_OPTS_SIZE_VER0 or above UINT32_MAX.
+ */
+int verity_scrub_repair_opts_init_size(struct verity_scrub_repair_opts *opts,
+				       size_t size);
+
+/** verity_scrub_repair_opts_init() - verity_scrub_repair_opts_init_size()
+ * with sizeof(*@opts). */
+#define verity_scrub_repair_opts_init(opts) \
+	verity_scrub_repair_opts_init_size((opts), sizeof(*(opts)))
+
+/**
+ * verity_scrub_repair_result_init_size() - prepare a repair result
+ * @res: the result to clear.
+ * @size: sizeof(*@res) as the caller was compiled with.
+ *
+ * Return: 0, or -EINVAL (nothing written) if @size is below
+ * VERITY_SCRUB_REPAIR_RESULT_SIZE_VER0 or above UINT32_MAX.
+ */
+int verity_scrub_repair_result_init_size(struct verity_scrub_repair_result *res,
+					 size_t size);
+
+/** verity_scrub_repair_result_init() - verity_scrub_repair_result_init_size()
+ * with sizeof(*@res). */
+#define verity_scrub_repair_result_init(res) \
+	verity_scrub_repair_result_init_size((res), sizeof(*(res)))
+
+/**
+ * verity_scrub_repair_path() - repair a damaged fs-verity file
+ * @path: the file a scrub found bad.
+ * @opts: its bad ranges and the sources (their counters are set).
+ * @res: what was done; its @size must be set.
+ *
+ * Reads the file (through fs-verity), its descriptor and Merkle tree
+ * (FS_IOC_READ_VERITY_METADATA), asks the sources for the bad blocks
+ * only, and replaces @path only with content that authenticates (see
+ * above).  Until the rename any failure leaves @path as it was; a new
+ * file that is left over after a crash is unnamed (O_TMPFILE) or named
+ * ".BASENAME.vs-repair.XXXXXX".  The caller scrubs the new file again.
+ *
+ * Return: 0 when the repair ran to a verdict (&res->status: refusals and
+ * failed writes included); -EINVAL for invalid @opts (no non-transient
+ * range, no source, a source without @read or with non-zero @reserved,
+ * @size too small) or @res; -E2BIG for options this library does not
+ * know; -ENODATA if @path is not an fs-verity file; -EINVAL if it is not a
+ * regular file; -ENOMEM; the errors of open(2) and of
+ * FS_IOC_MEASURE_VERITY and FS_IOC_READ_VERITY_METADATA.
+ */
+int verity_scrub_repair_path(const char *path,
+			     const struct verity_scrub_repair_opts *opts,
+			     struct verity_scrub_repair_result *res);
+
+/**
+ * verity_scrub_repair_status_name() - short name of a repair status
+ * @status: an enum verity_scrub_repair_status.
+ *
+ * Return: "replaced", "repairable", "bad_descriptor", "no_source",
+ * "digest_mismatch", "orig_unreadable", "not_installed", or "invalid".
+ */
+const char *verity_scrub_repair_status_name(uint32_t status);
+
+/**
+ * verity_scrub_repair_step_name() - short name of a repair step
+ * @step: &verity_scrub_repair_result.step.
+ *
+ * Return: "none", "check", "create", "write", "attributes", "fsync",
+ * "enable-verity", "measure", "quarantine", "rename", "directory-fsync",
+ * or "invalid".
+ */
+const char *verity_scrub_repair_step_name(uint32_t step);
+
 #ifdef __cplusplus
 }
 #endif

@@ -351,12 +351,16 @@ install_tests() {
 	fi
 	# The same, linked with the static archive (pkg-config --static):
 	# nothing of libverityscrub is needed at run time.
+	# (its Libs.private, libfsverity and libcrypto, after the archive)
+	local private
 	if ! libs=$(pkg-config --static --libs-only-L verityscrub) ||
-		! other=$(pkg-config --static --libs-only-other verityscrub); then
+		! other=$(pkg-config --static --libs-only-other verityscrub) ||
+		! private=$(pkg-config --static --libs-only-l verityscrub |
+			sed 's/-lverityscrub//'); then
 		fail example-build-static "pkg-config --static verityscrub failed"
 	elif ! (cd "$ex" && logged example-build-static.log cc -std=c11 -Wall -Wextra -Werror \
 			$cflags -o scrub-example-static scrub-example.c $libs $other \
-			-Wl,-Bstatic -lverityscrub -Wl,-Bdynamic); then
+			-Wl,-Bstatic -lverityscrub -Wl,-Bdynamic $private); then
 		fail example-build-static "cc with the static archive failed: $(last example-build-static.log)"
 	else
 		expect example-build-static "" "$(readelf -d "$ex/scrub-example-static" | grep -o 'libverityscrub[^]]*')"

@@ -3,7 +3,8 @@
 # keeps its inode and its bytes on disk, exit 1: damage left), a dry run
 # and a hard-linked file write nothing; a source wrong only in blocks that
 # are not needed still repairs, and two sources each good for a different
-# bad block repair together.
+# bad block repair together; a content-addressed store (--repair-store)
+# is found by the file's digest.
 # vs-kernels: 6.1 6.12
 # vs-fs: ext4 f2fs
 # vs-timeout: 400
@@ -110,4 +111,17 @@ vs_drop_caches
 vs_expect_rc two-bytes 0 cmp "$f" /mnt/src/good
 vs_expect_rc two-rescrub-rc 0 vf_run "$f"
 vs_expect_eq two-listing data "$(listing)"
+
+# --repair-store: the composefs object XX/YYYY... named by the digest
+vs_corrupt_file "$f" $((9 * 4096 + 7))
+hex=${digest#*:}
+mkdir -p /mnt/src/store/$(echo "$hex" | cut -c1-2)
+obj=/mnt/src/store/$(echo "$hex" | cut -c1-2)/$(echo "$hex" | cut -c3-)
+cp /mnt/src/good "$obj"
+vs_expect_rc store-rc 64 vf_run --json --repair-store /mnt/src/store "$f"
+vs_expect_eq store-sources "\"sources\":[{\"source\":\"$obj\",\"store\":\"/mnt/src/store\",\"bytes\":4096,\"rejected_blocks\":0}]" \
+	"$(grep -o '"sources":\[[^]]*\]' $VF_OUT)"
+vs_drop_caches
+vs_expect_rc store-bytes 0 cmp "$f" /mnt/src/good
+vs_expect_eq store-digest "$digest" "$("$VS_BIN/fsverity" measure "$f" | cut -d' ' -f1)"
 umount /mnt/src

@@ -63,7 +63,18 @@ void vf_usage(FILE *f)
 "                             against the digest the kernel holds for it\n"
 "                             (or --expect-digest) before it replaces the\n"
 "                             file; the new file is scrubbed again\n"
+"      --repair-store DIR     also a source: a content-addressed store whose\n"
+"                             objects are named by their fs-verity digest,\n"
+"                             looked up by the file's expected digest as\n"
+"                             DIR/XX/YYYY... (composefs; XX the first 2 hex\n"
+"                             digits), else DIR/HEX; mixes with\n"
+"                             --repair-from in the order given\n"
 "      --repair-dry-run       authenticate and report, write nothing\n"
+"      --quarantine DIR       keep each replaced original in DIR (same\n"
+"                             filesystem: a hard link made before the\n"
+"                             rename) as BASENAME.INODE[.N]; DIR not a\n"
+"                             writable directory on the filesystem of the\n"
+"                             PATHs is exit 8, nothing scrubbed\n"
 "      --state FILE           save the progress of the pass over the PATHs in\n"
 "                             FILE (atomically, every few seconds and at the\n"
 "                             end); a run with the same FILE, PATHs and\n"
@@ -465,7 +476,8 @@ enum {
 	OPT_CROSS_MOUNTS = 256, OPT_RANGE, OPT_RETRIES, OPT_KEEP_CACHE,
 	OPT_LIMIT, OPT_EXPECT_DIGEST, OPT_EXPECT_DIGEST_FILE, OPT_NO_MODULE,
 	OPT_FALLBACK, OPT_JSON, OPT_PAGE_CACHE, OPT_DIGEST_FROM_NAME,
-	OPT_REPAIR_FROM, OPT_REPAIR_DRY_RUN,
+	OPT_REPAIR_FROM, OPT_REPAIR_DRY_RUN, OPT_REPAIR_STORE,
+	OPT_QUARANTINE,
 	OPT_LOG, OPT_METRICS,
 	OPT_STATE, OPT_MAX_TIME, OPT_STATUS,
 };
@@ -487,6 +499,8 @@ static const struct option long_options[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "repair-from", required_argument, NULL, OPT_REPAIR_FROM },
 	{ "repair-dry-run", no_argument, NULL, OPT_REPAIR_DRY_RUN },
+	{ "repair-store", required_argument, NULL, OPT_REPAIR_STORE },
+	{ "quarantine", required_argument, NULL, OPT_QUARANTINE },
 	{ "log", required_argument, NULL, OPT_LOG },
 	{ "metrics", required_argument, NULL, OPT_METRICS },
 	{ "state", required_argument, NULL, OPT_STATE },
@@ -593,17 +607,20 @@ static int parse_one(int c, struct vf_opts *o, struct parse_state *ps)
 	case OPT_NO_MODULE: o->no_module = 1; return 0;
 	case OPT_FALLBACK: o->fallback = 1; return 0;
 	case OPT_JSON: o->json = 1; return 0;
-	case OPT_REPAIR_FROM: {
-		char **n = realloc(o->repair_from,
-				   (size_t)(o->nrepair_from + 1) * sizeof(*n));
+	case OPT_REPAIR_FROM:
+	case OPT_REPAIR_STORE: {
+		struct vf_repair_opt *n = realloc(o->repair_from,
+			(size_t)(o->nrepair_from + 1) * sizeof(*n));
 
 		if (!n)
 			return usage_error(NULL, "out of memory");
 		o->repair_from = n;
-		n[o->nrepair_from++] = optarg;
+		n[o->nrepair_from].path = optarg;
+		n[o->nrepair_from++].store = c == OPT_REPAIR_STORE;
 		return 0;
 	}
 	case OPT_REPAIR_DRY_RUN: o->repair_dry_run = 1; return 0;
+	case OPT_QUARANTINE: o->quarantine = optarg; return 0;
 	case OPT_LOG: return parse_log(optarg, o);
 	case OPT_METRICS:
 		if (!*optarg)

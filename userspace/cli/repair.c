@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,9 @@
 
 /* One source, as seen for one file. */
 struct vf_repair_src {
-	char *path;		/* the copy of this file */
+	char *path;		/* the copy of this file (a store's object) */
+	const char *store;	/* --repair-store DIR, NULL for --repair-from */
+	char *flat;		/* a store's other name tried (DIR/HEX) */
 	int open_err;		/* errno opening it, 0 if open */
 	uint64_t bytes, rejected, first_reject;
 };
@@ -36,6 +39,8 @@ struct vf_repair {
 	int replaced;		/* renamed over the original */
 	int repaired;		/* replaced and its scrub from disk is clean */
 	char *reason;		/* why not repaired */
+	char *quarantine;	/* --quarantine: where the original is kept */
+	int operational;	/* a failure of the tool's set-up (exit 8) */
 	uint64_t blocks;	/* blocks replaced */
 	struct vf_digest expected;
 	size_t nsrc;
@@ -55,40 +60,88 @@ static int is_repairable_kind(uint32_t kind)
 	       kind == VERITY_SCRUB_KIND_UNKNOWN;
 }
 
+/*
+ * --quarantine DIR: a writable directory on the filesystem of every PATH
+ * (checked again per file).  Return: 0 or VF_EXIT_OPERATIONAL (said).
+ */
+static int check_quarantine(const struct vf_opts *o)
+{
+	struct stat qst, pst;
+	int i;
+
+	if (stat(o->quarantine, &qst) < 0) {
+		fprintf(stderr, "%s: --quarantine '%s': %s\n", vf_prog,
+			o->quarantine, strerror(errno));
+		return VF_EXIT_OPERATIONAL;
+	}
+	if (!S_ISDIR(qst.st_mode)) {
+		fprintf(stderr, "%s: --quarantine '%s': not a directory\n",
+			vf_prog, o->quarantine);
+		return VF_EXIT_OPERATIONAL;
+	}
+	if (access(o->quarantine, W_OK | X_OK) < 0) {
+		fprintf(stderr, "%s: --quarantine '%s': not writable: %s\n",
+			vf_prog, o->quarantine, strerror(errno));
+		return VF_EXIT_OPERATIONAL;
+	}
+	for (i = 0; i < o->npaths; i++) {
+		if (stat(o->paths[i], &pst) < 0 || pst.st_dev == qst.st_dev)
+			continue;
+		fprintf(stderr, "%s: --quarantine '%s' is on another "
+			"filesystem than '%s': the original is kept by a hard "
+			"link\n", vf_prog, o->quarantine, o->paths[i]);
+		return VF_EXIT_OPERATIONAL;
+	}
+	return 0;
+}
+
 int vf_repair_check_opts(const struct vf_opts *o)
 {
 	struct stat st;
+	const char *opt;
 	int i;
 
+	if (!o->nrepair_from && o->quarantine) {
+		fprintf(stderr, "%s: --quarantine needs --repair-from or "
+			"--repair-store\n", vf_prog);
+		return VF_EXIT_USAGE;
+	}
 	if (!o->nrepair_from && o->repair_dry_run) {
-		fprintf(stderr, "%s: --repair-dry-run needs --repair-from\n",
-			vf_prog);
+		fprintf(stderr, "%s: --repair-dry-run needs --repair-from or "
+			"--repair-store\n", vf_prog);
 		return VF_EXIT_USAGE;
 	}
 	if (o->nrepair_from && (o->no_module || o->fallback)) {
-		fprintf(stderr, "%s: --repair-from needs the module (the new "
-			"file is scrubbed through it): not with --no-module or "
-			"--fallback\n", vf_prog);
+		fprintf(stderr, "%s: --repair-from and --repair-store need the "
+			"module (the new file is scrubbed through it): not with "
+			"--no-module or --fallback\n", vf_prog);
 		return VF_EXIT_USAGE;
 	}
 	for (i = 0; i < o->nrepair_from; i++) {
-		if (stat(o->repair_from[i], &st) < 0) {
-			fprintf(stderr, "%s: --repair-from '%s': %s\n", vf_prog,
-				o->repair_from[i], strerror(errno));
+		opt = o->repair_from[i].store ? "--repair-store" :
+						"--repair-from";
+		if (stat(o->repair_from[i].path, &st) < 0) {
+			fprintf(stderr, "%s: %s '%s': %s\n", vf_prog, opt,
+				o->repair_from[i].path, strerror(errno));
 			return VF_EXIT_USAGE;
 		}
 		if (S_ISDIR(st.st_mode))
 			continue;
+		if (o->repair_from[i].store) {
+			fprintf(stderr, "%s: %s '%s': not a directory\n",
+				vf_prog, opt, o->repair_from[i].path);
+			return VF_EXIT_USAGE;
+		}
 		if (o->npaths != 1 || (o->recursive &&
 		    stat(o->paths[0], &st) == 0 && S_ISDIR(st.st_mode))) {
 			fprintf(stderr, "%s: --repair-from '%s' is a file: it is "
 				"the copy of one PATH; give a directory to "
 				"repair several files\n", vf_prog,
-				o->repair_from[i]);
+				o->repair_from[i].path);
 			return VF_EXIT_USAGE;
 		}
 	}
-	return 0;
+	return o->quarantine ? check_quarantine(o) : 0;
 }
 
 /*
@@ -195,7 +248,7 @@ static void close_sources(struct sources *s)
 {
 	size_t i;
 
-	for (i = 0; i < s->n; i++)
+	for (i = 0; s->fds && i < s->n; i++)
 		if (s->fds[i].fd >= 0)
 			close(s->fds[i].fd);
 	free(s->src);
@@ -209,10 +262,59 @@ static int read_none(void *priv, uint64_t off, void *buf, size_t len)
 	return -ENOENT;
 }
 
+static void hex(char *out, const struct vf_digest *d)
+{
+	uint32_t i;
+
+	for (i = 0; i < d->size; i++)
+		sprintf(out + 2 * i, "%02x", d->bytes[i]);
+	out[2 * d->size] = '\0';
+}
+
+/*
+ * The object of @r's expected digest in store @dir: DIR/XX/YYYY...
+ * (composefs), else DIR/HEX; opened into @fd.  When neither opens, the
+ * composefs name is kept with its errno, and the flat name for reports.
+ */
+static int open_store_object(struct vf_repair *r, const char *dir,
+			     struct vf_repair_src *src, int *fd)
+{
+	char h[2 * VF_MAX_DIGEST + 1];
+	const int oflags = O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC;
+
+	hex(h, &r->expected);
+	src->store = dir;
+	if (asprintf(&src->path, "%s/%.2s/%s", dir, h, h + 2) < 0) {
+		src->path = NULL;
+		return -ENOMEM;
+	}
+	*fd = open(src->path, oflags);
+	if (*fd >= 0)
+		return 0;
+	src->open_err = errno;
+	if (asprintf(&src->flat, "%s/%s", dir, h) < 0) {
+		src->flat = NULL;
+		return -ENOMEM;
+	}
+	*fd = open(src->flat, oflags);
+	if (*fd < 0) {
+		if (src->open_err == ENOENT)
+			src->open_err = errno;
+		return 0;
+	}
+	/* the flat object is the one used */
+	free(src->path);
+	src->path = src->flat;
+	src->flat = NULL;
+	src->open_err = 0;
+	return 0;
+}
+
 static int open_sources(struct vf_run *run, struct vf_file *f,
 			struct vf_repair *r, struct sources *s)
 {
 	size_t i, n = (size_t)run->o->nrepair_from;
+	const struct vf_repair_opt *opt;
 
 	s->n = n;
 	s->src = calloc(n, sizeof(*s->src));
@@ -221,15 +323,24 @@ static int open_sources(struct vf_run *run, struct vf_file *f,
 	if (!s->src || !s->fds || !r->src)
 		return -ENOMEM;
 	r->nsrc = n;
+	for (i = 0; i < n; i++)
+		s->fds[i].fd = -1;
 	for (i = 0; i < n; i++) {
-		r->src[i].path = source_path(run->o, run->o->repair_from[i],
-					     f->path);
-		if (!r->src[i].path)
-			return -ENOMEM;
-		s->fds[i].fd = open(r->src[i].path,
-				    O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-		if (s->fds[i].fd < 0)
-			r->src[i].open_err = errno;
+		opt = &run->o->repair_from[i];
+		if (opt->store) {
+			if (open_store_object(r, opt->path, &r->src[i],
+					      &s->fds[i].fd))
+				return -ENOMEM;
+		} else {
+			r->src[i].path = source_path(run->o, opt->path,
+						     f->path);
+			if (!r->src[i].path)
+				return -ENOMEM;
+			s->fds[i].fd = open(r->src[i].path, O_RDONLY |
+					    O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+			if (s->fds[i].fd < 0)
+				r->src[i].open_err = errno;
+		}
 		s->src[i].read = s->fds[i].fd < 0 ? read_none :
 				 vs_repair_read_fd;
 		s->src[i].priv = &s->fds[i];
@@ -351,24 +462,67 @@ static uint64_t nlink(int fd)
 	return fstat(fd, &st) < 0 ? 0 : (uint64_t)st.st_nlink;
 }
 
+/* --quarantine: the path the original was kept under. */
+static void set_quarantine(struct vf_repair *r, const char *dir,
+			   const char *name)
+{
+	if (asprintf(&r->quarantine, "%s/%s", dir, name) < 0)
+		r->quarantine = NULL;
+}
+
+static int quarantine_failed(struct vf_repair *r, const char *dir, int err,
+			     enum vs_repair_step step)
+{
+	if (err == -EXDEV && step == VS_REPAIR_STEP_CHECK)
+		set_reason(r, "--quarantine '%s' is on another filesystem "
+			   "than the file; nothing written", dir);
+	else if (step == VS_REPAIR_STEP_QUARANTINE || err == -ENOTDIR)
+		set_reason(r, "keeping the original in --quarantine '%s' "
+			   "failed: %s; nothing replaced", dir, strerror(-err));
+	else
+		return 0;
+	r->operational = 1;
+	return 1;
+}
+
 static void install(struct vf_run *run, struct verity_scrub_dev *dev,
 		    int fd, struct vf_file *f, struct vf_repair *r,
 		    const struct vs_repair_plan *p,
 		    const struct vs_repair_input *in)
 {
-	enum vs_repair_step step;
-	int err;
+	const char *qdir = run->o->quarantine;
+	char qname[NAME_MAX + 1] = "";
+	enum vs_repair_step step = VS_REPAIR_STEP_CHECK;
+	int err, qfd = -1;
 
 	vs_repair_remove_stale(f->path);
-	err = vs_repair_install(p, in, f->path, fd, &step);
-	if (err == -EMLINK)
+	if (qdir) {
+		qfd = open(qdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		err = qfd < 0 ? -errno : 0;
+	}
+	if (qfd >= 0 || !qdir)
+		err = vs_repair_install_keep(p, in, f->path, fd, qfd, qname,
+					     &step);
+	if (qfd >= 0)
+		close(qfd);
+	if (qname[0])
+		set_quarantine(r, qdir, qname);
+	if (err && qdir && qfd < 0) {
+		set_reason(r, "--quarantine '%s': %s; nothing written", qdir,
+			   strerror(-err));
+		r->operational = 1;
+	} else if (err && qdir && quarantine_failed(r, qdir, err, step))
+		;
+	else if (err == -EMLINK)
 		set_reason(r, "the file has %llu hard links: replacing it "
 			   "would split them; nothing written",
 			   (unsigned long long)nlink(fd));
-	else if (err == -EKEYREJECTED)
-		set_reason(r, "the file has a builtin fs-verity signature, "
-			   "which repair does not carry over yet; nothing "
-			   "written");
+	else if (err == -EPERM && step == VS_REPAIR_STEP_CHECK)
+		set_reason(r, "the file is immutable or append-only: it "
+			   "cannot be replaced; nothing written");
+	else if (err == -EFBIG && step == VS_REPAIR_STEP_CHECK)
+		set_reason(r, "the file's builtin signature is too large to "
+			   "carry over; nothing written");
 	else if (err == -ESTALE)
 		set_reason(r, "the path no longer names the scrubbed file; "
 			   "nothing written");
@@ -436,7 +590,7 @@ void vf_repair_file(struct vf_run *run, struct verity_scrub_dev *dev, int fd,
 		set_reason(r, "the scrub failed: %s", f->error);
 		return;
 	}
-	if (collect_bad(f, &bad, &in.nbad) || open_sources(run, f, r, &s)) {
+	if (collect_bad(f, &bad, &in.nbad)) {
 		set_reason(r, "out of memory");
 		goto out;
 	}
@@ -445,8 +599,13 @@ void vf_repair_file(struct vf_run *run, struct verity_scrub_dev *dev, int fd,
 			   "is wrong)");
 		goto out;
 	}
+	/* first: a store's objects are named by it */
 	if (expected_digest(run, fd, f, r, &in.expected))
 		goto out;
+	if (open_sources(run, f, r, &s)) {
+		set_reason(r, "out of memory");
+		goto out;
+	}
 	in.read_tree = vs_repair_read_tree_fd;
 	in.tree_priv = &tree;
 	in.read_orig = read_orig;
@@ -466,11 +625,14 @@ void vf_repair_free(struct vf_repair *r)
 
 	if (!r)
 		return;
-	for (i = 0; i < r->nsrc; i++)
+	for (i = 0; i < r->nsrc; i++) {
 		free(r->src[i].path);
+		free(r->src[i].flat);
+	}
 	free(r->src);
 	free(r->ranges);
 	free(r->reason);
+	free(r->quarantine);
 	free(r);
 }
 
@@ -481,6 +643,8 @@ void vf_repair_free(struct vf_repair *r)
  */
 int vf_repair_exit_bits(const struct vf_file *f, int bits)
 {
+	if (f->repair && f->repair->operational)
+		bits |= VF_EXIT_OPERATIONAL;
 	if (!f->repair || !f->repair->repaired)
 		return bits;
 	return (bits & ~(VF_EXIT_CORRUPT | VF_EXIT_IO)) | VF_EXIT_REPAIRED;
@@ -508,8 +672,26 @@ static void print_sources(FILE *out, const struct vf_repair *r)
 		vf_escape_path(path, sizeof(path), r->src[i].path);
 		fprintf(out, "%s%llu bytes from %s", sep,
 			(unsigned long long)r->src[i].bytes, path);
+		if (r->src[i].store) {
+			vf_escape_path(path, sizeof(path), r->src[i].store);
+			fprintf(out, " (store %s)", path);
+		}
 		sep = ", ";
 	}
+}
+
+/* "; STORE: no object XX/YYYY... or HEX" */
+static void print_no_object(FILE *out, const struct vf_repair_src *s)
+{
+	char path[4096];
+	size_t dl = strlen(s->store) + 1;
+
+	vf_escape_path(path, sizeof(path), s->store);
+	fprintf(out, "; %s: no object ", path);
+	vf_escape_path(path, sizeof(path), s->path + dl);
+	fprintf(out, "%s or ", path);
+	vf_escape_path(path, sizeof(path), s->flat + dl);
+	fprintf(out, "%s", path);
 }
 
 static void print_rejects(FILE *out, const struct vf_repair *r)
@@ -519,7 +701,9 @@ static void print_rejects(FILE *out, const struct vf_repair *r)
 
 	for (i = 0; i < r->nsrc; i++) {
 		vf_escape_path(path, sizeof(path), r->src[i].path);
-		if (r->src[i].open_err)
+		if (r->src[i].open_err == ENOENT && r->src[i].flat)
+			print_no_object(out, &r->src[i]);
+		else if (r->src[i].open_err)
 			fprintf(out, "; %s: cannot open: %s", path,
 				strerror(r->src[i].open_err));
 		else if (r->src[i].rejected)
@@ -547,6 +731,11 @@ void vf_repair_print(FILE *out, const struct vf_run *run,
 		print_sources(out, r);
 		fprintf(out, "; the new file scrubs clean from disk (%llu "
 			"bytes verified)", (unsigned long long)r->rescrub_verified);
+		if (r->quarantine) {
+			vf_escape_path(path, sizeof(path), r->quarantine);
+			fprintf(out, "; the damaged original is kept as %s",
+				path);
+		}
 	} else if (r->dry_run && r->authenticated) {
 		fprintf(out, "%s: REPAIRABLE (dry run, nothing written): %llu "
 			"blocks, ", path, (unsigned long long)r->blocks);
@@ -576,6 +765,9 @@ static json_object *json_sources(const struct vf_repair *r)
 	for (i = 0; i < r->nsrc; i++) {
 		s = json_object_new_object();
 		jadd(s, "source", json_object_new_string(r->src[i].path));
+		if (r->src[i].store)
+			jadd(s, "store", json_object_new_string(
+				     r->src[i].store));
 		jadd(s, "bytes", json_object_new_uint64(r->src[i].bytes));
 		jadd(s, "rejected_blocks",
 		     json_object_new_uint64(r->src[i].rejected));
@@ -607,6 +799,8 @@ json_object *vf_repair_json(const struct vf_file *f)
 	}
 	jadd(o, "blocks", json_object_new_uint64(r->blocks));
 	jadd(o, "replaced", json_object_new_boolean(r->replaced));
+	if (r->quarantine)
+		jadd(o, "quarantine", json_object_new_string(r->quarantine));
 	jadd(o, "sources", json_sources(r));
 	if (r->replaced) {
 		rs = json_object_new_object();
@@ -675,4 +869,28 @@ void vf_repair_json_summary(json_object *o, const struct vf_run *run)
 	jadd(o, "not_repaired", json_object_new_uint64(not));
 	if (run->o->repair_dry_run)
 		jadd(o, "repairable", json_object_new_uint64(able));
+}
+
+/* The options' sources: "repair_from" and "repair_store", each in order. */
+void vf_repair_json_options(json_object *j, const struct vf_opts *o)
+{
+	json_object *from = json_object_new_array();
+	json_object *store = json_object_new_array();
+	int i;
+
+	if (!o->nrepair_from)
+		goto none;
+	for (i = 0; i < o->nrepair_from; i++)
+		json_object_array_add(o->repair_from[i].store ? store : from,
+			json_object_new_string(o->repair_from[i].path));
+	if (json_object_array_length(from))
+		jadd(j, "repair_from", json_object_get(from));
+	if (json_object_array_length(store))
+		jadd(j, "repair_store", json_object_get(store));
+	jadd(j, "repair_dry_run", json_object_new_boolean(o->repair_dry_run));
+	if (o->quarantine)
+		jadd(j, "quarantine", json_object_new_string(o->quarantine));
+none:
+	json_object_put(from);
+	json_object_put(store);
 }

@@ -729,17 +729,7 @@ static json_object *json_options(const struct vf_opts *o)
 	add(j, "expect_digest", json_object_new_boolean(o->nexpect != 0));
 	add(j, "digest_from_name",
 	    json_object_new_boolean(o->digest_from_name));
-	if (o->nrepair_from) {
-		json_object *a = json_object_new_array();
-		int i;
-
-		for (i = 0; i < o->nrepair_from; i++)
-			json_object_array_add(a,
-				json_object_new_string(o->repair_from[i]));
-		add(j, "repair_from", a);
-		add(j, "repair_dry_run",
-		    json_object_new_boolean(o->repair_dry_run));
-	}
+	vf_repair_json_options(j, o);
 	return j;
 }
 

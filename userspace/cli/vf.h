@@ -41,6 +41,12 @@ struct vf_expect_entry {
 	struct vf_digest digest;
 };
 
+/* A repair source: --repair-from PATH, or --repair-store DIR (store 1). */
+struct vf_repair_opt {
+	const char *path;
+	int store;
+};
+
 struct vf_opts {
 	int json, quiet, verbose, recursive, cross_mounts;
 	int keep_cache, page_cache, no_module, fallback;
@@ -54,9 +60,11 @@ struct vf_opts {
 	int digest_from_name;		/* expected digest: the file's name */
 	char **paths;
 	int npaths;
-	char **repair_from;		/* --repair-from, in order */
-	int nrepair_from;
+	struct vf_repair_opt *repair_from; /* --repair-from and --repair-store,
+					 * in command-line order */
+	int nrepair_from;		/* sources of both kinds */
 	int repair_dry_run;
+	const char *quarantine;		/* --quarantine DIR */
 	int log_mode;			/* --log: enum vf_log_mode */
 	const char *metrics;		/* --metrics FILE, or NULL */
 	/* --state, --max-time, --status (state.c) */
@@ -231,6 +239,7 @@ void vf_repair_print(FILE *out, const struct vf_run *run,
 struct json_object *vf_repair_json(const struct vf_file *f);
 void vf_repair_summary(FILE *out, const struct vf_run *run);
 void vf_repair_json_summary(struct json_object *o, const struct vf_run *run);
+void vf_repair_json_options(struct json_object *o, const struct vf_opts *opts);
 
 /* journal.c */
 int vf_journal_wanted(int log_mode);

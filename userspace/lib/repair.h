@@ -19,8 +19,10 @@
  *  - the fs-verity digest of the whole assembled content
  *    (libfsverity_compute_digest) must equal the expected digest.
  *
- * The interface will become public (verityscrub.h) once the CLI has
- * settled it; until then only verify-file and the host tests use it.
+ * This is the core, internal to libverityscrub (not exported from the
+ * .so): verify-file links it from the archive, and the public interface
+ * of verityscrub.h (verity_scrub_repair_path(), lib/repair_api.c) is a
+ * thin layer over it.
  */
 #ifndef VERITYSCRUB_REPAIR_H
 #define VERITYSCRUB_REPAIR_H
@@ -221,6 +223,12 @@ struct vs_repair_sys {
 			     size_t len);
 	int (*enable_verity)(int fd, const struct fsverity_enable_arg *arg);
 	int (*measure)(int fd, struct vs_repair_digest *d);
+	/* FS_IOC_GETFLAGS, FS_IOC_SETFLAGS; NULL: the real ioctls */
+	int (*getflags)(int fd, int *flags);
+	int (*setflags)(int fd, int flags);
+	/* renameat(2) of the new file over the original; NULL: the real one */
+	int (*rename)(int olddirfd, const char *oldname, int newdirfd,
+		      const char *newname);
 };
 extern const struct vs_repair_sys *vs_repair_sys;
 
@@ -261,6 +269,8 @@ int vs_repair_read_descriptor(int fd, struct fsverity_descriptor *desc);
  * @VS_REPAIR_STEP_SYNC: fsync of the new file.
  * @VS_REPAIR_STEP_ENABLE: FS_IOC_ENABLE_VERITY.
  * @VS_REPAIR_STEP_MEASURE: FS_IOC_MEASURE_VERITY failed or differs.
+ * @VS_REPAIR_STEP_QUARANTINE: linking the original into the quarantine
+ *	directory (nothing replaced).
  * @VS_REPAIR_STEP_RENAME: linking or renaming over the original.
  * @VS_REPAIR_STEP_DIRSYNC: fsync of the directory (after the rename: the
  *	file is replaced, but durability is not assured).
@@ -274,12 +284,20 @@ enum vs_repair_step {
 	VS_REPAIR_STEP_SYNC,
 	VS_REPAIR_STEP_ENABLE,
 	VS_REPAIR_STEP_MEASURE,
+	VS_REPAIR_STEP_QUARANTINE,
 	VS_REPAIR_STEP_RENAME,
 	VS_REPAIR_STEP_DIRSYNC,
 };
 
 /** vs_repair_step_name() - what was being done, for reports. */
 const char *vs_repair_step_name(enum vs_repair_step s);
+
+/* Inode flags carried over to the new file: FS_NODUMP_FL, FS_NOATIME_FL,
+ * FS_SYNC_FL (linux/fs.h). */
+#define VS_REPAIR_CARRIED_FLAGS (0x00000040 | 0x00000080 | 0x00000008)
+
+/* Largest builtin signature carried over (the kernel's limit is 16128). */
+#define VS_REPAIR_MAX_SIGNATURE 16384
 
 /* Tests set this to take the named temp file path even with O_TMPFILE. */
 extern int vs_repair_force_named;
@@ -304,14 +322,57 @@ extern int vs_repair_force_named;
  * it was.  The times carried over are the original's when it is replaced
  * (reading it for the plan may already have moved its atime).
  *
+ * The original's builtin signature, if it has one, is read with
+ * FS_IOC_READ_VERITY_METADATA and given to FS_IOC_ENABLE_VERITY of the new
+ * file (same digest, so it verifies).  Of its inode flags
+ * (FS_IOC_GETFLAGS), the user-settable %VS_REPAIR_CARRIED_FLAGS are set
+ * on the new file after its content is written and before verity is
+ * enabled; the rest are the filesystem's (EXTENTS, VERITY, INLINE_DATA,
+ * ...), only take effect on an empty file (COMPR, NOCOMP, NOCOW: the new
+ * file gets the directory's), or would forbid the rename (IMMUTABLE,
+ * APPEND: such an original is refused, -EPERM, as the kernel would refuse
+ * to rename over it).
+ *
  * Return: 0, or -errno with *@stepp saying where (-EMLINK: hard links;
- * -ESTALE: @path is no longer @orig_fd's inode; -EKEYREJECTED: the file
- * has a builtin signature, which is not carried over yet; -EBADMSG: the
- * new file measured differently).
+ * -ESTALE: @path is no longer @orig_fd's inode; -EPERM at CHECK: the
+ * original is immutable or append-only; -EFBIG: its signature is larger
+ * than %VS_REPAIR_MAX_SIGNATURE; -EBADMSG: the new file measured
+ * differently).
  */
 int vs_repair_install(const struct vs_repair_plan *plan,
 		      const struct vs_repair_input *in, const char *path,
 		      int orig_fd, enum vs_repair_step *stepp);
+
+/* Longest base name kept in a quarantine name (room for ".INO.N"). */
+#define VS_REPAIR_QUARANTINE_BASE_MAX 200
+
+/**
+ * vs_repair_install_keep() - vs_repair_install(), keeping the original
+ * @plan: an AUTHENTICATED plan.
+ * @in: the input it was made from.
+ * @path: the damaged file.
+ * @orig_fd: the damaged file, open.
+ * @qdirfd: a directory on the same filesystem (and mount) as @path, or -1
+ *	for none (then this is vs_repair_install()).
+ * @qname: set to the original's name in @qdirfd (at least NAME_MAX + 1
+ *	bytes) when it was kept; "" otherwise.
+ * @stepp: set to the step that failed.
+ *
+ * As vs_repair_install(), but just before the rename the original is
+ * hard-linked into @qdirfd as "BASE.INO" (BASE its base name, cut to
+ * %VS_REPAIR_QUARANTINE_BASE_MAX bytes, INO its inode number in decimal),
+ * or "BASE.INO.N" (N = 1, 2, ...) when that name is taken, never over an
+ * existing name.  The path is never missing: the link is made first, then
+ * the new file is renamed over the path; if the rename fails, the link is
+ * removed again.  After the rename both directories are synced.
+ *
+ * Return: as vs_repair_install(); -EXDEV (step CHECK, nothing written)
+ * when @qdirfd is on another filesystem; a failed link is step QUARANTINE.
+ */
+int vs_repair_install_keep(const struct vs_repair_plan *plan,
+			   const struct vs_repair_input *in, const char *path,
+			   int orig_fd, int qdirfd, char *qname,
+			   enum vs_repair_step *stepp);
 
 /**
  * vs_repair_remove_stale() - remove leftover named temporary files

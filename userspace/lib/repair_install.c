@@ -12,10 +12,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <dirent.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <linux/fs.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
@@ -62,11 +64,35 @@ static int real_measure(int fd, struct vs_repair_digest *d)
 	return 0;
 }
 
+static int real_getflags(int fd, int *flags)
+{
+	return ioctl(fd, FS_IOC_GETFLAGS, flags) < 0 ? -errno : 0;
+}
+
+static int real_setflags(int fd, int flags)
+{
+	return ioctl(fd, FS_IOC_SETFLAGS, &flags) < 0 ? -errno : 0;
+}
+
 static const struct vs_repair_sys real_sys = {
 	.read_metadata = real_read_metadata,
 	.enable_verity = real_enable_verity,
 	.measure = real_measure,
+	.getflags = real_getflags,
+	.setflags = real_setflags,
 };
+
+static int sys_getflags(int fd, int *flags)
+{
+	return (vs_repair_sys->getflags ? vs_repair_sys->getflags :
+		real_getflags)(fd, flags);
+}
+
+static int sys_setflags(int fd, int flags)
+{
+	return (vs_repair_sys->setflags ? vs_repair_sys->setflags :
+		real_setflags)(fd, flags);
+}
 
 const struct vs_repair_sys *vs_repair_sys = &real_sys;
 int vs_repair_force_named;
@@ -139,6 +165,7 @@ const char *vs_repair_step_name(enum vs_repair_step s)
 	case VS_REPAIR_STEP_SYNC: return "fsync";
 	case VS_REPAIR_STEP_ENABLE: return "enable-verity";
 	case VS_REPAIR_STEP_MEASURE: return "measure";
+	case VS_REPAIR_STEP_QUARANTINE: return "quarantine";
 	case VS_REPAIR_STEP_RENAME: return "rename";
 	case VS_REPAIR_STEP_DIRSYNC: return "directory-fsync";
 	default: return "invalid";
@@ -154,6 +181,11 @@ struct inst {
 	const char *base;
 	char tmpname[300];	/* named temp file, "" while unnamed */
 	int unnamed;		/* O_TMPFILE */
+	int qdirfd;		/* quarantine directory, or -1 */
+	int oflags;		/* FS_IOC_GETFLAGS of the original, or 0 */
+	uint8_t *sig;		/* its builtin signature, or NULL */
+	uint32_t sig_size;
+	char *qname;		/* the original's name in it, "" until linked */
 	enum vs_repair_step step;
 };
 
@@ -182,19 +214,76 @@ static int open_dir(struct inst *s, const char *path)
 }
 
 /*
- * A builtin signature is not carried over yet: a file that has one is
- * not replaced (it would lose it).  -ENODATA: no signature.
+ * The original's builtin signature (FS_IOC_READ_VERITY_METADATA), kept to
+ * be given to FS_IOC_ENABLE_VERITY of the new file: the digest is the
+ * same, so the same signature verifies.  -ENODATA: it has none.
  */
-static int check_unsigned(struct inst *s)
+static int read_signature(struct inst *s)
 {
-	uint8_t b;
-	int n = vs_repair_sys->read_metadata(s->orig_fd,
-					     FS_VERITY_METADATA_TYPE_SIGNATURE,
-					     0, &b, 1);
+	size_t cap = VS_REPAIR_MAX_SIGNATURE;
+	int n;
 
-	if (n == -ENODATA)
+	s->sig = malloc(cap);
+	if (!s->sig)
+		return -ENOMEM;
+	while (s->sig_size < cap) {
+		n = vs_repair_sys->read_metadata(s->orig_fd,
+						 FS_VERITY_METADATA_TYPE_SIGNATURE,
+						 s->sig_size, s->sig + s->sig_size,
+						 cap - s->sig_size);
+		if (n == -EINTR)
+			continue;
+		if (n == -ENODATA && !s->sig_size)
+			break;
+		if (n < 0)
+			return n;
+		if (n == 0)
+			return 0;
+		s->sig_size += (uint32_t)n;
+	}
+	if (s->sig_size == cap)
+		return -EFBIG;
+	free(s->sig);
+	s->sig = NULL;
+	return 0;
+}
+
+/*
+ * The original's inode flags; an immutable or append-only file cannot be
+ * replaced (-EPERM); a filesystem without FS_IOC_GETFLAGS has none.
+ */
+static int read_flags(struct inst *s)
+{
+	int err = sys_getflags(s->orig_fd, &s->oflags);
+
+	if (err == -ENOTTY || err == -EOPNOTSUPP || err == -EINVAL ||
+	    err == -ENOSYS) {
+		s->oflags = 0;
 		return 0;
-	return n < 0 ? n : -EKEYREJECTED;
+	}
+	if (err)
+		return err;
+	return s->oflags & (FS_IMMUTABLE_FL | FS_APPEND_FL) ? -EPERM : 0;
+}
+
+/*
+ * Carry the user-settable flags in %VS_REPAIR_CARRIED_FLAGS over onto the
+ * new file, keeping the flags the filesystem gave it; before verity is
+ * enabled.  Nothing is asked of a filesystem when there is nothing to
+ * carry.
+ */
+static int carry_flags(struct inst *s)
+{
+	int nflags, want, err;
+
+	if (!(s->oflags & VS_REPAIR_CARRIED_FLAGS))
+		return 0;
+	err = sys_getflags(s->wfd, &nflags);
+	if (err)
+		return err;
+	want = (nflags & ~VS_REPAIR_CARRIED_FLAGS) |
+	       (s->oflags & VS_REPAIR_CARRIED_FLAGS);
+	return want == nflags ? 0 : sys_setflags(s->wfd, want);
 }
 
 /* The original may be replaced: regular, one link, still at @base. */
@@ -373,6 +462,8 @@ static int enable(struct inst *s)
 	arg.block_size = s->plan->block_size;
 	arg.salt_size = s->plan->salt_size;
 	arg.salt_ptr = (uintptr_t)s->plan->salt;
+	arg.sig_size = s->sig_size;
+	arg.sig_ptr = (uintptr_t)s->sig;
 	return vs_repair_sys->enable_verity(s->rfd, &arg);
 }
 
@@ -397,7 +488,61 @@ static int set_times(struct inst *s)
 	return futimens(s->rfd, ts) < 0 ? -errno : 0;
 }
 
-/* Give the unnamed file its temporary name, then rename it over @base. */
+/* Same filesystem as the original (else a link cannot keep it). */
+static int check_quarantine(struct inst *s)
+{
+	struct stat qst;
+
+	if (s->qdirfd < 0)
+		return 0;
+	if (fstat(s->qdirfd, &qst) < 0)
+		return -errno;
+	if (!S_ISDIR(qst.st_mode))
+		return -ENOTDIR;
+	return qst.st_dev == s->ost.st_dev ? 0 : -EXDEV;
+}
+
+/* "BASE.INO", else "BASE.INO.N": the first free name; the link kept. */
+static int quarantine(struct inst *s)
+{
+	char proc[64];
+	unsigned int n;
+
+	if (s->qdirfd < 0)
+		return 0;
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", s->orig_fd);
+	for (n = 0; n < 1000; n++) {
+		if (n)
+			snprintf(s->qname, NAME_MAX + 1, "%.*s.%llu.%u",
+				 VS_REPAIR_QUARANTINE_BASE_MAX, s->base,
+				 (unsigned long long)s->ost.st_ino, n);
+		else
+			snprintf(s->qname, NAME_MAX + 1, "%.*s.%llu",
+				 VS_REPAIR_QUARANTINE_BASE_MAX, s->base,
+				 (unsigned long long)s->ost.st_ino);
+		if (!linkat(AT_FDCWD, proc, s->qdirfd, s->qname,
+			    AT_SYMLINK_FOLLOW))
+			return 0;
+		if (errno != EEXIST)
+			break;
+	}
+	s->qname[0] = '\0';
+	return errno == EEXIST ? -EEXIST : -errno;
+}
+
+static int do_rename(struct inst *s)
+{
+	if (vs_repair_sys->rename)
+		return vs_repair_sys->rename(s->dirfd, s->tmpname, s->dirfd,
+					     s->base);
+	return renameat(s->dirfd, s->tmpname, s->dirfd, s->base) < 0 ?
+	       -errno : 0;
+}
+
+/*
+ * Give the unnamed file its temporary name, keep the original in the
+ * quarantine directory (if any), then rename the new file over @base.
+ */
 static int put_in_place(struct inst *s)
 {
 	char proc[64];
@@ -422,8 +567,19 @@ static int put_in_place(struct inst *s)
 	err = check_orig(s);
 	if (err)
 		return err;
-	if (renameat(s->dirfd, s->tmpname, s->dirfd, s->base) < 0)
-		return -errno;
+	err = quarantine(s);
+	if (err) {
+		s->step = VS_REPAIR_STEP_QUARANTINE;
+		return err;
+	}
+	err = do_rename(s);
+	if (err) {
+		if (s->qname && s->qname[0]) {
+			unlinkat(s->qdirfd, s->qname, 0);
+			s->qname[0] = '\0';
+		}
+		return err;
+	}
 	s->tmpname[0] = '\0';
 	return 0;
 }
@@ -432,13 +588,15 @@ static int install_steps(struct inst *s)
 {
 	int err;
 
-	if ((err = check_orig(s)) || (err = check_unsigned(s)))
+	if ((err = check_orig(s)) || (err = read_flags(s)) ||
+	    (err = read_signature(s)) || (err = check_quarantine(s)))
 		return fail(s, VS_REPAIR_STEP_CHECK, err);
 	if ((err = create_new(s)))
 		return fail(s, VS_REPAIR_STEP_CREATE, err);
 	if ((err = write_content(s)))
 		return fail(s, VS_REPAIR_STEP_WRITE, err);
-	if ((err = copy_owner_mode(s)) || (err = copy_xattrs(s)))
+	if ((err = copy_owner_mode(s)) || (err = copy_xattrs(s)) ||
+	    (err = carry_flags(s)))
 		return fail(s, VS_REPAIR_STEP_ATTRS, err);
 	if (fsync(s->wfd) < 0)
 		return fail(s, VS_REPAIR_STEP_SYNC, -errno);
@@ -452,10 +610,13 @@ static int install_steps(struct inst *s)
 		return fail(s, VS_REPAIR_STEP_ATTRS, err);
 	if (fsync(s->rfd) < 0)
 		return fail(s, VS_REPAIR_STEP_SYNC, -errno);
+	s->step = VS_REPAIR_STEP_NONE;
 	if ((err = put_in_place(s)))
-		return fail(s, err == -ESTALE || err == -EMLINK ?
+		return fail(s, s->step == VS_REPAIR_STEP_QUARANTINE ?
+			       VS_REPAIR_STEP_QUARANTINE :
+			       err == -ESTALE || err == -EMLINK ?
 			       VS_REPAIR_STEP_CHECK : VS_REPAIR_STEP_RENAME, err);
-	if (fsync(s->dirfd) < 0)
+	if (fsync(s->dirfd) < 0 || (s->qdirfd >= 0 && fsync(s->qdirfd) < 0))
 		return fail(s, VS_REPAIR_STEP_DIRSYNC, -errno);
 	return 0;
 }
@@ -464,11 +625,23 @@ int vs_repair_install(const struct vs_repair_plan *plan,
 		      const struct vs_repair_input *in, const char *path,
 		      int orig_fd, enum vs_repair_step *stepp)
 {
+	return vs_repair_install_keep(plan, in, path, orig_fd, -1, NULL,
+				      stepp);
+}
+
+int vs_repair_install_keep(const struct vs_repair_plan *plan,
+			   const struct vs_repair_input *in, const char *path,
+			   int orig_fd, int qdirfd, char *qname,
+			   enum vs_repair_step *stepp)
+{
 	struct inst s = { .plan = plan, .in = in, .orig_fd = orig_fd,
-			  .dirfd = -1, .wfd = -1, .rfd = -1 };
+			  .dirfd = -1, .wfd = -1, .rfd = -1,
+			  .qdirfd = qname ? qdirfd : -1, .qname = qname };
 	int err;
 
 	*stepp = VS_REPAIR_STEP_CHECK;
+	if (qname)
+		qname[0] = '\0';
 	if (plan->verdict != VS_REPAIR_AUTHENTICATED)
 		return -EINVAL;
 	err = open_dir(&s, path);
@@ -484,6 +657,7 @@ int vs_repair_install(const struct vs_repair_plan *plan,
 		close(s.rfd);
 	if (s.dirfd >= 0)
 		close(s.dirfd);
+	free(s.sig);
 	*stepp = err ? s.step : VS_REPAIR_STEP_NONE;
 	return err;
 }

@@ -13,7 +13,7 @@
  *   file INO [notverity] [bs=N] [alg=NAME] [digest=HEX] [measured=HEX]
  *        [descchanged] [slowms=N] [noflags] [errno=N]
  *        [real [salt=HEX] [diskroot=HEX] [nodesc=ERRNO]] [real=PATH]
- *        [signed]
+ *        [signed] [flags=HEX]
  *                    real: the digest and the descriptor are the genuine
  *                    ones of the file's data (computed with libfsverity
  *                    when first asked for); measured= still sets what the
@@ -22,11 +22,16 @@
  *                    real=: the descriptor, Merkle tree and digest are
  *                    those libfsverity computes for PATH (the good copy),
  *                    read back with FS_IOC_READ_VERITY_METADATA;
- *                    signed: it has a builtin signature
+ *                    signed: it has a builtin signature (the 5 bytes
+ *                    "0\x82sig");
+ *                    flags=: its FS_IOC_GETFLAGS (other files: EXTENTS,
+ *                    or what FS_IOC_SETFLAGS set)
  *                    slowms=: pread (the fallback) also sleeps that long
  *                    per call of at most 16 blocks, and logs "pread OFF
  *                    COUNT"; a signal makes it fail with EINTR
  *   enable_errno N   FS_IOC_ENABLE_VERITY fails with N
+ *   rename_errno N   the rename of a repaired file over the original
+ *                    fails with N (after the quarantine link, if any)
  *   bad INO OFFSET LENGTH KIND [DETAIL [LEVEL]]
  *   patherr open|stat|lookup ERRNO PATH
  *                    open(), fstat() of the open file, or the walk's
@@ -53,8 +58,11 @@
  * Files are real host files, found by inode number.  Each ioctl call is
  * logged to $VF_FAKE_LOG (if set) as "scrub START END FLAGS RETRIES" (and
  * each slowms= sleep of it, before it starts, as "slow INO POS"), each
- * FS_IOC_ENABLE_VERITY as "enable ALG BLOCKSIZE SALTSIZE"; a file made
- * verity by it becomes a good fs-verity file of the fake.
+ * FS_IOC_ENABLE_VERITY as "enable ALG BLOCKSIZE SALTSIZE" (and, given a
+ * signature, "enable_sig SIZE HEX"), each FS_IOC_SETFLAGS as "setflags
+ * INO 0xFLAGS verity=0|1" (1: the file already is fs-verity); a file made
+ * verity by it becomes a good fs-verity file of the fake (signed if given
+ * a signature).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -70,6 +78,7 @@
 #define SD_JOURNAL_SUPPRESS_LOCATION
 #include <systemd/sd-journal.h>
 #include <time.h>
+#include <linux/fs.h>
 #include <unistd.h>
 
 #include "../lib/lib_private.h"
@@ -95,6 +104,7 @@ struct fake_file {
 	char root_hex[136];
 	int made;			/* real=: desc and tree below */
 	int signed_;			/* has a builtin signature */
+	int iflags, has_iflags;		/* flags=: FS_IOC_GETFLAGS */
 	struct fsverity_descriptor desc;
 	uint8_t *tree;
 	uint64_t tree_size;
@@ -111,7 +121,7 @@ struct fake_bad {
 static struct fake_file files[MAX_FILES];
 static struct fake_bad bads[MAX_BAD];
 static int nfiles, nbads, module_state, cap = 1 << 30, eintr_every;
-static int enable_errno;
+static int enable_errno, rename_errno;
 static unsigned int calls;
 static uint64_t clock_ms, clock_now_ms;	/* "clock": the fake clock */
 #define MAX_PAUSE 8
@@ -262,6 +272,10 @@ static void parse_file(char *rest)
 			f->nodesc = atoi(tok + 7);
 		else if (!strcmp(tok, "signed"))
 			f->signed_ = 1;
+		else if (!strncmp(tok, "flags=", 6)) {
+			f->iflags = (int)strtol(tok + 6, NULL, 16);
+			f->has_iflags = 1;
+		}
 		else if (!strncmp(tok, "real=", 5))
 			real = tok + 5;
 		else if (!strncmp(tok, "salt=", 5))
@@ -832,6 +846,65 @@ static int fake_read_metadata(int fd, uint64_t type, uint64_t off, void *buf,
 	return (int)len;
 }
 
+static void log_signature(const struct fsverity_enable_arg *arg)
+{
+	const uint8_t *sig = (const uint8_t *)(uintptr_t)arg->sig_ptr;
+	char hex[2 * 64 + 1] = "";
+	uint32_t i;
+
+	if (!arg->sig_size)
+		return;
+	for (i = 0; i < arg->sig_size && i < 64; i++)
+		sprintf(hex + 2 * i, "%02x", sig[i]);
+	fake_log("enable_sig %u %s\n", arg->sig_size, hex);
+}
+
+/* FS_IOC_SETFLAGS of files not in the spec (the new files). */
+static struct { ino_t ino; int flags; } setflags_tab[MAX_FILES];
+static int nsetflags;
+
+static int fake_getflags(int fd, int *flags)
+{
+	struct fake_file *f;
+	struct stat st;
+	int i;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	f = find_file(st.st_ino);
+	*flags = f && f->has_iflags ? f->iflags : FS_EXTENT_FL;
+	for (i = 0; i < nsetflags; i++)
+		if (setflags_tab[i].ino == st.st_ino)
+			*flags = setflags_tab[i].flags;
+	return 0;
+}
+
+/* As the kernel: VERITY cannot be set, IMMUTABLE and APPEND not here. */
+static int fake_setflags(int fd, int flags)
+{
+	const int refused = FS_VERITY_FL | FS_IMMUTABLE_FL | FS_APPEND_FL;
+	struct fake_file *f;
+	struct stat st;
+	int old, err;
+
+	err = fake_getflags(fd, &old);
+	if (err || fstat(fd, &st) < 0)
+		return err ? err : -errno;
+	f = find_file(st.st_ino);
+	fake_log("setflags %llu 0x%x verity=%d\n",
+		 (unsigned long long)st.st_ino, (unsigned int)flags,
+		 f && f->verity);
+	if ((flags ^ old) & refused)
+		return -EPERM;
+	pthread_mutex_lock(&lock);
+	if (nsetflags < MAX_FILES) {
+		setflags_tab[nsetflags].ino = st.st_ino;
+		setflags_tab[nsetflags++].flags = flags;
+	}
+	pthread_mutex_unlock(&lock);
+	return 0;
+}
+
 /* The file becomes a good fs-verity file of the fake. */
 static int fake_enable(int fd, const struct fsverity_enable_arg *arg)
 {
@@ -841,6 +914,7 @@ static int fake_enable(int fd, const struct fsverity_enable_arg *arg)
 
 	fake_log("enable %u %u %u\n", arg->hash_algorithm, arg->block_size,
 		 arg->salt_size);
+	log_signature(arg);
 	if ((fcntl(fd, F_GETFL) & O_ACCMODE) != O_RDONLY)
 		return -ETXTBSY;
 	if (enable_errno)
@@ -860,6 +934,7 @@ static int fake_enable(int fd, const struct fsverity_enable_arg *arg)
 	f->bs = arg->block_size;
 	f->salt_size = arg->salt_size;
 	memcpy(f->salt, (const void *)(uintptr_t)arg->salt_ptr, arg->salt_size);
+	f->signed_ = arg->sig_size != 0;
 	err = make_verity(f, fd, 0);
 	if (!err)
 		nfiles++;
@@ -904,10 +979,21 @@ int sd_journal_sendv(const struct iovec *iov, int n)
 	return f ? 0 : -errno;
 }
 
+static int fake_rename(int olddirfd, const char *oldname, int newdirfd,
+		       const char *newname)
+{
+	if (rename_errno)
+		return -rename_errno;
+	return renameat(olddirfd, oldname, newdirfd, newname) < 0 ? -errno : 0;
+}
+
 static const struct vs_repair_sys fake_repair_sys = {
 	.read_metadata = fake_read_metadata,
 	.enable_verity = fake_enable,
 	.measure = fake_repair_measure,
+	.rename = fake_rename,
+	.getflags = fake_getflags,
+	.setflags = fake_setflags,
 };
 
 static const struct vs_sys_ops fake_ops = {
@@ -954,6 +1040,8 @@ __attribute__((constructor)) static void fake_init(void)
 			eintr_every = atoi(line + 12);
 		else if (!strncmp(line, "enable_errno ", 13))
 			enable_errno = atoi(line + 13);
+		else if (!strncmp(line, "rename_errno ", 13))
+			rename_errno = atoi(line + 13);
 		else if (!strncmp(line, "file ", 5) && nfiles < MAX_FILES)
 			parse_file(line + 5);
 		else if (!strncmp(line, "bad ", 4) && nbads < MAX_BAD)

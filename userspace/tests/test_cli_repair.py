@@ -85,6 +85,15 @@ class World:
                   "sanitizer: " + p.stderr.decode(errors="replace"))
         return p
 
+    def run_binary(self, binary, *args):
+        """Run another program of the build (the example tool) in it."""
+        global FAKE
+        saved, FAKE = FAKE, binary
+        try:
+            return self.run(*args)
+        finally:
+            FAKE = saved
+
     def json(self, *args):
         p = self.run("--json", *args)
         try:
@@ -281,10 +290,43 @@ def hard_link_refused():
 
 
 @test
-def signed_file_refused():
+def signed_file_keeps_its_signature():
     w = World()
     good = content(SIZE)
     f = w.damaged("d/f", good, [2], "signed")
+    src = w.write("copy/f", good)
+    rc, doc = w.json("--repair-from", src, f)
+    eq(rc, 64, "exit: repaired")
+    eq(repair_of(doc)["status"], "repaired", "status")
+    # the fake's signature of a signed file is the 5 bytes "0\x82sig"
+    eq(w.calls("enable"), [["enable", "1", "4096", "0"],
+                           ["enable_sig", "5", "3082736967"]],
+       "the signature given to FS_IOC_ENABLE_VERITY")
+    with open(f, "rb") as fh:
+        eq(fh.read() == good, True, "good bytes")
+    eq(w.listing("d"), ["f"], "no temp file left")
+
+
+@test
+def inode_flags_carried_over():
+    w = World()
+    good = content(SIZE)
+    # NODUMP | NOATIME | EXTENTS | VERITY on the original
+    f = w.damaged("d/f", good, [2], "flags=0x1800c0")
+    src = w.write("copy/f", good)
+    rc, doc = w.json("--repair-from", src, f)
+    eq(rc, 64, "exit")
+    ino = os.stat(f).st_ino
+    # the new file had EXTENTS (the fake's default); NODUMP, NOATIME added
+    eq(w.calls("setflags"), [["setflags", str(ino), "0x800c0", "verity=0"]],
+       "one FS_IOC_SETFLAGS of the new file, before enable")
+
+
+@test
+def immutable_file_refused():
+    w = World()
+    good = content(SIZE)
+    f = w.damaged("d/f", good, [2], "flags=0x100010")
     src = w.write("copy/f", good)
     st = os.stat(f)
     with open(f, "rb") as fh:
@@ -292,11 +334,11 @@ def signed_file_refused():
     rc, doc = w.json("--repair-from", src, f)
     eq(rc, 1, "exit")
     r = repair_of(doc)
-    eq(r["reason"], "the file has a builtin fs-verity signature, which "
-       "repair does not carry over yet; nothing written", "reason")
+    eq(r["reason"], "the file is immutable or append-only: it cannot be "
+       "replaced; nothing written", "reason")
     unchanged(f, st, before)
     eq(w.listing("d"), ["f"], "nothing written")
-    eq(w.calls("enable"), [], "no enable")
+    eq((w.calls("enable"), w.calls("setflags")), ([], []), "no calls")
 
 
 @test
@@ -386,6 +428,337 @@ def repair_usage_errors():
         eq(p.returncode, 16, f"exit of {args}")
         eq(p.stdout, b"", f"stdout of {args}")
     eq(w.calls("scrub"), [], "nothing scrubbed")
+
+
+def digest_hex(w, f):
+    """The file's digest as the fake kernel holds it (a plain scrub)."""
+    rc, doc = w.json(f)
+    eq(rc, 1, "the damaged file scrubs bad")
+    alg, hexd = doc["files"][0]["digest"].split(":")
+    return hexd
+
+
+@test
+def store_composefs_layout_found_by_digest():
+    w = World()
+    good = content(SIZE)
+    f = w.damaged("d/f", good, [2, 7])
+    hexd = digest_hex(w, f)
+    store = w.path("store")
+    obj = w.write(f"store/{hexd[:2]}/{hexd[2:]}", good)
+    w.write("store/" + hexd, flip(good, [2 * BS]))     # never looked at
+    rc, doc = w.json("--repair-store", store, f)
+    eq(rc, 64, "exit: repaired")
+    r = repair_of(doc)
+    eq(r["status"], "repaired", "status")
+    eq(r["sources"], [{"source": obj, "store": store, "bytes": 8192,
+                       "rejected_blocks": 0}], "sources: the object used")
+    eq(doc["options"]["repair_store"], [store], "options")
+    check("repair_from" not in doc["options"], "no --repair-from")
+    with open(f, "rb") as fh:
+        eq(fh.read() == good, True, "good bytes")
+    f2 = w.damaged("e/f", good, [7])
+    p = w.run("--repair-store", store, f2)
+    eq(p.returncode, 64, "text exit")
+    eq(p.stdout.decode().splitlines()[1],
+       f"{f2}: REPAIRED: 1 blocks, 4096 bytes from {obj} (store {store}); "
+       f"the new file scrubs clean from disk ({SIZE} bytes verified)",
+       "text")
+
+
+@test
+def store_flat_name_mixed_with_repair_from_in_order():
+    w = World()
+    good = content(SIZE)
+    f = w.damaged("d/f", good, [2, 7])
+    hexd = digest_hex(w, f)
+    store = w.path("flat")
+    obj = w.write("flat/" + hexd, flip(good, [7 * BS + 9]))
+    src = w.write("copy/f", good)
+    rc, doc = w.json("--repair-store", store, "--repair-from", src, f)
+    eq(rc, 64, "exit")
+    r = repair_of(doc)
+    eq(r["sources"], [{"source": obj, "store": store, "bytes": 4096,
+                       "rejected_blocks": 1, "first_rejected_offset": 7 * BS},
+                      {"source": src, "bytes": 4096, "rejected_blocks": 0}],
+       "store first, then the copy, as on the command line")
+    eq((doc["options"]["repair_from"], doc["options"]["repair_store"]),
+       ([src], [store]), "options")
+
+
+@test
+def store_without_the_object():
+    w = World()
+    good = content(SIZE)
+    f = w.damaged("d/f", good, [2])
+    hexd = digest_hex(w, f)
+    store = w.path("store")
+    os.makedirs(store)
+    w.write("store/00/" + hexd[2:], good)         # another digest's object
+    st = os.stat(f)
+    with open(f, "rb") as fh:
+        before = fh.read()
+    rc, doc = w.json("--repair-store", store, f)
+    eq(rc, 1, "exit: not repaired")
+    r = repair_of(doc)
+    eq(r["sources"], [{"source": f"{store}/{hexd[:2]}/{hexd[2:]}",
+                       "store": store, "bytes": 0, "rejected_blocks": 1,
+                       "first_rejected_offset": 2 * BS,
+                       "error": "No such file or directory"}], "sources")
+    eq(r["reason"], "no source has a copy of the block at offset 8192 that "
+       "matches the file's Merkle tree", "reason")
+    unchanged(f, st, before)
+    p = w.run("--repair-store", store, f)
+    eq(p.stdout.decode().splitlines()[1],
+       f"{f}: NOT REPAIRED: no source has a copy of the block at offset "
+       f"8192 that matches the file's Merkle tree; {store}: no object "
+       f"{hexd[:2]}/{hexd[2:]} or {hexd}", "text")
+
+
+@test
+def store_looked_up_by_expect_digest():
+    w = World()
+    good = content(SIZE)
+    f = w.damaged("d/f", good, [2])
+    hexd = digest_hex(w, f)
+    obj = w.write(f"store/{hexd[:2]}/{hexd[2:]}", good)
+    rc, doc = w.json("--expect-digest", "sha256:" + hexd,
+                     "--repair-store", w.path("store"), f)
+    eq(rc, 64, "exit")
+    eq(repair_of(doc)["sources"][0]["source"], obj, "object")
+    # a wrong expected digest names another object: not found, refused
+    f2 = w.damaged("e/f", good, [2])
+    other = "11" * 32
+    rc, doc = w.json("--expect-digest", "sha256:" + other,
+                     "--repair-store", w.path("store"), f2)
+    eq(rc & 64, 0, "not repaired")
+    eq(repair_of(doc)["sources"][0]["source"],
+       w.path(f"store/11/{other[2:]}"), "looked up by --expect-digest")
+
+
+@test
+def store_usage_errors():
+    w = World()
+    good = content(SIZE)
+    f = w.damaged("f", good, [2])
+    notdir = w.write("plain", good)
+    for args in (["--repair-store", notdir, f],
+                 ["--repair-store", w.path("missing"), f],
+                 ["--repair-store", w.dir, "--no-module", f]):
+        p = w.run(*args)
+        eq(p.returncode, 16, f"exit of {args}")
+        eq(p.stdout, b"", f"stdout of {args}")
+    p = w.run("--repair-store", notdir, f)
+    eq(p.stderr.decode(), f"verify-file: --repair-store '{notdir}': not a "
+       "directory\n", "message")
+    eq(w.calls("scrub"), [], "nothing scrubbed")
+    rc, doc = w.json("--repair-dry-run", "--repair-store", w.dir, f)
+    eq(rc, 1, "a dry run with only a store is allowed")
+
+
+def other_fs_dir(than):
+    """A writable directory on another filesystem than @than."""
+    dev = os.stat(than).st_dev
+    for d in ("/dev/shm", "/run/user/%d" % os.getuid(), "/run", "/tmp"):
+        try:
+            if os.stat(d).st_dev != dev and os.access(d, os.W_OK):
+                return tempfile.mkdtemp(prefix="vf-q-", dir=d)
+        except OSError:
+            pass
+    raise Failed("no writable directory on another filesystem than "
+                 + than)
+
+
+@test
+def quarantine_keeps_the_damaged_original():
+    w = World()
+    good = content(SIZE)
+    f = w.damaged("d/f", good, [2, 7])
+    src = w.write("copy/f", good)
+    q = w.path("q")
+    os.makedirs(q)
+    st = os.stat(f)
+    with open(f, "rb") as fh:
+        before = fh.read()
+    rc, doc = w.json("--quarantine", q, "--repair-from", src, f)
+    eq(rc, 64, "exit")
+    r = repair_of(doc)
+    kept = os.path.join(q, f"f.{st.st_ino}")
+    eq((r["status"], r["quarantine"]), ("repaired", kept), "repair")
+    eq(doc["options"]["quarantine"], q, "options")
+    unchanged(kept, st, before)
+    eq(os.stat(kept).st_nlink, 1, "one link: the path's was dropped")
+    check(os.stat(f).st_ino != st.st_ino, "the path has the new file")
+    with open(f, "rb") as fh:
+        eq(fh.read() == good, True, "good bytes")
+    eq(w.listing("d"), ["f"], "no temp file left")
+    eq(w.listing("q"), [f"f.{st.st_ino}"], "quarantine")
+
+
+@test
+def quarantine_name_never_collides_and_text():
+    w = World()
+    good = content(SIZE)
+    f = w.damaged("f", good, [2])
+    src = w.write("copy/f", good)
+    q = w.path("q")
+    ino = os.stat(f).st_ino
+    w.write(f"q/f.{ino}", b"someone else's")
+    w.write(f"q/f.{ino}.1", b"and another")
+    p = w.run("--quarantine", q, "--repair-from", src, f)
+    eq(p.returncode, 64, "exit")
+    kept = os.path.join(q, f"f.{ino}.2")
+    eq(p.stdout.decode().splitlines()[1],
+       f"{f}: REPAIRED: 1 blocks, 4096 bytes from {src}; the new file scrubs "
+       f"clean from disk ({SIZE} bytes verified); the damaged original is "
+       f"kept as {kept}", "text")
+    eq(os.stat(kept).st_ino, ino, "the original")
+    with open(os.path.join(q, f"f.{ino}"), "rb") as fh:
+        eq(fh.read(), b"someone else's", "not overwritten")
+
+
+@test
+def quarantine_link_removed_when_the_rename_fails():
+    w = World()
+    good = content(SIZE)
+    f = w.damaged("d/f", good, [2])
+    src = w.write("copy/f", good)
+    q = w.path("q")
+    os.makedirs(q)
+    w.spec.append("rename_errno 5")
+    st = os.stat(f)
+    with open(f, "rb") as fh:
+        before = fh.read()
+    rc, doc = w.json("--quarantine", q, "--repair-from", src, f)
+    eq(rc, 1, "exit: not repaired")
+    r = repair_of(doc)
+    eq(r["reason"], "rename failed: Input/output error; nothing replaced",
+       "reason")
+    check("quarantine" not in r, "nothing kept")
+    unchanged(f, st, before)
+    eq(os.stat(f).st_nlink, 1, "the link was removed")
+    eq(w.listing("q"), [], "quarantine empty")
+    eq(w.listing("d"), ["f"], "no temp file left")
+
+
+@test
+def quarantine_dry_run_links_nothing():
+    w = World()
+    good = content(SIZE)
+    f = w.damaged("d/f", good, [2])
+    src = w.write("copy/f", good)
+    q = w.path("q")
+    os.makedirs(q)
+    rc, doc = w.json("--repair-dry-run", "--quarantine", q,
+                     "--repair-from", src, f)
+    eq(rc, 1, "exit")
+    check("quarantine" not in repair_of(doc), "no quarantine")
+    eq(w.listing("q"), [], "nothing linked")
+
+
+@test
+def quarantine_errors_before_anything_is_written():
+    w = World()
+    good = content(SIZE)
+    f = w.damaged("d/f", good, [2])
+    src = w.write("copy/f", good)
+    plain = w.write("plain", b"x")
+    other = other_fs_dir(w.dir)
+    try:
+        cases = [
+            ([plain], f"verify-file: --quarantine '{plain}': not a "
+             "directory\n"),
+            ([w.path("missing")], f"verify-file: --quarantine "
+             f"'{w.path('missing')}': No such file or directory\n"),
+            ([other], f"verify-file: --quarantine '{other}' is on another "
+             f"filesystem than '{f}': the original is kept by a hard "
+             "link\n"),
+        ]
+        for q, msg in cases:
+            st = os.stat(f)
+            p = w.run("--quarantine", q[0], "--repair-from", src, f)
+            eq(p.returncode, 8, f"exit of {q}")
+            eq(p.stdout, b"", f"stdout of {q}")
+            eq(p.stderr.decode(), msg, f"message of {q}")
+            eq(os.stat(f).st_ino, st.st_ino, "same inode")
+            eq(os.listdir(other), [], "nothing in the other fs")
+        eq(w.calls("scrub"), [], "nothing scrubbed")
+        p = w.run("--quarantine", w.dir, f)
+        eq(p.returncode, 16, "--quarantine without a source")
+        eq(p.stderr.decode(), "verify-file: --quarantine needs "
+           "--repair-from or --repair-store\n", "usage message")
+    finally:
+        os.rmdir(other)
+
+
+@test
+def quarantine_not_writable():
+    w = World()
+    good = content(SIZE)
+    f = w.damaged("d/f", good, [2])
+    src = w.write("copy/f", good)
+    q = w.path("q")
+    os.makedirs(q)
+    os.chmod(q, 0o555)
+    os.chmod(w.dir, 0o755)
+    for sub in ("d", "copy"):
+        os.chmod(w.path(sub), 0o755)
+    os.chmod(f, 0o644)
+    pre = []
+    if os.getuid() == 0:    # root passes access(2): run it as nobody
+        pre = ["setpriv", "--reuid=65534", "--regid=65534",
+               "--clear-groups", "--"]
+    with open(os.path.join(w.dir, ".spec"), "w") as fh:
+        fh.write("\n".join(w.spec) + "\n")
+    os.chmod(os.path.join(w.dir, ".spec"), 0o644)
+    env = dict(os.environ, VF_FAKE_SPEC=os.path.join(w.dir, ".spec"))
+    p = subprocess.run(pre + [os.path.abspath(FAKE), "--quarantine", q,
+                              "--repair-from", src, f],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=30, env=env)
+    eq(p.returncode, 8, "exit")
+    eq(p.stderr.decode(), f"verify-file: --quarantine '{q}': not writable: "
+       "Permission denied\n", "message")
+    eq(p.stdout, b"", "stdout")
+
+
+@test
+def example_tool_repairs_through_a_callback_source():
+    w = World()
+    good = content(SIZE)
+    f = w.damaged("d/f", good, [2, 7])
+    src = w.write("copy/f", good)
+    ex = os.path.join(BIN, "scrub-example-fake")
+    p = w.run_binary(ex, "--repair-from", src, f)
+    eq(p.returncode, 4, "exit: repaired")
+    eq(p.stdout.decode(), f"{f} 8192 4096 hash_mismatch\n"
+       f"{f} 28672 4096 hash_mismatch\n"
+       f"{f}: {SIZE - 8192} bytes verified, 2 bad ranges\n"
+       f"{f}: repair replaced: 2 blocks, 8192 bytes from the copy\n"
+       f"{f}: {SIZE} bytes verified, 0 bad ranges\n", "output")
+    with open(f, "rb") as fh:
+        eq(fh.read() == good, True, "good bytes")
+    eq(w.calls("enable"), [["enable", "1", "4096", "0"]], "enable call")
+    eq(w.listing("d"), ["f"], "no temp file left")
+
+
+@test
+def example_tool_refuses_a_wrong_copy():
+    w = World()
+    good = content(SIZE)
+    f = w.damaged("d/f", good, [2, 7])
+    src = w.write("copy/f", flip(good, [7 * BS + 5]))
+    st = os.stat(f)
+    with open(f, "rb") as fh:
+        before = fh.read()
+    ex = os.path.join(BIN, "scrub-example-fake")
+    p = w.run_binary(ex, "--repair-from", src, f)
+    eq(p.returncode, 1, "exit: not repaired")
+    eq(p.stdout.decode().splitlines()[-1],
+       f"{f}: repair no_source: 2 blocks, 4096 bytes from the copy",
+       "output")
+    unchanged(f, st, before)
+    eq(w.calls("enable"), [], "no enable")
 
 
 finish()

@@ -231,7 +231,11 @@ LINKS = ["verity_scrub_open", "verity_scrub_close", "verity_scrub_opts_init",
          "verity_scrub_opts_init_size", "verity_scrub_result_init",
          "verity_scrub_result_init_size", "verity_scrub_fd", "verity_scrub_path", "verity_scrub_strerror",
          "verity_scrub_kind_name", "verity_scrub_detail_name",
-         "verity_scrub_version"]
+         "verity_scrub_version", "verity_scrub_repair_opts_init",
+         "verity_scrub_repair_opts_init_size",
+         "verity_scrub_repair_result_init",
+         "verity_scrub_repair_result_init_size", "verity_scrub_repair_path",
+         "verity_scrub_repair_status_name", "verity_scrub_repair_step_name"]
 
 
 def lint(path):
@@ -308,7 +312,10 @@ def man_page_exit_status_is_the_help_one():
 
 LIB_STRUCTS = {"verity_scrub_opts": "Options",
                "verity_scrub_progress": "Progress",
-               "verity_scrub_result": "Results"}
+               "verity_scrub_result": "Results",
+               "verity_scrub_repair_source": "Repair sources",
+               "verity_scrub_repair_opts": "Repair options",
+               "verity_scrub_repair_result": "Repair results"}
 
 
 @test

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libfsverity.h>
+#include <linux/fs.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
@@ -18,6 +19,7 @@
 #include <linux/verity_scrub.h>
 
 #include "../lib/repair.h"
+#include "verityscrub.h"
 #include "test.h"
 
 /* A file in memory; reads of blocks listed in @fail fail with EIO. */
@@ -487,13 +489,27 @@ static void test_transient_not_replaced(void)
  * computes the digest of the fd's content with libfsverity (refusing a
  * writable fd, as the kernel does); MEASURE returns it.
  */
+#define FAKE_SIG_SIZE 300
+
 static struct {
 	dev_t dev;
 	ino_t ino;
 	struct vs_repair_digest digest;
 	struct fsverity_enable_arg arg;
 	int enabled, enable_err, measure_wrong, signed_orig;
+	uint8_t sig[FAKE_SIG_SIZE];	/* the signature enable was given */
+	/* FS_IOC_GETFLAGS: of the original (orig_ino), of other files */
+	ino_t orig_ino;
+	int orig_flags, new_flags, getflags_err;
+	int setflags_calls, set_flags, set_while_enabled;
+	ino_t set_ino;
 } fv;
+
+/* The fake's builtin signature of the original: byte i is i * 3 + 1. */
+static uint8_t sig_byte(size_t i)
+{
+	return (uint8_t)(i * 3 + 1);
+}
 
 static int fd_seq_read(void *priv, void *buf, size_t count)
 {
@@ -533,16 +549,26 @@ static int fake_enable(int fd, const struct fsverity_enable_arg *arg)
 	fv.digest.size = d->digest_size;
 	memcpy(fv.digest.bytes, d->digest, d->digest_size);
 	fv.arg = *arg;
+	if (arg->sig_size && arg->sig_size <= FAKE_SIG_SIZE)
+		memcpy(fv.sig, (const void *)(uintptr_t)arg->sig_ptr,
+		       arg->sig_size);
 	fv.enabled++;
 	free(d);
 	return 0;
 }
+
+/* The world whose damaged file the public API tests put on disk. */
+static struct world *api_w;
 
 static int fake_measure(int fd, struct vs_repair_digest *d)
 {
 	struct stat st;
 
 	fstat(fd, &st);
+	if (api_w && st.st_ino == fv.orig_ino) {
+		*d = api_w->made.digest;	/* the kernel's, of the original */
+		return 0;
+	}
 	if (!fv.enabled || st.st_ino != fv.ino || st.st_dev != fv.dev)
 		return -ENODATA;
 	*d = fv.digest;
@@ -554,13 +580,63 @@ static int fake_measure(int fd, struct vs_repair_digest *d)
 static int fake_read_metadata(int fd, uint64_t type, uint64_t off, void *buf,
 			      size_t len)
 {
-	(void)fd; (void)off;
+	const uint8_t *src = NULL;
+	uint64_t size = 0;
+	struct stat st;
+	size_t i;
+
+	fstat(fd, &st);
+	if (api_w && st.st_ino == fv.orig_ino &&
+	    type != FS_VERITY_METADATA_TYPE_SIGNATURE) {
+		if (type == FS_VERITY_METADATA_TYPE_DESCRIPTOR) {
+			src = (const uint8_t *)&api_w->made.desc;
+			size = sizeof(api_w->made.desc);
+		} else {
+			src = api_w->made.tree;
+			size = api_w->made.tree_size;
+		}
+		if (off >= size)
+			return 0;
+		len = len < size - off ? len : (size_t)(size - off);
+		memcpy(buf, src + off, len);
+		return (int)len;
+	}
 	if (type == FS_VERITY_METADATA_TYPE_SIGNATURE && fv.signed_orig) {
-		memset(buf, 0x30, len);
+		if (off >= FAKE_SIG_SIZE)
+			return 0;
+		if (len > FAKE_SIG_SIZE - off)
+			len = (size_t)(FAKE_SIG_SIZE - off);
+		if (len > 128)		/* short reads, as the kernel may */
+			len = 128;
+		for (i = 0; i < len; i++)
+			((uint8_t *)buf)[i] = sig_byte((size_t)off + i);
 		return (int)len;
 	}
 	return type == FS_VERITY_METADATA_TYPE_SIGNATURE ? -ENODATA :
 	       -EOPNOTSUPP;
+}
+
+static int fake_getflags(int fd, int *flags)
+{
+	struct stat st;
+
+	fstat(fd, &st);
+	if (fv.getflags_err)
+		return fv.getflags_err;
+	*flags = st.st_ino == fv.orig_ino ? fv.orig_flags : fv.new_flags;
+	return 0;
+}
+
+static int fake_setflags(int fd, int flags)
+{
+	struct stat st;
+
+	fstat(fd, &st);
+	fv.setflags_calls++;
+	fv.set_flags = flags;
+	fv.set_ino = st.st_ino;
+	fv.set_while_enabled = fv.enabled;
+	return 0;
 }
 
 static const struct vs_repair_sys *real_sys;
@@ -568,6 +644,8 @@ static const struct vs_repair_sys fake_sys = {
 	.read_metadata = fake_read_metadata,
 	.enable_verity = fake_enable,
 	.measure = fake_measure,
+	.getflags = fake_getflags,
+	.setflags = fake_setflags,
 };
 
 /* A directory with the damaged file "f" (mode 0640, an xattr, old times). */
@@ -600,6 +678,8 @@ static void disk_init(struct disk *k, struct world *w)
 	close(fd);
 	k->fd = open(k->path, O_RDONLY);
 	fstat(k->fd, &k->st);
+	fv.orig_ino = k->st.st_ino;
+	fv.orig_flags = fv.new_flags = FS_EXTENT_FL;
 	k->orig.fd = k->fd;
 	w->in.read_orig = vs_repair_read_fd;
 	w->in.orig_priv = &k->orig;
@@ -667,6 +747,7 @@ static void disk_free(struct disk *k)
 		closedir(d);
 	rmdir(k->dir);
 	vs_repair_sys = real_sys;
+	api_w = NULL;
 }
 
 static struct vs_repair_plan *planned(struct world *w)
@@ -816,8 +897,35 @@ static void test_install_path_replaced(void)
 	world_free(&w);
 }
 
-/* A file with a builtin signature is not replaced (it would lose it). */
-static void test_install_signed_refused(void)
+/* A builtin signature is read whole (short reads) and given to enable. */
+static void test_install_signed_kept(void)
+{
+	enum vs_repair_step step;
+	struct vs_repair_plan *p;
+	struct world w;
+	struct disk k;
+	size_t i, same = 0;
+
+	world_init(&w, SIZE, FS_VERITY_HASH_ALG_SHA256, 4096, NULL, 0, 1);
+	damage(&w, 2, VERITY_SCRUB_KIND_HASH_MISMATCH);
+	disk_init(&k, &w);
+	fv.signed_orig = 1;
+	p = planned(&w);
+	CHECK_U64(vs_repair_install(p, &w.in, k.path, k.fd, &step), 0);
+	CHECK_U64(fv.enabled, 1);
+	CHECK_U64(fv.arg.sig_size, FAKE_SIG_SIZE);
+	for (i = 0; i < FAKE_SIG_SIZE; i++)
+		same += fv.sig[i] == sig_byte(i);
+	CHECK_U64(same, FAKE_SIG_SIZE);
+	CHECK(has_bytes(k.path, w.good, SIZE));
+	CHECK_STR(listing(&k), "f");
+	vs_repair_plan_free(p);
+	disk_free(&k);
+	world_free(&w);
+}
+
+/* Without a signature, enable gets none. */
+static void test_install_unsigned_no_sig(void)
 {
 	enum vs_repair_step step;
 	struct vs_repair_plan *p;
@@ -827,17 +935,96 @@ static void test_install_signed_refused(void)
 	world_init(&w, SIZE, FS_VERITY_HASH_ALG_SHA256, 4096, NULL, 0, 1);
 	damage(&w, 2, VERITY_SCRUB_KIND_HASH_MISMATCH);
 	disk_init(&k, &w);
-	fv.signed_orig = 1;
 	p = planned(&w);
-	CHECK_U64(vs_repair_install(p, &w.in, k.path, k.fd, &step),
-		  -EKEYREJECTED);
-	CHECK_U64(step, VS_REPAIR_STEP_CHECK);
-	check_untouched(&k, &w);
-	CHECK_STR(listing(&k), "f");
-	CHECK_U64(fv.enabled, 0);
+	CHECK_U64(vs_repair_install(p, &w.in, k.path, k.fd, &step), 0);
+	CHECK_U64(fv.arg.sig_size, 0);
+	CHECK_U64(fv.arg.sig_ptr, 0);
 	vs_repair_plan_free(p);
 	disk_free(&k);
 	world_free(&w);
+}
+
+/* Install with the original's inode flags @orig; the new file has @newf. */
+static int install_with_flags(int orig, int newf, int getflags_err,
+			      struct disk *k, struct world *w)
+{
+	enum vs_repair_step step;
+	struct vs_repair_plan *p;
+	int err;
+
+	world_init(w, SIZE, FS_VERITY_HASH_ALG_SHA256, 4096, NULL, 0, 1);
+	damage(w, 2, VERITY_SCRUB_KIND_HASH_MISMATCH);
+	disk_init(k, w);
+	fv.orig_flags = orig;
+	fv.new_flags = newf;
+	fv.getflags_err = getflags_err;
+	p = planned(w);
+	err = vs_repair_install(p, &w->in, k->path, k->fd, &step);
+	if (err)
+		CHECK_U64(step, VS_REPAIR_STEP_CHECK);
+	vs_repair_plan_free(p);
+	return err;
+}
+
+/*
+ * The user-settable flags NODUMP, NOATIME and SYNC are carried over onto
+ * the new file (keeping its own, e.g. EXTENTS), before verity is enabled;
+ * VERITY, COMPR, NOCOW, ... are not.
+ */
+static void test_install_flags_carried(void)
+{
+	struct world w;
+	struct disk k;
+
+	CHECK_U64(install_with_flags(FS_NODUMP_FL | FS_NOATIME_FL | FS_SYNC_FL |
+				     FS_VERITY_FL | FS_EXTENT_FL | FS_COMPR_FL |
+				     FS_NOCOW_FL, FS_EXTENT_FL, 0, &k, &w), 0);
+	CHECK_U64(fv.setflags_calls, 1);
+	CHECK_U64(fv.set_flags, FS_EXTENT_FL | FS_NODUMP_FL | FS_NOATIME_FL |
+				FS_SYNC_FL);
+	CHECK_U64(fv.set_ino, fv.ino);		/* the new file */
+	CHECK_U64(fv.set_while_enabled, 0);	/* before enable */
+	CHECK(has_bytes(k.path, w.good, SIZE));
+	disk_free(&k);
+	world_free(&w);
+}
+
+/* Nothing to carry (or FS_IOC_GETFLAGS unsupported): no FS_IOC_SETFLAGS. */
+static void test_install_no_flags_to_carry(void)
+{
+	struct world w;
+	struct disk k;
+
+	CHECK_U64(install_with_flags(FS_EXTENT_FL | FS_VERITY_FL, FS_EXTENT_FL,
+				     0, &k, &w), 0);
+	CHECK_U64(fv.setflags_calls, 0);
+	disk_free(&k);
+	world_free(&w);
+	CHECK_U64(install_with_flags(0, 0, -ENOTTY, &k, &w), 0);
+	CHECK_U64(fv.setflags_calls, 0);
+	CHECK(has_bytes(k.path, w.good, SIZE));
+	disk_free(&k);
+	world_free(&w);
+}
+
+/* An immutable or append-only original cannot be replaced: -EPERM. */
+static void test_install_immutable_refused(void)
+{
+	static const int bad[] = { FS_IMMUTABLE_FL, FS_APPEND_FL };
+	struct world w;
+	struct disk k;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		CHECK_U64(install_with_flags(bad[i] | FS_VERITY_FL, 0, 0, &k,
+					     &w), -EPERM);
+		check_untouched(&k, &w);
+		CHECK_STR(listing(&k), "f");
+		CHECK_U64(fv.enabled, 0);
+		CHECK_U64(fv.setflags_calls, 0);
+		disk_free(&k);
+		world_free(&w);
+	}
 }
 
 /* A refused plan is never installed. */
@@ -901,6 +1088,261 @@ NAMED(replaces)
 NAMED(measure_differs)
 NAMED(enable_fails)
 
+/*
+ * The public interface (verityscrub.h): callback sources.  The damaged
+ * file is on disk; the fake serves its descriptor, tree and digest.
+ */
+struct cb_src {
+	const uint8_t *data;	/* what it supplies */
+	uint64_t size;
+	uint64_t wrong_block;	/* supplied with a flipped byte (or ~0) */
+	int err;		/* returned instead, if not 0 */
+	int calls;
+	uint64_t offs[8];
+};
+
+static int cb_read(void *priv, uint64_t off, void *buf, size_t len)
+{
+	struct cb_src *c = priv;
+
+	if (c->calls < 8)
+		c->offs[c->calls] = off;
+	c->calls++;
+	if (c->err)
+		return c->err;
+	if (off + len > c->size)
+		return -ENODATA;
+	memcpy(buf, c->data + off, len);
+	if (off / 4096 == c->wrong_block)
+		((uint8_t *)buf)[len / 3] ^= 1;
+	return 0;
+}
+
+/* Blocks 2 and 7 bad; a transient range at 0 that is not repaired. */
+static const struct verity_scrub_range api_ranges[] = {
+	{ .offset = 0, .length = 4096, .kind = VERITY_SCRUB_KIND_TRANSIENT },
+	{ .offset = 2 * 4096, .length = 4096,
+	  .kind = VERITY_SCRUB_KIND_HASH_MISMATCH },
+	{ .offset = 7 * 4096, .length = 4096,
+	  .kind = VERITY_SCRUB_KIND_IO_ERROR },
+};
+
+static void api_setup(struct world *w, struct disk *k,
+		      struct verity_scrub_repair_opts *o,
+		      struct verity_scrub_repair_result *r)
+{
+	world_init(w, SIZE, FS_VERITY_HASH_ALG_SHA256, 4096, NULL, 0, 0);
+	damage(w, 2, VERITY_SCRUB_KIND_HASH_MISMATCH);
+	damage(w, 7, VERITY_SCRUB_KIND_IO_ERROR);
+	disk_init(k, w);
+	api_w = w;
+	CHECK_U64(verity_scrub_repair_opts_init(o), 0);
+	CHECK_U64(verity_scrub_repair_result_init(r), 0);
+	o->ranges = api_ranges;
+	o->nranges = 3;
+}
+
+static void test_api_callback_source_repairs(void)
+{
+	struct verity_scrub_repair_source src[1];
+	struct verity_scrub_repair_opts o;
+	struct verity_scrub_repair_result r;
+	struct cb_src c = { .wrong_block = ~0ull };
+	struct world w;
+	struct disk k;
+	struct stat st;
+
+	api_setup(&w, &k, &o, &r);
+	c.data = w.good;
+	c.size = SIZE;
+	memset(src, 0, sizeof(src));
+	src[0].read = cb_read;
+	src[0].priv = &c;
+	o.sources = src;
+	o.nsources = 1;
+	CHECK_U64(verity_scrub_repair_path(k.path, &o, &r), 0);
+	CHECK_STR(verity_scrub_repair_status_name(r.status), "replaced");
+	CHECK_STR(verity_scrub_repair_step_name(r.step), "none");
+	CHECK_U64(r.error, 0);
+	CHECK_U64(r.blocks, 2);
+	CHECK_U64(src[0].bytes, 8192);
+	CHECK_U64(src[0].rejected_blocks, 0);
+	CHECK_U64(src[0].first_rejected_offset, UINT64_MAX);
+	/* asked for the two bad blocks only, once each */
+	CHECK_U64(c.calls, 2);
+	CHECK_U64(c.offs[0], 2 * 4096);
+	CHECK_U64(c.offs[1], 7 * 4096);
+	CHECK(has_bytes(k.path, w.good, SIZE));
+	CHECK(stat(k.path, &st) == 0 && st.st_ino != k.st.st_ino);
+	CHECK_U64(fv.enabled, 1);
+	CHECK_STR(r.quarantine_name, "");
+	CHECK_STR(listing(&k), "f");
+	disk_free(&k);
+	world_free(&w);
+}
+
+/* Two callbacks, each wrong for a different block: repaired together. */
+static void test_api_two_sources(void)
+{
+	struct verity_scrub_repair_source src[2];
+	struct verity_scrub_repair_opts o;
+	struct verity_scrub_repair_result r;
+	struct cb_src a = { .wrong_block = 7 }, b = { .wrong_block = 2 };
+	struct world w;
+	struct disk k;
+
+	api_setup(&w, &k, &o, &r);
+	a.data = b.data = w.good;
+	a.size = b.size = SIZE;
+	memset(src, 0, sizeof(src));
+	src[0].read = src[1].read = cb_read;
+	src[0].priv = &a;
+	src[1].priv = &b;
+	o.sources = src;
+	o.nsources = 2;
+	CHECK_U64(verity_scrub_repair_path(k.path, &o, &r), 0);
+	CHECK_U64(r.status, VERITY_SCRUB_REPAIR_REPLACED);
+	CHECK_U64(src[0].bytes, 4096);
+	CHECK_U64(src[0].rejected_blocks, 1);
+	CHECK_U64(src[0].first_rejected_offset, 7 * 4096);
+	CHECK_U64(src[1].bytes, 4096);
+	CHECK_U64(src[1].rejected_blocks, 0);
+	CHECK_U64(b.calls, 1);
+	CHECK_U64(b.offs[0], 7 * 4096);
+	CHECK(has_bytes(k.path, w.good, SIZE));
+	disk_free(&k);
+	world_free(&w);
+}
+
+/* A failing callback, a dry run: nothing written. */
+static void test_api_refused_and_dry_run(void)
+{
+	struct verity_scrub_repair_source src[1];
+	struct verity_scrub_repair_opts o;
+	struct verity_scrub_repair_result r;
+	struct cb_src c = { .wrong_block = ~0ull, .err = -ECONNRESET };
+	struct world w;
+	struct disk k;
+
+	api_setup(&w, &k, &o, &r);
+	c.data = w.good;
+	c.size = SIZE;
+	memset(src, 0, sizeof(src));
+	src[0].read = cb_read;
+	src[0].priv = &c;
+	o.sources = src;
+	o.nsources = 1;
+	CHECK_U64(verity_scrub_repair_path(k.path, &o, &r), 0);
+	CHECK_STR(verity_scrub_repair_status_name(r.status), "no_source");
+	CHECK_U64(r.fail_offset, 2 * 4096);
+	CHECK_U64(src[0].rejected_blocks, 2);	/* every bad block tried */
+	CHECK_U64(c.calls, 2);
+	CHECK_U64(fv.enabled, 0);
+	check_untouched(&k, &w);
+	c.err = 0;
+	o.flags = VERITY_SCRUB_REPAIR_DRY_RUN;
+	CHECK_U64(verity_scrub_repair_path(k.path, &o, &r), 0);
+	CHECK_STR(verity_scrub_repair_status_name(r.status), "repairable");
+	CHECK_U64(r.blocks, 2);
+	CHECK_U64(src[0].bytes, 8192);
+	CHECK_U64(fv.enabled, 0);
+	check_untouched(&k, &w);
+	CHECK_STR(listing(&k), "f");
+	disk_free(&k);
+	world_free(&w);
+}
+
+/* quarantine_dir: the original kept as f.INO; the name reported. */
+static void test_api_quarantine(void)
+{
+	struct verity_scrub_repair_source src[1];
+	struct verity_scrub_repair_opts o;
+	struct verity_scrub_repair_result r;
+	struct cb_src c = { .wrong_block = ~0ull };
+	char q[200], want[64];
+	struct world w;
+	struct disk k;
+
+	api_setup(&w, &k, &o, &r);
+	c.data = w.good;
+	c.size = SIZE;
+	memset(src, 0, sizeof(src));
+	src[0].read = cb_read;
+	src[0].priv = &c;
+	o.sources = src;
+	o.nsources = 1;
+	snprintf(q, sizeof(q), "%s/q", k.dir);
+	CHECK(mkdir(q, 0700) == 0);
+	o.quarantine_dir = q;
+	CHECK_U64(verity_scrub_repair_path(k.path, &o, &r), 0);
+	CHECK_U64(r.status, VERITY_SCRUB_REPAIR_REPLACED);
+	snprintf(want, sizeof(want), "f.%llu",
+		 (unsigned long long)k.st.st_ino);
+	CHECK_STR(r.quarantine_name, want);
+	snprintf(q, sizeof(q), "%s/q/%s", k.dir, want);
+	CHECK(has_bytes(q, w.orig.data, SIZE));
+	unlink(q);
+	snprintf(q, sizeof(q), "%s/q", k.dir);
+	rmdir(q);
+	disk_free(&k);
+	world_free(&w);
+}
+
+/* The extensible-struct rules and invalid options. */
+static void test_api_contract(void)
+{
+	struct verity_scrub_repair_source src[1];
+	struct {
+		struct verity_scrub_repair_opts o;
+		uint64_t newer;
+	} big;
+	struct verity_scrub_repair_opts o;
+	struct verity_scrub_repair_result r;
+	struct cb_src c = { .wrong_block = ~0ull };
+	struct world w;
+	struct disk k;
+
+	CHECK_U64(verity_scrub_repair_opts_init_size(&o, 8), -EINVAL);
+	CHECK_U64(verity_scrub_repair_result_init_size(&r, 8), -EINVAL);
+	api_setup(&w, &k, &o, &r);
+	c.data = w.good;
+	c.size = SIZE;
+	memset(src, 0, sizeof(src));
+	src[0].read = cb_read;
+	src[0].priv = &c;
+	CHECK_U64(verity_scrub_repair_path(k.path, &o, &r), -EINVAL);
+	o.sources = src;
+	o.nsources = 1;
+	o.nranges = 1;		/* only the transient range */
+	CHECK_U64(verity_scrub_repair_path(k.path, &o, &r), -EINVAL);
+	o.nranges = 3;
+	src[0].reserved[2] = 1;
+	CHECK_U64(verity_scrub_repair_path(k.path, &o, &r), -EINVAL);
+	src[0].reserved[2] = 0;
+	o.flags = 1u << 5;
+	CHECK_U64(verity_scrub_repair_path(k.path, &o, &r), -E2BIG);
+	o.flags = 0;
+	CHECK_U64(verity_scrub_repair_opts_init_size(&big.o, sizeof(big)), 0);
+	big.o.ranges = api_ranges;
+	big.o.nranges = 3;
+	big.o.sources = src;
+	big.o.nsources = 1;
+	big.newer = 1;
+	CHECK_U64(verity_scrub_repair_path(k.path, &big.o, &r), -E2BIG);
+	r.size = 4;
+	CHECK_U64(verity_scrub_repair_path(k.path, &o, &r), -EINVAL);
+	CHECK_U64(c.calls, 0);
+	CHECK_U64(fv.enabled, 0);
+	check_untouched(&k, &w);
+	big.newer = 0;		/* zero past what the library knows: fine */
+	CHECK_U64(verity_scrub_repair_result_init(&r), 0);
+	CHECK_U64(verity_scrub_repair_path(k.path, &big.o, &r), 0);
+	CHECK_U64(r.status, VERITY_SCRUB_REPAIR_REPLACED);
+	CHECK_STR(verity_scrub_repair_status_name(99), "invalid");
+	disk_free(&k);
+	world_free(&w);
+}
+
 int main(void)
 {
 	RUN(test_good_source_two_blocks);
@@ -923,7 +1365,16 @@ int main(void)
 	RUN(test_install_named_enable_fails);
 	RUN(test_install_path_replaced);
 	RUN(test_install_refused_plan);
-	RUN(test_install_signed_refused);
+	RUN(test_install_signed_kept);
+	RUN(test_install_unsigned_no_sig);
+	RUN(test_install_flags_carried);
+	RUN(test_install_no_flags_to_carry);
+	RUN(test_install_immutable_refused);
+	RUN(test_api_callback_source_repairs);
+	RUN(test_api_two_sources);
+	RUN(test_api_refused_and_dry_run);
+	RUN(test_api_quarantine);
+	RUN(test_api_contract);
 	RUN(test_remove_stale);
 	return cases_failed ? 1 : 0;
 }
