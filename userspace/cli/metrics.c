@@ -52,7 +52,8 @@ void vf_tally(const struct vf_run *run, int root, struct vf_tally *t)
 	for (i = 0; i < run->nfiles; i++) {
 		const struct vf_file *f = &run->files[i];
 
-		if (root >= 0 && !same_root(run, f->root, root))
+		if ((root >= 0 && !same_root(run, f->root, root)) ||
+		    f->resume_skip)	/* --state: done by an earlier run */
 			continue;
 		if (!f->finished || f->interrupted)
 			t->complete = 0;
@@ -245,7 +246,8 @@ static int collect_roots(const struct vf_run *run, struct root_metrics *r)
 		if (!r[n].label)
 			return -1;
 		vf_tally(run, i, &r[n].t);
-		r[n].have_clean = is_clean(&r[n].t);
+		r[n].have_clean = is_clean(&r[n].t) &&
+				  !vf_state_pass_unclean(run, i);
 		r[n].clean_ts = ts_of(&run->wall_end);
 		if (!r[n].have_clean)
 			r[n].have_clean = previous_clean(run->o->metrics,

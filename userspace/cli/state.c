@@ -219,6 +219,35 @@ static int apply_current(struct vf_run *run, const struct vf_state_doc *d,
 	return 0;
 }
 
+/*
+ * Mark the files an earlier run of the pass finished bad or failed (the
+ * state's findings whose status is not "ok": an "ok" one lists transient
+ * ranges only).
+ */
+static void mark_findings(struct vf_run *run, const struct vf_state_doc *d)
+{
+	json_object *e, *v;
+	struct vf_file *f;
+	const char *st;
+	size_t i;
+	int64_t r;
+
+	for (i = 0; d->findings && i < json_object_array_length(d->findings);
+	     i++) {
+		e = json_object_array_get_idx(d->findings, i);
+		r = json_object_object_get_ex(e, "root", &v) ?
+		    json_object_get_int64(v) : -1;
+		st = json_object_object_get_ex(e, "status", &v) ?
+		     json_object_get_string(v) : NULL;
+		if (r < 0 || r >= run->o->npaths || !st || !strcmp(st, "ok") ||
+		    !json_object_object_get_ex(e, "path", &v))
+			continue;
+		f = find_file(run, (unsigned int)r, json_object_get_string(v));
+		if (f)
+			f->earlier_finding = 1;
+	}
+}
+
 /* Position @run's files as the state @d says; return -ENOMEM or 0. */
 static int apply(struct vf_run *run, const struct vf_state_doc *d)
 {
@@ -241,6 +270,30 @@ static int apply(struct vf_run *run, const struct vf_state_doc *d)
 	for (i = 0; i < d->ncurrent; i++)
 		if (apply_current(run, d, i))
 			return -ENOMEM;
+	mark_findings(run, d);
+	return 0;
+}
+
+/**
+ * vf_state_pass_unclean() - did this pass find damage under PATH argument
+ * @root (any argument spelled the same) in an earlier run: in a file it
+ * finished, or in the part of a resumed file it scrubbed?
+ * @run: the run, its files positioned by the state
+ * @root: index of a PATH argument
+ *
+ * Return: 1 or 0; 0 without --state.
+ */
+int vf_state_pass_unclean(const struct vf_run *run, int root)
+{
+	const struct vf_file *f;
+	size_t i;
+
+	for (i = 0; i < run->nfiles; i++) {
+		f = &run->files[i];
+		if ((f->prev_bad || f->earlier_finding) &&
+		    !strcmp(run->o->paths[f->root], run->o->paths[root]))
+			return 1;
+	}
 	return 0;
 }
 

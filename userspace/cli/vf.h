@@ -125,6 +125,8 @@ struct vf_file {
 	size_t nprev;
 	uint64_t prev_verified;
 	int prev_bad;
+	int earlier_finding;		/* finished bad or failed by an earlier
+					 * run of the pass */
 };
 
 struct vf_skipped {
@@ -202,6 +204,7 @@ void vf_state_progress(struct vf_run *run, struct vf_file *f,
 		       uint64_t cursor);
 void vf_state_file_done(struct vf_run *run, struct vf_file *f);
 int vf_state_end(struct vf_run *run);
+int vf_state_pass_unclean(const struct vf_run *run, int root);
 int vf_budget_poll(void);
 int vf_status_main(const struct vf_opts *o);
 

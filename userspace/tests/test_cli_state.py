@@ -488,4 +488,48 @@ def progress_steps_within_a_file():
                     (64 << 20, 96 << 20)], "calls of a watched run")
 
 
+def read_metrics(path):
+    """{(family, status or kind or ''): value} for the one root of @path."""
+    try:
+        from prometheus_client.parser import text_string_to_metric_families
+    except ImportError:     # a Python of its own: Debian's package
+        sys.path.append("/usr/lib/python3/dist-packages")
+        from prometheus_client.parser import text_string_to_metric_families
+    with open(path) as f:
+        fams = text_string_to_metric_families(f.read())
+        return {(x.name, x.labels.get("status", x.labels.get("kind", ""))):
+                x.value for fam in fams for x in fam.samples}
+
+
+@test
+def metrics_of_a_pass_resumed_over_two_runs():
+    """With --state, run_complete and the last clean run are the pass's:
+    the run that finishes a pass is complete (the files an earlier run did
+    are not 'not done'), and damage an earlier run found keeps the pass
+    from counting as clean."""
+    bad20 = [(20 * BS, BS, "hash_mismatch")]
+    for where, bad, clean in (("b", bad20, False), ("a", bad20, False),
+                              ("b", [], True)):
+        w = World(f"clock {CLOCK_MS}", f"step {MIB}")
+        for n in "abc":
+            w.file("t/" + n, bad=bad if n == where else ())
+        root, prom = os.path.join(w.dir, "t"), os.path.join(w.dir, "m.prom")
+        args = ("-r", "--state", w.state, "--metrics", prom)
+        p = w.run(*args, "--max-time", "1s", root)
+        eq(p.returncode, 32 | (1 if bad else 0), f"run 1 (bad={bad})")
+        m = read_metrics(prom)
+        eq((m[("verity_scrub_run_complete", "")],
+            ("verity_scrub_last_clean_run_timestamp_seconds", "") in m),
+           (0, False), f"run 1 stopped: not complete, not clean (bad={bad})")
+        p = w.run(*args, root)
+        eq(p.returncode, 0, f"run 2 finds nothing new ({where} bad={bad})")
+        m = read_metrics(prom)
+        eq((m[("verity_scrub_run_complete", "")],
+            m[("verity_scrub_files", "ok")],
+            ("verity_scrub_last_clean_run_timestamp_seconds", "") in m),
+           (1, 2, clean), f"run 2 ends the pass: complete, this run's "
+           f"files (b's rest, c), clean only if run 1 found nothing "
+           f"({where} bad={bad})")
+
+
 finish()
