@@ -10,7 +10,7 @@
 # cannot be read (a dm "error" under it, or cut short) is refused.
 # vs-kernels: 6.1 6.12
 # vs-fs: ext4 f2fs
-# vs-timeout: 400
+# vs-timeout: 500
 . /tests/scenarios/helpers/tool-lib.sh
 
 # A small filesystem (96 MiB), so that filling it is quick.
@@ -112,7 +112,6 @@ next_run() {
 # killed before anything is written, while the new file is unnamed
 # (O_TMPFILE), and before it is linked: the damaged original as it was,
 # nothing left (the same file damaged once for the four)
-echo "T $(cut -d" " -f1 /proc/uptime)" > /dev/console
 damage
 killed src-read before pread 1 /mnt/src/data
 intact src-read
@@ -125,7 +124,6 @@ intact link
 
 # killed with the new file linked under its temporary name: left behind,
 # complete and verified; the next run removes it
-echo "T $(cut -d" " -f1 /proc/uptime)" > /dev/console
 killed rename before renameat 1 data
 intact rename ".data.vs-repair.XXXXXX data" 1
 vs_expect_eq rename-temp-digest "$digest" \
@@ -134,7 +132,6 @@ next_run rename 64
 
 # killed after the rename, before the directory's fsync: replaced by a
 # complete, verified file
-echo "T $(cut -d" " -f1 /proc/uptime)" > /dev/console
 damage
 killed dirsync after renameat 1 data
 vs_expect_eq dirsync-new-inode 1 "$([ "$(stat -c %i "$f")" != "$ino" ] && echo 1)"
@@ -153,7 +150,6 @@ dev_writes() {
 }
 
 # a read-only filesystem: nothing written
-echo "T $(cut -d" " -f1 /proc/uptime)" > /dev/console
 damage
 mount -o remount,ro "$VS_MNT"
 w0=$(dev_writes)
@@ -196,7 +192,6 @@ vs_expect_eq short-src-sources '"sources":[{"source":"/mnt/src/short","bytes":40
 	"$(grep -o '"sources":\[[^]]*\]' $VF_OUT)"
 intact short-src
 
-echo "T $(cut -d" " -f1 /proc/uptime) full" > /dev/console
 # a full filesystem: zeroes until ENOSPC
 "$VS_BIN/dd" if=/dev/zero of="$VS_MNT/fill" bs=1M 2> /tmp/fill.err || true
 "$VS_BIN/dd" if=/dev/zero of="$VS_MNT/fill" bs=4096 oflag=append \
@@ -214,7 +209,6 @@ vs_expect_eq full-reason "$step failed: No space left on device; nothing replace
 	"$(repair_field reason)"
 vs_expect_eq full-replaced false "$(repair_field replaced)"
 intact full
-echo "T $(cut -d" " -f1 /proc/uptime) full" > /dev/console
 rm "$VS_MNT/fill"
 next_run full 64
 umount /mnt/src
