@@ -206,8 +206,12 @@ def build_tools():
                      if f.endswith('.c')]
     for src in srcs:
         exe = os.path.join(tdir, os.path.basename(src)[:-2])
+        # preload-*.c: LD_PRELOAD shims, shared objects (NAME.so)
+        shared = os.path.basename(src).startswith('preload-')
+        exe += '.so' if shared else ''
         p = run(['gcc', '-std=gnu11', '-O2', '-Wall', '-Wextra', '-Werror',
-                 '-static', '-I', os.path.join(TOP, 'uapi'), '-o', exe, src,
+                 *(['-shared', '-fPIC'] if shared else ['-static']),
+                 '-I', os.path.join(TOP, 'uapi'), '-o', exe, src,
                  '-lpthread'],
                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         if p.returncode != 0:
