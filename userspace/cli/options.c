@@ -104,7 +104,8 @@ void vf_usage(FILE *f)
 "stating a file), 4 transient errors (recovered), 8 operational error,\n"
 "16 usage error, 32 interrupted, 64 damage repaired (--repair-from: the\n"
 "file was replaced and scrubs clean; with --repair-from, bits 1 and 2\n"
-"mean damage that is still there, so 64 alone is 'all repaired').\n",
+"mean damage that is still there, so 64 alone is 'all repaired', and 8\n"
+"also a new file that could not be written: read-only, full, ...).\n",
 		vf_prog, VF_MAX_JOBS, VERITY_SCRUB_MAX_RETRIES,
 		VERITY_SCRUB_DEFAULT_RETRIES);
 }

@@ -485,6 +485,18 @@ static int quarantine_failed(struct vf_repair *r, const char *dir, int err,
 	return 1;
 }
 
+/*
+ * A repair refused by a rule (exit bit 1 or 2: the damage is still
+ * there), not by a failure to write the new file (EROFS, ENOSPC, EDQUOT,
+ * EIO: also exit bit 8, an operational error).
+ */
+static int is_refusal(int err, enum vs_repair_step step)
+{
+	return err == -EMLINK || err == -ESTALE || err == -EBADMSG ||
+	       (step == VS_REPAIR_STEP_CHECK && (err == -EPERM ||
+						 err == -EFBIG));
+}
+
 static void install(struct vf_run *run, struct verity_scrub_dev *dev,
 		    int fd, struct vf_file *f, struct vf_repair *r,
 		    const struct vs_repair_plan *p,
@@ -535,6 +547,8 @@ static void install(struct vf_run *run, struct verity_scrub_dev *dev,
 	else if (err)
 		set_reason(r, "%s failed: %s; nothing replaced",
 			   vs_repair_step_name(step), strerror(-err));
+	if (err && !is_refusal(err, step))
+		r->operational = 1;
 	r->replaced = !err || step == VS_REPAIR_STEP_DIRSYNC;
 	if (!err)
 		rescrub(run, dev, f, r);

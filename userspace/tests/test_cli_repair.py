@@ -352,7 +352,7 @@ def enable_failure_leaves_original():
     with open(f, "rb") as fh:
         before = fh.read()
     rc, doc = w.json("--repair-from", src, f)
-    eq(rc, 1, "exit")
+    eq(rc, 9, "exit: damage left (1) and the new file could not be written (8)")
     r = repair_of(doc)
     eq(r["reason"], "enable-verity failed: No space left on device; nothing "
        "replaced", "reason")
@@ -630,7 +630,7 @@ def quarantine_link_removed_when_the_rename_fails():
     with open(f, "rb") as fh:
         before = fh.read()
     rc, doc = w.json("--quarantine", q, "--repair-from", src, f)
-    eq(rc, 1, "exit: not repaired")
+    eq(rc, 9, "exit: not repaired (1), the rename failed (8)")
     r = repair_of(doc)
     eq(r["reason"], "rename failed: Input/output error; nothing replaced",
        "reason")
