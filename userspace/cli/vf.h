@@ -62,6 +62,7 @@ struct vf_opts {
 struct vf_range {
 	uint64_t offset, length;
 	uint32_t kind, detail, level;
+	int cached;	/* VERITY_SCRUB_RANGE_CACHED: a good copy is cached */
 };
 
 enum vf_status { VF_STATUS_OK, VF_STATUS_BAD, VF_STATUS_ERROR,
