@@ -84,7 +84,8 @@ vs_expect_eq reader-cached "rc 0" \
 vs_expect_rc reader-cached-good-bytes 0 cmp /tmp/cg-out /tmp/cg-want
 # cg_reads: read requests completed by VS_DEV so far.
 cg_reads() {
-	awk '{print $1}' "/sys/class/block/$(basename "$(readlink -f "$VS_DEV")")/stat"
+	_mm=$(( 0x$(stat -L -c %t "$VS_DEV") )):$(( 0x$(stat -L -c %T "$VS_DEV") ))
+	awk '{print $1}' "/sys/dev/block/$_mm/stat"
 }
 r0=$(cg_reads)
 vs_expect_eq reader-uncached "rc -61" \
