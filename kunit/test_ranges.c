@@ -44,7 +44,7 @@ static void expect_range(struct kunit *test,
 	KUNIT_EXPECT_EQ(test, r->kind, kind);
 	KUNIT_EXPECT_EQ(test, r->detail, detail);
 	KUNIT_EXPECT_EQ(test, r->tree_level, level);
-	KUNIT_EXPECT_EQ(test, r->__reserved, 0);
+	KUNIT_EXPECT_EQ(test, r->flags, 0);
 }
 
 static void test_empty(struct kunit *test)
@@ -100,14 +100,61 @@ static void test_kind_detail_level_split(struct kunit *test)
 	expect_range(test, &out[4], 5120, 1024, HM, 0, 0);
 }
 
-static void test_reserved_cleared(struct kunit *test)
+#define CACHED	VERITY_SCRUB_RANGE_CACHED
+
+static void test_unknown_flags_cleared(struct kunit *test)
 {
 	struct verity_scrub_range in[] = { rng(0, 4096, HM, 0, 0) };
 	struct verity_scrub_range out[1];
 
-	in[0].__reserved = 7;
+	in[0].flags = 0xf0 | CACHED;
 	KUNIT_ASSERT_EQ(test, run(in, 1, out), 1);
-	KUNIT_EXPECT_EQ(test, out[0].__reserved, 0);
+	KUNIT_EXPECT_EQ(test, out[0].flags, CACHED);
+}
+
+/* A cached block next to an uncached one of the same kind: two ranges. */
+static void test_cached_boundary_splits(struct kunit *test)
+{
+	struct verity_scrub_range in[] = {
+		rng(0, 4096, HM, 0, 0), rng(4096, 4096, HM, 0, 0),
+		rng(8192, 4096, HM, 0, 0), rng(12288, 4096, HM, 0, 0),
+		rng(16384, 4096, HM, 0, 0),
+	};
+	struct verity_scrub_range out[5];
+
+	in[0].flags = CACHED;
+	in[1].flags = CACHED;
+	in[3].flags = CACHED;
+	KUNIT_ASSERT_EQ(test, run(in, 5, out), 4);
+	KUNIT_EXPECT_EQ(test, out[0].offset, 0);
+	KUNIT_EXPECT_EQ(test, out[0].length, 8192);
+	KUNIT_EXPECT_EQ(test, out[0].flags, CACHED);
+	KUNIT_EXPECT_EQ(test, out[1].offset, 8192);
+	KUNIT_EXPECT_EQ(test, out[1].length, 4096);
+	KUNIT_EXPECT_EQ(test, out[1].flags, 0);
+	KUNIT_EXPECT_EQ(test, out[2].offset, 12288);
+	KUNIT_EXPECT_EQ(test, out[2].length, 4096);
+	KUNIT_EXPECT_EQ(test, out[2].flags, CACHED);
+	KUNIT_EXPECT_EQ(test, out[3].offset, 16384);
+	KUNIT_EXPECT_EQ(test, out[3].length, 4096);
+	KUNIT_EXPECT_EQ(test, out[3].flags, 0);
+}
+
+static void test_range_flags(struct kunit *test)
+{
+	u32 v0 = VERITY_SCRUB_ARGS_SIZE_VER0, v1 = VERITY_SCRUB_ARGS_SIZE_VER1;
+
+	KUNIT_EXPECT_EQ(test, vs_range_flags(HM, true, v1), CACHED);
+	KUNIT_EXPECT_EQ(test, vs_range_flags(TC, true, v1 + 8), CACHED);
+	KUNIT_EXPECT_EQ(test, vs_range_flags(IO, true, v1), CACHED);
+	KUNIT_EXPECT_EQ(test, vs_range_flags(VERITY_SCRUB_KIND_UNKNOWN, true,
+					     v1), CACHED);
+	/* an old caller's field was reserved: always 0 */
+	KUNIT_EXPECT_EQ(test, vs_range_flags(HM, true, v0), 0);
+	KUNIT_EXPECT_EQ(test, vs_range_flags(HM, false, v1), 0);
+	/* TRANSIENT data read good from the device: never flagged */
+	KUNIT_EXPECT_EQ(test, vs_range_flags(VERITY_SCRUB_KIND_TRANSIENT, true,
+					     v1), 0);
 }
 
 static struct kunit_case ranges_cases[] = {
@@ -115,7 +162,9 @@ static struct kunit_case ranges_cases[] = {
 	KUNIT_CASE(test_adjacent_merge),
 	KUNIT_CASE(test_gap_splits),
 	KUNIT_CASE(test_kind_detail_level_split),
-	KUNIT_CASE(test_reserved_cleared),
+	KUNIT_CASE(test_unknown_flags_cleared),
+	KUNIT_CASE(test_cached_boundary_splits),
+	KUNIT_CASE(test_range_flags),
 	{}
 };
 

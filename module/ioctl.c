@@ -99,6 +99,7 @@ static void clear_out_fields(struct verity_scrub_args *a)
 	a->blocks_retried = 0;
 	a->bytes_skipped = 0;
 	memset(a->kind_blocks, 0, sizeof(a->kind_blocks));
+	a->bytes_cached = 0;
 }
 
 static int check_file(struct file *file)

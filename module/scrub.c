@@ -78,7 +78,22 @@ static int emit(struct vs_scrub *s, const struct verity_scrub_range *r,
 		return -EFAULT;
 	a->ranges_count++;
 	a->kind_blocks[r->kind] += DIV_ROUND_UP(r->length, s->geom.block_size);
+	if (r->flags & VERITY_SCRUB_RANGE_CACHED)
+		a->bytes_cached += r->length;
 	return 0;
+}
+
+/*
+ * The flags of bad bytes [from, to) of kind @kind: whether a verified copy
+ * is cached, looked up only for callers that know the flag.
+ */
+static u32 range_flags(struct vs_scrub *s, u64 from, u64 to, u32 kind)
+{
+	u32 size = s->args->size;
+	bool cached = vs_range_flags(kind, true, size) &&
+		      vs_pages_cached(s->mapping, from, to);
+
+	return vs_range_flags(kind, cached, size);
 }
 
 /* Report bytes [from, to) as @v; merged with the previous report. */
@@ -88,6 +103,7 @@ static int report(struct vs_scrub *s, u64 from, u64 to,
 	struct verity_scrub_range r = {
 		.offset = from, .length = to - from, .kind = v->kind,
 		.detail = v->detail, .tree_level = v->level,
+		.flags = range_flags(s, from, to, v->kind),
 	};
 	struct vs_mark open = s->range_mark;
 	struct verity_scrub_range done;

@@ -118,6 +118,10 @@ void vs_acc_init(struct vs_range_acc *acc);
 bool vs_acc_add(struct vs_range_acc *acc, const struct verity_scrub_range *r,
 		struct verity_scrub_range *out);
 bool vs_acc_flush(struct vs_range_acc *acc, struct verity_scrub_range *out);
+u32 vs_range_flags(u32 kind, bool cached, u32 caller_size);
+
+/* cachegood.c */
+bool vs_pages_cached(struct address_space *mapping, u64 from, u64 to);
 
 /* decide.c */
 

@@ -86,7 +86,8 @@ struct verity_scrub_progress {
  *	@on_progress calls, which callers use for progress lines and rate
  *	limits.
  * @on_range: called once for each bad range, in file order, as soon as it
- *	is known.  Adjacent ranges of the same kind, detail and level that the
+ *	is known.  Adjacent ranges of the same kind, detail, level and flags
+ *	(VERITY_SCRUB_RANGE_CACHED) that the
  *	kernel returned in separate calls are merged before delivery, so a
  *	range is delivered when the next, non-adjacent one is found or the
  *	scrub ends.  Return 0 to continue, non-zero to stop the scrub (the

@@ -36,7 +36,7 @@ vs_expect_eq clean-verified "$size" "$(vf_num bytes_verified)"
 vs_corrupt_file "$f" $((100 * 4096 + 7))
 vs_expect_rc corrupt-rc 1 vf_run --json "$f"
 vs_expect_eq corrupt-status bad "$(vf_str status)"
-vs_expect_eq corrupt-ranges '[{"offset":409600,"length":4096,"kind":"hash_mismatch"}]' \
+vs_expect_eq corrupt-ranges '[{"offset":409600,"length":4096,"kind":"hash_mismatch","cached_good":false}]' \
 	"$(vf_ranges)"
 vs_expect_eq corrupt-verified $((size - 4096)) "$(vf_num bytes_verified)"
 

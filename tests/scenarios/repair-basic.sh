@@ -25,7 +25,7 @@ ino=$(stat -c %i "$f")
 vs_corrupt_file "$f" $((3 * 4096 + 100))
 vs_corrupt_file "$f" $((9 * 4096 + 4095))
 vs_expect_rc damaged-rc 1 vf_run --json "$f"
-vs_expect_eq damaged-ranges '[{"offset":12288,"length":4096,"kind":"hash_mismatch"},{"offset":36864,"length":4096,"kind":"hash_mismatch"}]' \
+vs_expect_eq damaged-ranges '[{"offset":12288,"length":4096,"kind":"hash_mismatch","cached_good":false},{"offset":36864,"length":4096,"kind":"hash_mismatch","cached_good":false}]' \
 	"$(vf_ranges)"
 
 vs_expect_rc repair-rc 64 vf_run --json --repair-from /mnt/src/data "$f"

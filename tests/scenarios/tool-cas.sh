@@ -62,7 +62,7 @@ vs_expect_eq store-errors "Error summary: hash_mismatch=1 (blocks)" \
 
 vs_drop_caches
 vs_expect_rc json-rc 1 vf_run --json -r --digest-from-name "$store"
-vs_expect_eq json-rotten-range '{"offset":12288,"length":4096,"kind":"hash_mismatch"}' \
+vs_expect_eq json-rotten-range '{"offset":12288,"length":4096,"kind":"hash_mismatch","cached_good":false}' \
 	"$(grep -o '{"offset":[^}]*}' $VF_OUT)"
 vs_expect_eq json-misnamed 1 "$(grep -c "\"digest\":\"sha256:$misnamed\".*\"expected_digest\":\"sha256:$other\",\"digest_matches\":false" $VF_OUT)"
 vs_expect_eq json-matches 4 "$(grep -o '"digest_matches":true' $VF_OUT | wc -l | tr -d ' ')"

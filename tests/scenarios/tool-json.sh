@@ -32,7 +32,7 @@ vs_expect_eq clean-human "$f: OK" "$(head -n 1 $VF_OUT)"
 vs_corrupt_file "$f" $((100 * 4096 + 7))
 vs_expect_rc middle-rc 1 vf_run --json "$f"
 vs_expect_eq middle-status bad "$(vf_str status)"
-vs_expect_eq middle-ranges '[{"offset":409600,"length":4096,"kind":"hash_mismatch"}]' \
+vs_expect_eq middle-ranges '[{"offset":409600,"length":4096,"kind":"hash_mismatch","cached_good":false}]' \
 	"$(vf_ranges)"
 vs_expect_eq middle-verified $((size - 4096)) "$(vf_num bytes_verified)"
 vs_expect_rc middle-human-rc 1 vf_run "$f"
@@ -42,12 +42,12 @@ vs_expect_eq middle-human "$f: BAD: hash_mismatch at offset 409600 length 4096" 
 vs_corrupt_file "$f" 0
 vs_corrupt_file "$f" $((size - 1))
 vs_expect_rc three-rc 1 vf_run --json "$f"
-vs_expect_eq three-ranges '[{"offset":0,"length":4096,"kind":"hash_mismatch"},{"offset":409600,"length":4096,"kind":"hash_mismatch"},{"offset":1048576,"length":1000,"kind":"hash_mismatch"}]' \
+vs_expect_eq three-ranges '[{"offset":0,"length":4096,"kind":"hash_mismatch","cached_good":false},{"offset":409600,"length":4096,"kind":"hash_mismatch","cached_good":false},{"offset":1048576,"length":1000,"kind":"hash_mismatch","cached_good":false}]' \
 	"$(vf_ranges)"
 
 # --range: only the blocks asked for (rounded outward to blocks)
 vs_expect_rc range-rc 1 vf_run --json --range 409000:2000 "$f"
-vs_expect_eq range-ranges '[{"offset":409600,"length":4096,"kind":"hash_mismatch"}]' \
+vs_expect_eq range-ranges '[{"offset":409600,"length":4096,"kind":"hash_mismatch","cached_good":false}]' \
 	"$(vf_ranges)"
 vs_expect_eq range-verified 4096 "$(vf_num bytes_verified)"
 vs_expect_rc range-clean-rc 0 vf_run --json --range 4096:8192 --retries 1 "$f"
@@ -68,7 +68,7 @@ t=$VS_MNT/tree
 vs_verity_file "$t" $size
 vs_corrupt_file "$t" $(($(vs_tree_offset "$t") + 2 * 4096 + 5))
 vs_expect_rc tree-rc 1 vf_run --json "$t"
-vs_expect_eq tree-ranges '[{"offset":524288,"length":524288,"kind":"tree_corrupt","tree_level":0}]' \
+vs_expect_eq tree-ranges '[{"offset":524288,"length":524288,"kind":"tree_corrupt","tree_level":0,"cached_good":false}]' \
 	"$(vf_ranges)"
 
 # A device error under data block 10: io_error (other: dm error target).
@@ -77,7 +77,7 @@ vs_verity_file "$d" $size
 vs_dm_error "$(vs_phys "$d" $((10 * 4096)))" 4096
 echo 1 > /proc/sys/vm/drop_caches
 vs_expect_rc dm-rc 2 vf_run --json "$d"
-vs_expect_eq dm-ranges '[{"offset":40960,"length":4096,"kind":"io_error","detail":"other"}]' \
+vs_expect_eq dm-ranges '[{"offset":40960,"length":4096,"kind":"io_error","detail":"other","cached_good":false}]' \
 	"$(vf_ranges)"
 vs_expect_eq dm-status bad "$(vf_str status)"
 vs_dm_restore

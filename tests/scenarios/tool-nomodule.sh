@@ -63,7 +63,7 @@ vs_corrupt_file "$f" $((1100 * 4096 + 9))
 vs_corrupt_file "$f" 0
 vs_corrupt_file "$f" $((size - 1))
 vs_expect_rc data-rc 2 vf_run --json --no-module "$f"
-vs_expect_eq data-ranges '[{"offset":0,"length":4096,"kind":"unknown"},{"offset":4505600,"length":4096,"kind":"unknown"},{"offset":5242880,"length":1000,"kind":"unknown"}]' \
+vs_expect_eq data-ranges '[{"offset":0,"length":4096,"kind":"unknown","cached_good":false},{"offset":4505600,"length":4096,"kind":"unknown","cached_good":false},{"offset":5242880,"length":1000,"kind":"unknown","cached_good":false}]' \
 	"$(vf_ranges)"
 vs_expect_eq data-verified $((size - 2 * 4096 - 1000)) "$(vf_num bytes_verified)"
 vs_expect_eq data-descriptor-unchecked "$why_data" \
@@ -80,6 +80,6 @@ if [ "$VS_FS" != btrfs ]; then
 	vs_verity_file "$t" $((1048576 + 1000))
 	vs_corrupt_file "$t" $(($(vs_tree_offset "$t") + 2 * 4096 + 5))
 	vs_expect_rc tree-rc 2 vf_run --json --no-module "$t"
-	vs_expect_eq tree-ranges '[{"offset":524288,"length":524288,"kind":"unknown"}]' \
+	vs_expect_eq tree-ranges '[{"offset":524288,"length":524288,"kind":"unknown","cached_good":false}]' \
 		"$(vf_ranges)"
 fi

@@ -26,7 +26,7 @@ vs_expect_eq tree-ok 2 "$(vf_sum ok)"
 vs_expect_eq tree-skipped 5 "$(vf_sum skipped)"
 vs_expect_eq tree-order "$top/a $top/sub/b $top/sub/deeper/c" \
 	"$(grep -o '"path":"[^"]*","status"' $VF_OUT | sed 's/"path":"//; s/","status"//' | tr '\n' ' ' | sed 's/ $//')"
-vs_expect_eq tree-b-range '{"offset":12288,"length":4096,"kind":"hash_mismatch"}' \
+vs_expect_eq tree-b-range '{"offset":12288,"length":4096,"kind":"hash_mismatch","cached_good":false}' \
 	"$(grep -o '{"offset":[^}]*}' $VF_OUT)"
 vs_expect_eq tree-mount-skipped 1 \
 	"$(grep -c '"path":"'"$top"'/mnt","reason":"mount point (use --cross-mounts)"' $VF_OUT)"

@@ -24,7 +24,7 @@ cat $VF_OUT /tmp/vf.err > /dev/console
 vs_expect_eq int-rc 33 "$rc"
 # one in the file, one in the summary
 vs_expect_eq int-interrupted 2 "$(grep -o '"interrupted":true' $VF_OUT | wc -l | tr -d ' ')"
-vs_expect_eq int-ranges '[{"offset":0,"length":4096,"kind":"hash_mismatch"}]' "$(vf_ranges)"
+vs_expect_eq int-ranges '[{"offset":0,"length":4096,"kind":"hash_mismatch","cached_good":false}]' "$(vf_ranges)"
 cur=$(vf_num resume_offset)
 vs_expect_eq int-cursor-inside 1 "$(( cur > 0 && cur < size && cur % 4096 == 0 ))"
 vs_expect_eq int-stderr 1 "$(grep -c 'interrupted; reporting what was found so far' /tmp/vf.err)"

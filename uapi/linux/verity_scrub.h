@@ -85,10 +85,12 @@ enum verity_scrub_detail {
  * @detail: an &enum verity_scrub_detail for IO_ERROR, else 0.
  * @tree_level: for TREE_CORRUPT, the level of the bad tree block
  *	(0 = leaf level, which hashes data blocks); else 0.
- * @__reserved: set to 0 by the kernel.
+ * @flags: VERITY_SCRUB_RANGE_*.  Set only for callers whose
+ *	&verity_scrub_args.size is at least VERITY_SCRUB_ARGS_SIZE_VER1; 0
+ *	for older callers (it was a reserved field, always 0, before).
  *
- * Adjacent blocks of the same kind, detail and level are merged into one
- * range.
+ * Adjacent blocks of the same kind, detail, level and flags are merged
+ * into one range.
  */
 struct verity_scrub_range {
 	__u64 offset;
@@ -96,8 +98,21 @@ struct verity_scrub_range {
 	__u32 kind;
 	__u32 detail;
 	__u32 tree_level;
-	__u32 __reserved;
+	__u32 flags;
 };
+
+/* Flags for verity_scrub_range.flags */
+/*
+ * Every page of the range is in the page cache, up to date, as the scrub
+ * reported it: fs-verity verified those pages when they were read (ext4
+ * and f2fs mark a page of a verity file up to date only once it verified),
+ * so the cache holds a good copy of data that is bad on the device, until
+ * the pages are evicted.  The scrub looked without reading or changing
+ * the cache.  Never set on TRANSIENT ranges (their data read good from
+ * the device).
+ */
+#define VERITY_SCRUB_RANGE_CACHED	_BITUL(0)
+#define VERITY_SCRUB_RANGE_FLAGS_ALL	VERITY_SCRUB_RANGE_CACHED
 
 /* Flags for verity_scrub_args.flags */
 /*
@@ -202,11 +217,13 @@ struct verity_scrub_range {
  *	in the page cache.
  * @kind_blocks: out: number of Merkle-block-sized data blocks of each kind
  *	found this call, indexed by &enum verity_scrub_kind.
+ * @bytes_cached: out: bytes of the ranges reported with
+ *	VERITY_SCRUB_RANGE_CACHED this call (from VERITY_SCRUB_ARGS_SIZE_VER1).
  *
  * All out fields report on this call only; a caller resuming over
  * several calls adds them up: @bytes_verified, @blocks_retried,
- * @bytes_skipped and @kind_blocks summed over the calls equal those of one
- * uninterrupted call exactly (a call whose range buffer filled counts only
+ * @bytes_skipped, @kind_blocks and @bytes_cached summed over the calls
+ * equal those of one uninterrupted call exactly (a call whose range buffer filled counts only
  * what lies before the @start it returns).
  */
 struct verity_scrub_args {
@@ -230,10 +247,13 @@ struct verity_scrub_args {
 	__u64 blocks_retried;
 	__u64 bytes_skipped;
 	__u64 kind_blocks[VERITY_SCRUB_KIND_COUNT];
+	__u64 bytes_cached;
 };
 
 /* The first published size of struct verity_scrub_args. */
 #define VERITY_SCRUB_ARGS_SIZE_VER0	240
+/* With @bytes_cached: the ranges' VERITY_SCRUB_RANGE_CACHED is reported. */
+#define VERITY_SCRUB_ARGS_SIZE_VER1	248
 
 /*
  * VERITY_SCRUB_IOC_SCRUB - scrub the file @fd over [@start, @end)

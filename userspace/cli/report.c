@@ -291,6 +291,30 @@ static int whole_file_from_disk(const struct vf_run *run,
 	       end == f->size;
 }
 
+/*
+ * @f is bad only on disk, and its good data is at hand: the whole file was
+ * scrubbed, nothing is wrong but bad ranges, and every one of them that is
+ * not TRANSIENT has a verified copy in the page cache (cached_good).
+ */
+static int repairable_from_cache(const struct vf_run *run,
+				 const struct vf_file *f)
+{
+	size_t i, cached = 0;
+
+	if (vf_file_status(f) != VF_STATUS_BAD || digest_bad(f) ||
+	    f->descriptor_unreadable || f->io_errno || f->error ||
+	    f->interrupted || f->repair || run->o->have_range)
+		return 0;
+	for (i = 0; i < f->nranges; i++) {
+		if (f->ranges[i].kind == VERITY_SCRUB_KIND_TRANSIENT)
+			continue;
+		if (!f->ranges[i].cached)
+			return 0;
+		cached++;
+	}
+	return cached != 0;
+}
+
 static const char *const status_text[] = {
 	[VF_STATUS_OK] = "OK", [VF_STATUS_BAD] = "BAD",
 	[VF_STATUS_ERROR] = "ERROR", [VF_STATUS_INTERRUPTED] = "INTERRUPTED",
@@ -340,6 +364,10 @@ static void print_file(FILE *out, const struct vf_run *run,
 			(unsigned long long)f->blocks_retried);
 	}
 	fputc('\n', out);
+	if (repairable_from_cache(run, f))
+		fprintf(out, "%s: every bad block is still in the page cache, "
+			"verified: repair it now, from the cache, with "
+			"'verify-file --repair %s'\n", path, path);
 	vf_repair_print(out, run, f);
 	if (f->have_info && !f->descriptor_checked && !run->o->quiet)
 		fprintf(out, "%s: note: the fs-verity descriptor on disk was not "
@@ -530,7 +558,8 @@ static json_object *json_digest(const struct vf_digest *d)
 	return json_object_new_string(buf);
 }
 
-static json_object *json_range(const struct vf_range *r)
+/* A range as verify-file --json prints it (also in --status --json). */
+json_object *vf_range_json(const struct vf_range *r)
 {
 	json_object *o = json_object_new_object();
 
@@ -542,6 +571,7 @@ static json_object *json_range(const struct vf_range *r)
 			    verity_scrub_detail_name(r->detail)));
 	if (r->kind == VERITY_SCRUB_KIND_TREE_CORRUPT)
 		add(o, "tree_level", json_object_new_uint64(r->level));
+	add(o, "cached_good", json_object_new_boolean(r->cached));
 	return o;
 }
 
@@ -584,7 +614,7 @@ static json_object *json_file(const struct vf_run *run,
 	add(o, "bytes_verified", json_object_new_uint64(f->bytes_verified));
 	ranges = json_object_new_array();
 	for (i = 0; i < f->nranges; i++)
-		json_object_array_add(ranges, json_range(&f->ranges[i]));
+		json_object_array_add(ranges, vf_range_json(&f->ranges[i]));
 	add(o, "ranges", ranges);
 	/* additions to the documented shape */
 	add(o, "bytes_read", json_object_new_uint64(f->bytes_read));

@@ -73,7 +73,7 @@ void vf_add_range(struct vf_file *f, const struct vf_range *r)
 
 	if (last && last->offset + last->length == r->offset &&
 	    last->kind == r->kind && last->detail == r->detail &&
-	    last->level == r->level) {
+	    last->level == r->level && last->cached == r->cached) {
 		last->length += r->length;
 		return;
 	}
@@ -124,6 +124,7 @@ static int on_range(const struct verity_scrub_range *r, void *priv)
 	struct vf_range vr = {
 		.offset = r->offset, .length = r->length, .kind = r->kind,
 		.detail = r->detail, .level = r->tree_level,
+		.cached = !!(r->flags & VERITY_SCRUB_RANGE_CACHED),
 	};
 
 	vf_add_range(c->f, &vr);

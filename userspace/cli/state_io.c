@@ -50,6 +50,7 @@ static json_object *range_json(const struct vf_range *r)
 	add(o, "detail", json_object_new_string(
 		    verity_scrub_detail_name(r->detail)));
 	add(o, "level", json_object_new_uint64(r->level));
+	add(o, "cached", json_object_new_boolean(r->cached));
 	return o;
 }
 
@@ -57,7 +58,7 @@ static int continues(const struct vf_range *last, const struct vf_range *r)
 {
 	return last->offset + last->length == r->offset &&
 	       last->kind == r->kind && last->detail == r->detail &&
-	       last->level == r->level;
+	       last->level == r->level && last->cached == r->cached;
 }
 
 /* The ranges of @a then @b, a range continuing the one before merged. */
@@ -489,6 +490,8 @@ static void read_ranges(struct reader *r, json_object *a,
 				       verity_scrub_detail_name,
 				       VERITY_SCRUB_DETAIL_OTHER + 1);
 		v->level = (uint32_t)u64(r, e, "level");
+		v->cached = json_object_object_get_ex(e, "cached", NULL) &&
+			    boolean(r, e, "cached");
 	}
 	p->nranges = n;
 }

@@ -83,6 +83,8 @@ static int range_of(json_object *e, struct vf_range *r)
 		r->length = json_object_get_uint64(v);
 	if (json_object_object_get_ex(e, "level", &v))
 		r->level = (uint32_t)json_object_get_uint64(v);
+	if (json_object_object_get_ex(e, "cached", &v))
+		r->cached = json_object_get_boolean(v);
 	if (!json_object_object_get_ex(e, "kind", &v))
 		return -EINVAL;
 	for (i = 0; i < VERITY_SCRUB_KIND_COUNT; i++)
@@ -258,16 +260,7 @@ static json_object *ranges_json(json_object *ranges)
 	for (i = 0; i < json_object_array_length(ranges); i++) {
 		if (range_of(json_object_array_get_idx(ranges, i), &r))
 			continue;
-		o = json_object_new_object();
-		add(o, "offset", json_object_new_uint64(r.offset));
-		add(o, "length", json_object_new_uint64(r.length));
-		add(o, "kind", json_object_new_string(
-			    verity_scrub_kind_name(r.kind)));
-		if (r.kind == VERITY_SCRUB_KIND_IO_ERROR)
-			add(o, "detail", json_object_new_string(
-				    verity_scrub_detail_name(r.detail)));
-		if (r.kind == VERITY_SCRUB_KIND_TREE_CORRUPT)
-			add(o, "tree_level", json_object_new_uint64(r.level));
+		o = vf_range_json(&r);
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -276,21 +269,10 @@ static json_object *ranges_json(json_object *ranges)
 static json_object *part_ranges_json(const struct vf_state_part *p)
 {
 	json_object *a = json_object_new_array(), *o;
-	const struct vf_range *r;
 	size_t i;
 
 	for (i = 0; i < p->nranges; i++) {
-		r = &p->ranges[i];
-		o = json_object_new_object();
-		add(o, "offset", json_object_new_uint64(r->offset));
-		add(o, "length", json_object_new_uint64(r->length));
-		add(o, "kind", json_object_new_string(
-			    verity_scrub_kind_name(r->kind)));
-		if (r->kind == VERITY_SCRUB_KIND_IO_ERROR)
-			add(o, "detail", json_object_new_string(
-				    verity_scrub_detail_name(r->detail)));
-		if (r->kind == VERITY_SCRUB_KIND_TREE_CORRUPT)
-			add(o, "tree_level", json_object_new_uint64(r->level));
+		o = vf_range_json(&p->ranges[i]);
 		json_object_array_add(a, o);
 	}
 	return a;

@@ -79,6 +79,7 @@ enum vf_log_mode { VF_LOG_AUTO, VF_LOG_JOURNAL, VF_LOG_STDERR };
 struct vf_range {
 	uint64_t offset, length;
 	uint32_t kind, detail, level;
+	int cached;	/* VERITY_SCRUB_RANGE_CACHED: a good copy is cached */
 };
 
 enum vf_status { VF_STATUS_OK, VF_STATUS_BAD, VF_STATUS_ERROR,
@@ -259,6 +260,7 @@ struct vf_tally {
 	int complete;		/* every file done, none interrupted */
 };
 void vf_tally(const struct vf_run *run, int root, struct vf_tally *t);
+struct json_object *vf_range_json(const struct vf_range *r);
 int vf_metrics_write(const struct vf_run *run, int exit_status);
 
 /* sys.c: system calls verify-file makes itself (tests swap in fakes) */

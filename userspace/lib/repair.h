@@ -382,4 +382,12 @@ int vs_repair_install_keep(const struct vs_repair_plan *plan,
  */
 int vs_repair_remove_stale(const char *path);
 
+/* repair_cache.c: read @fd only from the page cache, only in @cached */
+struct vs_repair_cache {
+	int fd;
+	const struct vs_repair_bad *cached;	/* ranges flagged cached */
+	size_t ncached;
+};
+int vs_repair_read_cache(void *priv, uint64_t off, void *buf, size_t len);
+
 #endif /* VERITYSCRUB_REPAIR_H */

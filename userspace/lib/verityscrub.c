@@ -181,7 +181,8 @@ static int is_adjacent(const struct verity_scrub_range *a,
 		       const struct verity_scrub_range *b)
 {
 	return a->offset + a->length == b->offset && a->kind == b->kind &&
-	       a->detail == b->detail && a->tree_level == b->tree_level;
+	       a->detail == b->detail && a->tree_level == b->tree_level &&
+	       a->flags == b->flags;
 }
 
 /* Deliver the held-back range; return -ECANCELED if the caller stops. */

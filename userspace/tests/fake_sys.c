@@ -32,7 +32,10 @@
  *   enable_errno N   FS_IOC_ENABLE_VERITY fails with N
  *   rename_errno N   the rename of a repaired file over the original
  *                    fails with N (after the quarantine link, if any)
- *   bad INO OFFSET LENGTH KIND [DETAIL [LEVEL]]
+ *   bad INO OFFSET LENGTH KIND [DETAIL [LEVEL]] [cached]
+ *                    cached: a verified copy is in the page cache (the
+ *                    range has VERITY_SCRUB_RANGE_CACHED for callers of
+ *                    args size VERITY_SCRUB_ARGS_SIZE_VER1 or more)
  *   patherr open|stat|lookup ERRNO PATH
  *                    open(), fstat() of the open file, or the walk's
  *                    fs-verity check (statx) of PATH fails with ERRNO
@@ -116,6 +119,7 @@ struct fake_bad {
 	ino_t ino;
 	uint64_t off, len;
 	uint32_t kind, detail, level;
+	int cached;
 };
 
 static struct fake_file files[MAX_FILES];
@@ -306,6 +310,7 @@ static void parse_bad(char *rest)
 	b->kind = name_to(kinds, 6, kind);
 	b->detail = name_to(details, 5, detail);
 	b->level = level;
+	b->cached = strstr(rest, " cached") != NULL;
 }
 
 static size_t parse_bytes(uint8_t *out, size_t max, const char *hex)
@@ -447,11 +452,15 @@ static void add_fake_range(struct verity_scrub_args *a, uint64_t pos,
 		(struct verity_scrub_range *)(uintptr_t)a->ranges;
 	uint32_t n = a->ranges_count, c = a->ranges_cap < (uint32_t)cap ?
 					  a->ranges_cap : (uint32_t)cap;
+	uint32_t flags = b->cached && b->kind != VERITY_SCRUB_KIND_TRANSIENT &&
+			 a->size >= VERITY_SCRUB_ARGS_SIZE_VER1 ?
+			 VERITY_SCRUB_RANGE_CACHED : 0;
 
 	if (n && r[n - 1].offset + r[n - 1].length == pos &&
 	    r[n - 1].kind == b->kind && r[n - 1].detail == b->detail &&
-	    r[n - 1].tree_level == b->level) {
+	    r[n - 1].tree_level == b->level && r[n - 1].flags == flags) {
 		r[n - 1].length += len;
+		a->bytes_cached += flags ? len : 0;
 		return;
 	}
 	if (n == c) {
@@ -464,7 +473,9 @@ static void add_fake_range(struct verity_scrub_args *a, uint64_t pos,
 	r[n].kind = b->kind;
 	r[n].detail = b->detail;
 	r[n].tree_level = b->level;
+	r[n].flags = flags;
 	a->ranges_count = n + 1;
+	a->bytes_cached += flags ? len : 0;
 }
 
 /*

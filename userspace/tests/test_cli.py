@@ -208,13 +208,13 @@ def corrupted_file_json_ranges_and_kinds():
     fj = doc["files"][0]
     eq(fj["status"], "bad", "status")
     eq(fj["ranges"], [
-        {"offset": 8 * BS, "length": 2 * BS, "kind": "hash_mismatch"},
+        {"offset": 8 * BS, "length": 2 * BS, "kind": "hash_mismatch", "cached_good": False},
         {"offset": 16 * BS, "length": 8 * BS, "kind": "tree_corrupt",
-         "tree_level": 1},
+         "tree_level": 1, "cached_good": False},
         {"offset": 30 * BS, "length": BS, "kind": "io_error",
-         "detail": "medium"},
+         "detail": "medium", "cached_good": False},
         {"offset": 31 * BS, "length": BS, "kind": "io_error",
-         "detail": "timeout"},
+         "detail": "timeout", "cached_good": False},
     ], "ranges")
     eq(fj["bytes_verified"], (64 - 12) * BS, "bytes_verified")
     eq(doc["summary"]["bad"], 1, "summary bad")
@@ -230,7 +230,7 @@ def last_partial_block_range():
     rc, doc = w.json(f)
     eq(rc, 1, "exit")
     eq(doc["files"][0]["ranges"], [{"offset": 5 * BS, "length": 10,
-                                    "kind": "hash_mismatch"}], "ranges")
+                                    "kind": "hash_mismatch", "cached_good": False}], "ranges")
 
 
 @test
@@ -242,7 +242,7 @@ def transient_only_is_ok_with_bit_4_and_unknown_is_bit_2():
     eq(rc, 4, "transient exit")
     eq(doc["files"][0]["status"], "ok", "transient status")
     eq(doc["files"][0]["ranges"], [{"offset": BS, "length": BS,
-                                    "kind": "transient"}], "ranges")
+                                    "kind": "transient", "cached_good": False}], "ranges")
     eq(doc["files"][0]["bytes_verified"], 8 * BS, "transient verified")
     rc, doc = w.json(u)
     eq(rc, 2, "unknown exit")
@@ -463,11 +463,11 @@ def no_module_narrows_failing_chunks_to_blocks():
     fj = doc["files"][0]
     eq(fj["method"], "pread", "method")
     eq(fj["ranges"], [
-        {"offset": 5 * BS, "length": 2 * BS, "kind": "unknown"},
-        {"offset": 700 * BS, "length": BS, "kind": "unknown"},
-        {"offset": 701 * BS, "length": BS, "kind": "transient"},
+        {"offset": 5 * BS, "length": 2 * BS, "kind": "unknown", "cached_good": False},
+        {"offset": 700 * BS, "length": BS, "kind": "unknown", "cached_good": False},
+        {"offset": 701 * BS, "length": BS, "kind": "transient", "cached_good": False},
         {"offset": (nb - 1) * BS, "length": size - (nb - 1) * BS,
-         "kind": "unknown"},
+         "kind": "unknown", "cached_good": False},
     ], "ranges")
     eq(fj["bytes_verified"], size - 3 * BS - (size - (nb - 1) * BS),
        "verified")
@@ -476,7 +476,7 @@ def no_module_narrows_failing_chunks_to_blocks():
                                               "hash_mismatch")])
     rc, doc = w.json("--no-module", "--range", "8M:8K", f2)
     eq(doc["files"][0]["ranges"], [{"offset": 8 << 20, "length": BS,
-                                    "kind": "unknown"}], "range ranges")
+                                    "kind": "unknown", "cached_good": False}], "range ranges")
     eq(doc["files"][0]["bytes_verified"], BS, "range verified")
     rc, doc = w.json("--no-module", w.plain("plain"))
     eq(rc, 8, "no-module on a non-verity file")
@@ -645,7 +645,7 @@ def sigint_stops_cleanly_with_partial_report():
         eq(fj["path"], f, "first file")
         eq(fj["interrupted"], True, "file interrupted")
         eq(fj["ranges"], [{"offset": 2 * BS, "length": BS,
-                           "kind": "hash_mismatch"}], "found so far")
+                           "kind": "hash_mismatch", "cached_good": False}], "found so far")
         # stopped promptly: where the signal found it, not at the end
         eq(fj["resume_offset"], 16 * BS, "resume offset")
         if jobs == "1":
@@ -1212,7 +1212,7 @@ def digest_from_name_recursive_store_exact_report():
        [(flat, "ok", True), (rot, "bad", True), (good, "ok", True),
         (mis, "bad", False)], "json files")
     eq(doc["files"][1]["ranges"], [{"offset": 5 * BS, "length": BS,
-                                    "kind": "hash_mismatch"}], "rot range")
+                                    "kind": "hash_mismatch", "cached_good": False}], "rot range")
     # a stray file in the store whose name is not a digest: exit 8 too
     stray = w.file("store/objects/ab/upload.tmp", BS)
     p = w.run("-r", "-q", "--digest-from-name", store)
@@ -1447,6 +1447,70 @@ def method_and_read_path_only_for_files_read():
     rc, doc = w.json("--no-module", eio, plain)
     eq([(x.get("method"), x.get("read_path")) for x in doc["files"]],
        [(None, None), (None, None)], "--no-module")
+
+
+@test
+def cached_good_per_range_json_exact():
+    w = World()
+    f = w.file("f", 16 * BS, bad=[
+        (BS, BS, "hash_mismatch", "cached"),
+        (2 * BS, BS, "hash_mismatch", "cached"),   # merged: both cached
+        (3 * BS, BS, "hash_mismatch"),             # not cached: its own range
+        (8 * BS, BS, "io_error", "medium", "cached"),
+        (9 * BS, BS, "tree_corrupt", "none", 0, "cached"),
+        (12 * BS, BS, "transient", "cached"),      # never flagged
+    ])
+    rc, doc = w.json(f)
+    eq(rc, 1 | 2 | 4, "exit")
+    eq(doc["files"][0]["ranges"], [
+        {"offset": BS, "length": 2 * BS, "kind": "hash_mismatch",
+         "cached_good": True},
+        {"offset": 3 * BS, "length": BS, "kind": "hash_mismatch",
+         "cached_good": False},
+        {"offset": 8 * BS, "length": BS, "kind": "io_error",
+         "detail": "medium", "cached_good": True},
+        {"offset": 9 * BS, "length": BS, "kind": "tree_corrupt",
+         "tree_level": 0, "cached_good": True},
+        {"offset": 12 * BS, "length": BS, "kind": "transient",
+         "cached_good": False},
+    ], "ranges")
+    eq(validate_json.problems(doc), [], "valid against the schema")
+    # one range per call, resumed: the library merges only equal flags
+    w.spec += ["cap 1"]
+    rc2, resumed = w.json(f)
+    eq(resumed["files"][0]["ranges"], doc["files"][0]["ranges"], "resumed")
+
+
+@test
+def cached_good_text_says_repair_now_only_when_all_cached():
+    w = World()
+    allc = w.file("allc", 8 * BS, bad=[
+        (BS, BS, "hash_mismatch", "cached"),
+        (5 * BS, BS, "io_error", "medium", "cached"),
+        (6 * BS, BS, "transient")])
+    some = w.file("some", 8 * BS, bad=[
+        (BS, BS, "hash_mismatch", "cached"), (5 * BS, BS, "hash_mismatch")])
+    none = w.file("none", 8 * BS, bad=[(BS, BS, "hash_mismatch")])
+    p = w.run(allc, some, none)
+    eq(p.returncode, 1 | 2 | 4, "exit")
+    lines = p.stdout.decode().splitlines()
+    eq(lines[:5], [
+        f"{allc}: BAD: hash_mismatch at offset 4096 length 4096; io_error "
+        "(medium) at offset 20480 length 4096; recovered: transient at "
+        "offset 24576 length 4096",
+        f"{allc}: every bad block is still in the page cache, verified: "
+        f"repair it now, from the cache, with 'verify-file --repair {allc}'",
+        f"{some}: BAD: hash_mismatch at offset 4096 length 4096; "
+        "hash_mismatch at offset 20480 length 4096",
+        f"{none}: BAD: hash_mismatch at offset 4096 length 4096",
+        "Scrub summary: 3 files: 0 ok, 3 bad, 0 errors; 0 skipped"],
+       "lines")
+    q = w.run("-q", allc).stdout.decode().splitlines()
+    eq(q, lines[:2], "quiet keeps it")
+    r = w.run("--range", "0:8K", allc).stdout.decode().splitlines()
+    eq(r[0], f"{allc}: BAD: hash_mismatch at offset 4096 length 4096",
+       "--range line")
+    check("page cache" not in r[1], "not claimed for a partial scrub")
 
 
 finish()

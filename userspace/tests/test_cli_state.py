@@ -214,9 +214,9 @@ def max_time_with_several_jobs_resumes_every_file_begun():
         [(f["path"], f["ranges"]) for f in s["findings"]]),
        (True, 2, 1, [(b, [
            {"offset": 20 * BS, "length": BS, "kind": "hash_mismatch",
-            "detail": "none", "level": 0},
+            "detail": "none", "level": 0, "cached": False},
            {"offset": 35 * BS, "length": 2 * BS, "kind": "hash_mismatch",
-            "detail": "none", "level": 0}])]), "the pass")
+            "detail": "none", "level": 0, "cached": False}])]), "the pass")
     read = {}
     for d in (d1, d2):
         for f in d["files"]:
@@ -285,7 +285,7 @@ STATE = {
                  "position": 37748736, "bytes_verified": 37748736,
                  "bad": True, "ranges": [
                      {"offset": 8192, "length": 4096, "kind": "io_error",
-                      "detail": "medium", "level": 0}]}],
+                      "detail": "medium", "level": 0, "cached": True}]}],
     "findings": [{"root": 0, "path": "/srv/a/one", "status": "bad",
                   "ranges": [{"offset": 0, "length": 8192,
                               "kind": "hash_mismatch", "detail": "none",
@@ -332,13 +332,14 @@ Findings:   3 bad ranges
         "bytes_per_second": 524288, "eta_seconds": 400,
         "resume": {"path": "/srv/a/two", "offset": 37748736, "ranges": [
             {"offset": 8192, "length": 4096, "kind": "io_error",
-             "detail": "medium"}]},
+             "detail": "medium", "cached_good": True}]},
         "totals": {"ok": 0, "bad": 1, "errors": 0,
                    "bytes_verified": 67108864},
         "findings": [{"path": "/srv/a/one", "status": "bad", "ranges": [
-            {"offset": 0, "length": 8192, "kind": "hash_mismatch"},
+            {"offset": 0, "length": 8192, "kind": "hash_mismatch",
+             "cached_good": False},
             {"offset": 65536, "length": 4096, "kind": "tree_corrupt",
-             "tree_level": 1}]}]}, "json")
+             "tree_level": 1, "cached_good": False}]}]}, "json")
     # a complete pass: no ETA, no resume point
     done = json.loads(json.dumps(STATE))
     done["pass"].update(complete=True, ended=1796148000)
@@ -434,7 +435,8 @@ def status_while_a_run_is_going_shows_its_progress():
     eq((doc["run"]["state"], doc["run"]["running"]),
        ("interrupted", False), "stopped")
     eq(doc["resume"], {"path": b, "offset": 32 * BS, "ranges": [
-        {"offset": 2 * BS, "length": BS, "kind": "hash_mismatch"}]},
+        {"offset": 2 * BS, "length": BS, "kind": "hash_mismatch",
+         "cached_good": False}]},
        "a clean stop: the cursor, with the ranges so far")
 
 

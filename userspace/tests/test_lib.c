@@ -21,7 +21,10 @@
 
 static struct {
 	uint64_t size, bs;
-	struct { uint64_t block; uint32_t kind, detail, level; } bad[MAXBAD];
+	struct {
+		uint64_t block;
+		uint32_t kind, detail, level, flags;
+	} bad[MAXBAD];
 	int nbad;
 	uint32_t cap;			/* fake kernel's own limit */
 	unsigned int eintr_calls;	/* bit n: call n stops halfway, EINTR */
@@ -91,6 +94,7 @@ static int fake_scrub(int devfd, struct verity_scrub_args *a)
 			    r[n - 1].kind == k.bad[i].kind &&
 			    r[n - 1].detail == k.bad[i].detail &&
 			    r[n - 1].tree_level == k.bad[i].level &&
+			    r[n - 1].flags == k.bad[i].flags &&
 			    (uint64_t)k.split_at != pos / k.bs) {
 				r[n - 1].length += blen;
 			} else if (n == cap ||
@@ -103,7 +107,7 @@ static int fake_scrub(int devfd, struct verity_scrub_args *a)
 				r[n].kind = k.bad[i].kind;
 				r[n].detail = k.bad[i].detail;
 				r[n].tree_level = k.bad[i].level;
-				r[n].__reserved = 0;
+				r[n].flags = k.bad[i].flags;
 				a->ranges_count = n + 1;
 			}
 			a->kind_blocks[k.bad[i].kind]++;
@@ -171,6 +175,7 @@ static void add_bad(uint64_t block, uint32_t kind, uint32_t detail,
 	k.bad[k.nbad].kind = kind;
 	k.bad[k.nbad].detail = detail;
 	k.bad[k.nbad].level = level;
+	k.bad[k.nbad].flags = 0;
 	k.nbad++;
 }
 
@@ -204,7 +209,7 @@ static void test_clean_file_one_call(void)
 	CHECK_U64(res.digest[31], 0xab);
 	CHECK_U64(res.out_flags, VERITY_SCRUB_OUT_DIGEST_CHECKED);
 	/* what the kernel was handed */
-	CHECK_U64(k.seen[0].size, VERITY_SCRUB_ARGS_SIZE_VER0);
+	CHECK_U64(k.seen[0].size, VERITY_SCRUB_ARGS_SIZE_VER1);
 	CHECK_U64(k.seen[0].fd, file_fd);
 	CHECK_U64(k.seen[0].start, 0);
 	CHECK_U64(k.seen[0].end, UINT64_MAX);
@@ -326,6 +331,37 @@ static void test_merge_across_calls(void)
 	CHECK_U64(got[2].detail, VERITY_SCRUB_DETAIL_TIMEOUT);
 	CHECK_U64(got[3].detail, VERITY_SCRUB_DETAIL_OTHER);
 	CHECK_U64(res.ranges, 4);
+}
+
+/*
+ * VERITY_SCRUB_RANGE_CACHED reaches the callback, and ranges split over
+ * two calls are merged only if their flags are equal.
+ */
+static void test_cached_flag_merge_across_calls(void)
+{
+	reset(32 * 4096, 4096);
+	add_bad(4, VERITY_SCRUB_KIND_HASH_MISMATCH, 0, 0);
+	add_bad(5, VERITY_SCRUB_KIND_HASH_MISMATCH, 0, 0);
+	add_bad(10, VERITY_SCRUB_KIND_HASH_MISMATCH, 0, 0);
+	add_bad(11, VERITY_SCRUB_KIND_HASH_MISMATCH, 0, 0);
+	k.bad[0].flags = VERITY_SCRUB_RANGE_CACHED;
+	k.bad[1].flags = VERITY_SCRUB_RANGE_CACHED;
+	k.bad[2].flags = VERITY_SCRUB_RANGE_CACHED;	/* block 11 is not */
+	k.split_at = 5;
+	scrub();
+	CHECK_U64(verity_scrub_fd(dev, file_fd, &opts, &res), 0);
+	CHECK_U64(res.calls, 2);
+	CHECK_U64(ngot, 3);
+	CHECK_U64(got[0].offset, 4 * 4096);
+	CHECK_U64(got[0].length, 2 * 4096);
+	CHECK_U64(got[0].flags, VERITY_SCRUB_RANGE_CACHED);
+	CHECK_U64(got[1].offset, 10 * 4096);
+	CHECK_U64(got[1].length, 4096);
+	CHECK_U64(got[1].flags, VERITY_SCRUB_RANGE_CACHED);
+	CHECK_U64(got[2].offset, 11 * 4096);
+	CHECK_U64(got[2].length, 4096);
+	CHECK_U64(got[2].flags, 0);
+	CHECK_U64(res.ranges, 3);
 }
 
 static void test_callback_stops(void)
@@ -593,8 +629,11 @@ static void test_names(void)
 
 static void test_uapi_layout(void)
 {
-	CHECK_U64(sizeof(struct verity_scrub_args), VERITY_SCRUB_ARGS_SIZE_VER0);
+	CHECK_U64(sizeof(struct verity_scrub_args), VERITY_SCRUB_ARGS_SIZE_VER1);
+	CHECK_U64(offsetof(struct verity_scrub_args, bytes_cached),
+		  VERITY_SCRUB_ARGS_SIZE_VER0);
 	CHECK_U64(sizeof(struct verity_scrub_range), 32);
+	CHECK_U64(offsetof(struct verity_scrub_range, flags), 28);
 	/* this header is the first version of both extensible structs */
 	CHECK_U64(sizeof(struct verity_scrub_opts), VERITY_SCRUB_OPTS_SIZE_VER0);
 	CHECK_U64(sizeof(struct verity_scrub_result),
@@ -624,6 +663,7 @@ int main(void)
 	RUN(test_eintr_with_cancel_stops);
 	RUN(test_cancel_before_start);
 	RUN(test_merge_across_calls);
+	RUN(test_cached_flag_merge_across_calls);
 	RUN(test_callback_stops);
 	RUN(test_no_progress_is_eproto);
 	RUN(test_errors_pass_through);

@@ -7,9 +7,11 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "../cli/vf.h"
+#include "../lib/repair.h"
 #include "test.h"
 
 static void test_parse_size(void)
@@ -404,9 +406,49 @@ static void test_progress_format(void)
 	CHECK_STR(buf, "100.0%  0.0 MiB/s");
 }
 
+/*
+ * The page-cache reader (lib/repair_cache.c): only inside the flagged
+ * ranges (outside them not even a system call: fd -1 is never used),
+ * exact bytes of a file just written (cached), -ENODATA past the end.
+ */
+static void test_repair_read_cache(void)
+{
+	const struct vs_repair_bad flagged[] = {
+		{ 4096, 4096, VERITY_SCRUB_KIND_HASH_MISMATCH },
+		{ 8192, 4096, VERITY_SCRUB_KIND_IO_ERROR },
+		{ 16384, 8192, VERITY_SCRUB_KIND_HASH_MISMATCH },
+	};
+	struct vs_repair_cache c = { -1, flagged, 3 };
+	char path[] = "vs-test-cache-XXXXXX";
+	static unsigned char data[20000], got[8192];
+	size_t i;
+
+	CHECK_U64(vs_repair_read_cache(&c, 0, got, 4096), (uint64_t)-ENODATA);
+	CHECK_U64(vs_repair_read_cache(&c, 12288, got, 1), (uint64_t)-ENODATA);
+	CHECK_U64(vs_repair_read_cache(&c, 8192, got, 8192),
+		  (uint64_t)-ENODATA);	/* runs into an unflagged block */
+	CHECK_U64(vs_repair_read_cache(&c, 4096, got, 4096), (uint64_t)-EBADF);
+	c.fd = mkstemp(path);
+	CHECK(c.fd >= 0);
+	if (c.fd < 0)
+		return;
+	unlink(path);
+	for (i = 0; i < sizeof(data); i++)
+		data[i] = (unsigned char)(i * 7 + 3);
+	CHECK_U64(write(c.fd, data, sizeof(data)), sizeof(data));
+	CHECK_U64(vs_repair_read_cache(&c, 4096, got, 8192), 0);
+	CHECK(!memcmp(got, data + 4096, 8192));
+	CHECK_U64(vs_repair_read_cache(&c, 16384, got, 3616), 0);
+	CHECK(!memcmp(got, data + 16384, 3616));
+	CHECK_U64(vs_repair_read_cache(&c, 16384, got, 4096),
+		  (uint64_t)-ENODATA);	/* past the end of the file */
+	close(c.fd);
+}
+
 int main(void)
 {
 	RUN(test_parse_size);
+	RUN(test_repair_read_cache);
 	RUN(test_parse_range);
 	RUN(test_parse_uint);
 	RUN(test_parse_digest);
