@@ -19,7 +19,10 @@
 #                         completion (DESTDIR=, PREFIX=; CPPFLAGS, CFLAGS,
 #                         LDFLAGS, WERROR=0 for distribution builds: see
 #                         userspace/Makefile)
-#   make uninstall        remove what make install installed (same variables)
+#                         systemd units (SYSTEMDUNITDIR=), an example
+#                         /etc/verity-scrub.conf (never over an existing one)
+#   make uninstall        remove what make install installed (same variables;
+#                         /etc/verity-scrub.conf only if unchanged)
 #   make modules_install  the module into /lib/modules/KVER (KDIR=,
 #                         INSTALL_MOD_PATH=, INSTALL_MOD_DIR=; runs depmod)
 #   make dkms-src         copy the module sources to /usr/src/verity-scrub-VER
@@ -51,6 +54,14 @@ UDEVRULESDIR ?= $(PREFIX)/lib/udev/rules.d
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 DOCDIR ?= $(PREFIX)/share/doc/verity-scrub
 COMPLETIONSDIR ?= $(PREFIX)/share/bash-completion/completions
+# systemd units: in PREFIX (systemd reads /usr/local/lib/systemd/system and
+# /usr/lib/systemd/system); a distribution package sets
+# SYSTEMDUNITDIR=$$(pkg-config --variable=systemdsystemunitdir systemd).
+# The units read SYSCONFDIR/verity-scrub.conf (always /etc: the units name it).
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSCONFDIR := /etc
+SYSTEMD_UNITS := verity-scrub@.service verity-scrub-all.service \
+	verity-scrub-all.timer verity-scrub-fail@.service
 DKMS_SRCDIR ?= /usr/src/verity-scrub-$(VERSION)
 
 # Every file make install puts under $(DESTDIR) (make uninstall removes
@@ -71,7 +82,9 @@ INSTALLED := $(BINDIR)/verify-file $(MANDIR)/man1/verify-file.1 \
 	$(SYSUSERSDIR)/verity-scrub.conf \
 	$(DOCDIR)/examples/modules-load.d/verity-scrub.conf \
 	$(DOCDIR)/examples/prometheus/verity-scrub.rules.yml \
-	$(PREFIX)/share/verify-file/verify-file.schema.json
+	$(PREFIX)/share/verify-file/verify-file.schema.json \
+	$(addprefix $(SYSTEMDUNITDIR)/,$(SYSTEMD_UNITS)) \
+	$(DOCDIR)/examples/verity-scrub.conf
 
 # What DKMS needs to build the module (make dkms-src).
 DKMS_FILES := dkms.conf Kbuild VERSION uapi/linux/verity_scrub.h \
@@ -141,6 +154,19 @@ install: userspace
 		$(DESTDIR)$(DOCDIR)/examples/prometheus/verity-scrub.rules.yml
 	install -D -m 0644 packaging/bash-completion/verify-file \
 		$(DESTDIR)$(COMPLETIONSDIR)/verify-file
+	@# The units: .in files get verify-file's path and the shared sandbox.
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	for u in $(SYSTEMD_UNITS); do f=packaging/systemd/$$u; \
+		if [ -f $$f.in ]; then sed -e 's|@BINDIR@|$(BINDIR)|g' \
+		  -e '/^@SANDBOX@$$/r packaging/systemd/sandbox.conf' \
+		  -e '/^@SANDBOX@$$/d' $$f.in > $(DESTDIR)$(SYSTEMDUNITDIR)/$$u; \
+		else cp $$f $(DESTDIR)$(SYSTEMDUNITDIR)/$$u; fi && \
+		chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$u || exit 1; done
+	install -D -m 0644 packaging/verity-scrub.conf \
+		$(DESTDIR)$(DOCDIR)/examples/verity-scrub.conf
+	@# The configuration: an example, never over an existing one.
+	test -e $(DESTDIR)$(SYSCONFDIR)/verity-scrub.conf || install -D -m 0644 \
+		packaging/verity-scrub.conf $(DESTDIR)$(SYSCONFDIR)/verity-scrub.conf
 ifeq ($(DESTDIR),)
 	@# A real install: create the group now rather than at next boot, and
 	@# let the dynamic linker find libverityscrub.so.0 in LIBDIR.
@@ -150,6 +176,9 @@ ifeq ($(DESTDIR),)
 endif
 
 uninstall:
+	@# /etc/verity-scrub.conf only if unchanged (else it is the admin's).
+	-cmp -s packaging/verity-scrub.conf $(DESTDIR)$(SYSCONFDIR)/verity-scrub.conf && \
+		rm -f $(DESTDIR)$(SYSCONFDIR)/verity-scrub.conf
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
 ifeq ($(DESTDIR),)
 	-PATH=$$PATH:/sbin:/usr/sbin ldconfig

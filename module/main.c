@@ -15,8 +15,23 @@ static const struct file_operations vs_fops = {
 	.llseek = noop_llseek,
 };
 
+/*
+ * A fixed misc minor, so that kmod can name the node before the module is
+ * loaded: depmod turns the "devname:" alias below into modules.devname,
+ * `kmod static-nodes` (systemd-tmpfiles-setup-dev.service) creates
+ * /dev/verity-scrub c 10:138 at boot, and the first open(2) of that node
+ * makes the kernel request "char-major-10-138", which loads this module.
+ * 138 is free on every kernel we support: unlisted for major 10 in
+ * Documentation/admin-guide/devices.txt, not defined in
+ * include/linux/miscdevice.h (6.1, 6.12, mainline), and outside the
+ * dynamic ranges (6.1 hands out 127 downwards, then 256 upwards; 6.12
+ * and later only 256 upwards).  If another driver took it first,
+ * misc_register() fails with -EBUSY and so does the module load.
+ */
+#define VS_MISC_MINOR 138
+
 static struct miscdevice vs_misc = {
-	.minor = MISC_DYNAMIC_MINOR,
+	.minor = VS_MISC_MINOR,
 	.name = "verity-scrub",
 	.fops = &vs_fops,
 	.mode = 0600,
@@ -42,3 +57,5 @@ module_exit(vs_exit);
 MODULE_DESCRIPTION("Scrub fs-verity files from disk and classify bad ranges");
 MODULE_LICENSE("GPL");
 MODULE_VERSION(VS_VERSION);
+MODULE_ALIAS_MISCDEV(VS_MISC_MINOR);
+MODULE_ALIAS("devname:verity-scrub");

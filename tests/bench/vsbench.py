@@ -11,6 +11,7 @@ result lines.  A kernel oops, KASAN/KFENCE report, lockdep splat, hung task or
     vsbench.py check [--kernels 6.1,6.12] [--only REGEX] [--no-host] [--no-lint]
     vsbench.py run --kernel 6.12 SCENARIO[:FS]...    (development)
     vsbench.py demo [--kernel 6.1]                   (make demo)
+    vsbench.py systemd             (development: the systemd guest only)
     vsbench.py verify-demo FILE      (checks make demo's output in FILE)
 
 Every check counts as one test; the run ends with "N passed, N failed".
@@ -692,6 +693,12 @@ def cmd_check(args):
                                         weights, slots):
             jobs.append((est, f'{k} guest', functools.partial(
                 run_boot_job, k, kinfo, initramfs, todo, key, res, logdir)))
+        # the real systemd guest (6.1; --only: when it matches its name)
+        if k == '6.1' and (not args.only or re.search(args.only, SYSTEMD_NAME)):
+            jobs.append((weights.get(f'6.1/{SYSTEMD_NAME}[boot]', 120) + 60,
+                         '6.1 systemd guest', functools.partial(
+                             check_systemd_guest, kinfo,
+                             os.path.join(BUILD, 'mod-6.1'), res, logdir)))
         # make demo's guest, its report checked (--only: when it matches "demo")
         if k == DEMO_KERNEL and (not args.only or re.search(args.only, 'demo')):
             jobs.append((weights.get(f'{k}/demo[ext4]', 30) + 5, f'{k} demo',
@@ -741,6 +748,119 @@ def cmd_run(args):
             units.append((sc, f))
     run_guests(args.kernel, kinfo, initramfs, units, res, logdir, kunit=kunit)
     res.report_times(logdir)
+    res.summary()
+    return 1 if res.failed else 0
+
+
+# ---- the real systemd guest (issue 12: units, autoload, journal, metrics) ------
+
+SYSTEMD_DIR = os.path.join(TOP, 'tests', 'systemd')
+SYSTEMD_NAME = 'systemd-guest'
+SYSTEMD_UNITS = ('verity-scrub-all.service', 'verity-scrub-all.timer',
+                 'verity-scrub@.service', 'verity-scrub-fail@.service')
+
+
+def systemd_host_verify(res, tmp):
+    """systemd-analyze verify on the host, of the units make install
+    writes (the templates under an instance name), man pages included."""
+    d = os.path.join(tmp, 'destdir')
+    p = run(['make', '-s', '-C', TOP, 'install', f'DESTDIR={d}'],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if p.returncode != 0:
+        res.add(False, f'host/{SYSTEMD_NAME} systemd-analyze verify',
+                f'make install DESTDIR= failed: {p.stdout[-300:]}')
+        return
+    udir = os.path.join(d, 'usr', 'local', 'lib', 'systemd', 'system')
+    vdir = os.path.join(tmp, 'verify')
+    os.makedirs(vdir)
+    names = []
+    for u in SYSTEMD_UNITS:
+        name = u.replace('@.', '@srv-data.' if u.startswith('verity-scrub@')
+                         else '@verity-scrub-all.service.')
+        shutil.copyfile(os.path.join(udir, u), os.path.join(vdir, name))
+        names.append(os.path.join(vdir, name))
+    env = dict(os.environ, MANPATH=os.path.join(d, 'usr', 'local', 'share', 'man'))
+    p = run(['systemd-analyze', 'verify'] + names, env=env,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    res.add(p.returncode == 0 and not p.stdout.strip(),
+            f'host/{SYSTEMD_NAME} systemd-analyze verify',
+            f'exit {p.returncode}: {p.stdout.strip()[-500:]}')
+
+
+def check_systemd_guest(kinfo, mdir, res, logdir):
+    """make check's systemd guest (tests/systemd/): Debian 12 with systemd
+    as PID 1 under the 6.1 kernel, the project make-installed into it; its
+    checks print VS-RESULT lines like a scenario's."""
+    tag = f'6.1/{SYSTEMD_NAME}[ext4]'
+    tmp = tempfile.mkdtemp(prefix='vs-systemd-', dir=BUILD)
+    try:
+        systemd_host_verify(res, tmp)
+        t = time.time()
+        p = run([os.path.join(SYSTEMD_DIR, 'build-root.sh')],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if p.returncode != 0:
+            res.add(False, tag, f'build-root.sh failed: {p.stderr[-500:]}')
+            return
+        log(f'systemd guest root ready after {time.time() - t:.0f}s')
+        t = time.time()
+        p = run([os.path.join(SYSTEMD_DIR, 'make-image.sh'), p.stdout.strip(),
+                 os.path.join(mdir, 'verity_scrub.ko'), kinfo['moddir'], tmp],
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if p.returncode != 0:
+            res.add(False, tag, f'make-image.sh failed: {p.stdout[-500:]}')
+            return
+        log(f'systemd guest image made in {time.time() - t:.0f}s')
+        disk = os.path.join(tmp, 'disk1.img')
+        with open(disk, 'wb') as f:
+            f.truncate(256 << 20)
+        logpath = os.path.join(logdir, f'{SYSTEMD_NAME}-6.1.log')
+        cmd = ['qemu-system-x86_64', '-accel', os.environ.get('VM_ACCEL', 'tcg'),
+               '-cpu', 'max', '-smp', '2', '-m', '1024', '-display', 'none',
+               '-vga', 'none', '-no-reboot', '-monitor', 'none',
+               '-serial', f'file:{logpath}', '-kernel', kinfo['vmlinuz'],
+               '-initrd', os.path.join(tmp, 'initrd'),
+               '-append', 'console=ttyS0 loglevel=4 panic=-1 root=/dev/vda rw '
+               'init=/lib/systemd/systemd systemd.show_status=error',
+               '-drive', f'file={os.path.join(tmp, "root.img")},if=virtio,'
+               'format=raw,cache=unsafe',
+               '-drive', f'file={disk},if=virtio,format=raw,cache=unsafe']
+        t = time.time()
+        q = run(['timeout', '-k', '5', '600'] + cmd, stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        secs = time.time() - t
+        log(f'systemd guest ran {secs:.0f}s (exit {q.returncode})')
+        with open(logpath, errors='replace') as f:
+            text = f.read()
+        if q.returncode == 124:
+            text += '\nVS-HOST guest timed out\n'
+        u = parse_units(text).get((SYSTEMD_NAME, 'ext4'))
+        if 'VS-BOOTED' not in text or u is None:
+            res.add(False, tag, f'the systemd guest did not run its test, see {logpath}')
+            return
+        for s in splats(text.split('VS-BOOTED', 1)[0].splitlines()):
+            res.add(False, f'6.1/{SYSTEMD_NAME} boot', f'kernel: {s.strip()}')
+        sc = Scenario.__new__(Scenario)     # no script: judged as one
+        judge_unit('6.1', kinfo, sc, SYSTEMD_NAME, 'ext4', u, res, logdir, logpath)
+        res.times.append((round(secs), f'6.1/{SYSTEMD_NAME}[boot]'))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def cmd_systemd(args):
+    """Development: only the systemd guest (the 6.1 module is built)."""
+    res = Results()
+    logdir = os.path.join(BUILD, 'logs')
+    os.makedirs(logdir, exist_ok=True)
+    ok, why = build_userspace()
+    if not ok:
+        print(why)
+        return 1
+    kinfo = provision('6.1')
+    ok, out, mdir = build_module('6.1', kinfo['kdir'])
+    if not ok:
+        print(out[-3000:])
+        return 1
+    check_systemd_guest(kinfo, mdir, res, logdir)
     res.summary()
     return 1 if res.failed else 0
 
@@ -968,13 +1088,15 @@ def main():
     r.add_argument('scenarios', nargs='+', help='NAME[:fs,fs] or kunit')
     d = sub.add_parser('demo')
     d.add_argument('--kernel', default=DEMO_KERNEL, choices=KERNELS)
+    sub.add_parser('systemd')
     v = sub.add_parser('verify-demo')
     v.add_argument('file', help="make demo's output")
     args = ap.parse_args()
     if args.cmd == 'verify-demo':
         return cmd_verify_demo(args)
     lock = lock_build_dir()  # noqa: F841 (held until exit)
-    return {'check': cmd_check, 'run': cmd_run, 'demo': cmd_demo}[args.cmd](args)
+    return {'check': cmd_check, 'run': cmd_run, 'demo': cmd_demo,
+            'systemd': cmd_systemd}[args.cmd](args)
 
 
 if __name__ == '__main__':

@@ -272,7 +272,8 @@ dkms_tests
 # ---- make install / uninstall ------------------------------------------------------
 
 D=$TMP/destdir
-EXPECTED="/usr/bin/verify-file 755
+EXPECTED="/etc/verity-scrub.conf 644
+/usr/bin/verify-file 755
 /usr/include/linux/verity_scrub.h 644
 /usr/include/verityscrub.h 644
 /usr/lib/libverityscrub.a 644
@@ -280,11 +281,16 @@ EXPECTED="/usr/bin/verify-file 755
 /usr/lib/libverityscrub.so.0 777
 /usr/lib/libverityscrub.so.0.${VERSION#*.} 644
 /usr/lib/pkgconfig/verityscrub.pc 644
+/usr/lib/systemd/system/verity-scrub-all.service 644
+/usr/lib/systemd/system/verity-scrub-all.timer 644
+/usr/lib/systemd/system/verity-scrub-fail@.service 644
+/usr/lib/systemd/system/verity-scrub@.service 644
 /usr/lib/sysusers.d/verity-scrub.conf 644
 /usr/lib/udev/rules.d/60-verity-scrub.rules 644
 /usr/share/bash-completion/completions/verify-file 644
 /usr/share/doc/verity-scrub/examples/modules-load.d/verity-scrub.conf 644
 /usr/share/doc/verity-scrub/examples/prometheus/verity-scrub.rules.yml 644
+/usr/share/doc/verity-scrub/examples/verity-scrub.conf 644
 /usr/share/man/man1/verify-file.1 644
 /usr/share/man/man3/verity_scrub_close.3 777
 /usr/share/man/man3/verity_scrub_detail_name.3 777
