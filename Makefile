@@ -66,11 +66,8 @@ DKMS_SRCDIR ?= /usr/src/verity-scrub-$(VERSION)
 
 # Every file make install puts under $(DESTDIR) (make uninstall removes
 # exactly these; tests/install/run.sh checks the list).
-MAN3_LINKS := verity_scrub_open verity_scrub_close verity_scrub_opts_init \
-	verity_scrub_opts_init_size verity_scrub_result_init \
-	verity_scrub_result_init_size \
-	verity_scrub_fd verity_scrub_path verity_scrub_strerror \
-	verity_scrub_kind_name verity_scrub_detail_name verity_scrub_version
+# (-include: a DKMS source tree has no userspace/)
+-include userspace/man/links.mk
 INSTALLED := $(BINDIR)/verify-file $(MANDIR)/man1/verify-file.1 \
 	$(MANDIR)/man3/verityscrub.3 $(MANDIR)/man4/verity-scrub.4 \
 	$(patsubst %,$(MANDIR)/man3/%.3,$(MAN3_LINKS)) \

@@ -300,6 +300,13 @@ EXPECTED="/etc/verity-scrub.conf 644
 /usr/share/man/man3/verity_scrub_opts_init.3 777
 /usr/share/man/man3/verity_scrub_opts_init_size.3 777
 /usr/share/man/man3/verity_scrub_path.3 777
+/usr/share/man/man3/verity_scrub_repair_opts_init.3 777
+/usr/share/man/man3/verity_scrub_repair_opts_init_size.3 777
+/usr/share/man/man3/verity_scrub_repair_path.3 777
+/usr/share/man/man3/verity_scrub_repair_result_init.3 777
+/usr/share/man/man3/verity_scrub_repair_result_init_size.3 777
+/usr/share/man/man3/verity_scrub_repair_status_name.3 777
+/usr/share/man/man3/verity_scrub_repair_step_name.3 777
 /usr/share/man/man3/verity_scrub_result_init.3 777
 /usr/share/man/man3/verity_scrub_result_init_size.3 777
 /usr/share/man/man3/verity_scrub_strerror.3 777

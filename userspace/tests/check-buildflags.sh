@@ -35,7 +35,7 @@ if ! command -v dpkg-buildflags > /dev/null; then
 fi
 src=$tmp/src
 mkdir -p "$src/userspace"
-cp -r Makefile verityscrub.h lib cli "$src/userspace/"
+cp -r Makefile verityscrub.h lib cli man "$src/userspace/"
 cp -r ../uapi ../VERSION "$src/"
 soname=libverityscrub.so.0
 
