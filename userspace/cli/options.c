@@ -69,6 +69,13 @@ void vf_usage(FILE *f)
 "                             DIR/XX/YYYY... (composefs; XX the first 2 hex\n"
 "                             digits), else DIR/HEX; mixes with\n"
 "                             --repair-from in the order given\n"
+"      --repair-from-cache    also a source, in the order given: the page\n"
+"                             cache of the damaged file itself, for the\n"
+"                             bad ranges a verified copy of which is cached\n"
+"                             (cached_good); read without I/O (RWF_NOWAIT)\n"
+"      --repair               repair the files found bad; with no other\n"
+"                             source, from the page cache (as\n"
+"                             --repair-from-cache)\n"
 "      --repair-dry-run       authenticate and report, write nothing\n"
 "      --quarantine DIR       keep each replaced original in DIR (same\n"
 "                             filesystem: a hard link made before the\n"
@@ -478,7 +485,7 @@ enum {
 	OPT_LIMIT, OPT_EXPECT_DIGEST, OPT_EXPECT_DIGEST_FILE, OPT_NO_MODULE,
 	OPT_FALLBACK, OPT_JSON, OPT_PAGE_CACHE, OPT_DIGEST_FROM_NAME,
 	OPT_REPAIR_FROM, OPT_REPAIR_DRY_RUN, OPT_REPAIR_STORE,
-	OPT_QUARANTINE,
+	OPT_QUARANTINE, OPT_REPAIR, OPT_REPAIR_FROM_CACHE,
 	OPT_LOG, OPT_METRICS,
 	OPT_STATE, OPT_MAX_TIME, OPT_STATUS,
 };
@@ -501,6 +508,8 @@ static const struct option long_options[] = {
 	{ "repair-from", required_argument, NULL, OPT_REPAIR_FROM },
 	{ "repair-dry-run", no_argument, NULL, OPT_REPAIR_DRY_RUN },
 	{ "repair-store", required_argument, NULL, OPT_REPAIR_STORE },
+	{ "repair", no_argument, NULL, OPT_REPAIR },
+	{ "repair-from-cache", no_argument, NULL, OPT_REPAIR_FROM_CACHE },
 	{ "quarantine", required_argument, NULL, OPT_QUARANTINE },
 	{ "log", required_argument, NULL, OPT_LOG },
 	{ "metrics", required_argument, NULL, OPT_METRICS },
@@ -554,6 +563,20 @@ struct parse_state {
 	int have_digest_opt;		/* --expect-digest[-file] seen */
 	const char *digest_file;	/* --expect-digest-file, read last */
 };
+
+/* One more repair source, in command-line order; -ENOMEM or 0. */
+static int add_source(struct vf_opts *o, const char *path, int store,
+		      int cache)
+{
+	struct vf_repair_opt *n = realloc(o->repair_from,
+		(size_t)(o->nrepair_from + 1) * sizeof(*n));
+
+	if (!n)
+		return -ENOMEM;
+	o->repair_from = n;
+	n[o->nrepair_from++] = (struct vf_repair_opt){ path, store, cache };
+	return 0;
+}
 
 static int parse_one(int c, struct vf_opts *o, struct parse_state *ps)
 {
@@ -609,17 +632,14 @@ static int parse_one(int c, struct vf_opts *o, struct parse_state *ps)
 	case OPT_FALLBACK: o->fallback = 1; return 0;
 	case OPT_JSON: o->json = 1; return 0;
 	case OPT_REPAIR_FROM:
-	case OPT_REPAIR_STORE: {
-		struct vf_repair_opt *n = realloc(o->repair_from,
-			(size_t)(o->nrepair_from + 1) * sizeof(*n));
-
-		if (!n)
+	case OPT_REPAIR_STORE:
+	case OPT_REPAIR_FROM_CACHE:
+		if (add_source(o, c == OPT_REPAIR_FROM_CACHE ? "page cache" :
+			       optarg, c == OPT_REPAIR_STORE,
+			       c == OPT_REPAIR_FROM_CACHE))
 			return usage_error(NULL, "out of memory");
-		o->repair_from = n;
-		n[o->nrepair_from].path = optarg;
-		n[o->nrepair_from++].store = c == OPT_REPAIR_STORE;
 		return 0;
-	}
+	case OPT_REPAIR: o->repair = 1; return 0;
 	case OPT_REPAIR_DRY_RUN: o->repair_dry_run = 1; return 0;
 	case OPT_QUARANTINE: o->quarantine = optarg; return 0;
 	case OPT_LOG: return parse_log(optarg, o);
@@ -704,6 +724,10 @@ int vf_parse_args(int argc, char **argv, struct vf_opts *o)
 		return usage_error(NULL, "no PATH given");
 	o->paths = argv + optind;
 	o->npaths = argc - optind;
+	/* --repair alone: the page cache is the source */
+	if (o->repair && !o->nrepair_from &&
+	    add_source(o, "page cache", 0, 1))
+		return usage_error(NULL, "out of memory");
 	ret = vf_repair_check_opts(o);
 	if (ret)
 		return ret;

@@ -102,22 +102,24 @@ int vf_repair_check_opts(const struct vf_opts *o)
 	int i;
 
 	if (!o->nrepair_from && o->quarantine) {
-		fprintf(stderr, "%s: --quarantine needs --repair-from or "
-			"--repair-store\n", vf_prog);
+		fprintf(stderr, "%s: --quarantine needs --repair, --repair-from "
+			"or --repair-store\n", vf_prog);
 		return VF_EXIT_USAGE;
 	}
 	if (!o->nrepair_from && o->repair_dry_run) {
-		fprintf(stderr, "%s: --repair-dry-run needs --repair-from or "
-			"--repair-store\n", vf_prog);
+		fprintf(stderr, "%s: --repair-dry-run needs --repair, "
+			"--repair-from or --repair-store\n", vf_prog);
 		return VF_EXIT_USAGE;
 	}
 	if (o->nrepair_from && (o->no_module || o->fallback)) {
-		fprintf(stderr, "%s: --repair-from and --repair-store need the "
-			"module (the new file is scrubbed through it): not with "
-			"--no-module or --fallback\n", vf_prog);
+		fprintf(stderr, "%s: repair needs the module (the new file is "
+			"scrubbed through it): not with --no-module or "
+			"--fallback\n", vf_prog);
 		return VF_EXIT_USAGE;
 	}
 	for (i = 0; i < o->nrepair_from; i++) {
+		if (o->repair_from[i].cache)
+			continue;
 		opt = o->repair_from[i].store ? "--repair-store" :
 						"--repair-from";
 		if (stat(o->repair_from[i].path, &st) < 0) {
@@ -241,6 +243,8 @@ static int expected_digest(struct vf_run *run, int fd, struct vf_file *f,
 struct sources {
 	struct vs_repair_source *src;
 	struct vs_repair_fd *fds;
+	struct vs_repair_cache cache;	/* the page cache, if a source */
+	struct vs_repair_bad *cached;	/* its ranges: flagged cached */
 	size_t n;
 };
 
@@ -253,6 +257,7 @@ static void close_sources(struct sources *s)
 			close(s->fds[i].fd);
 	free(s->src);
 	free(s->fds);
+	free(s->cached);
 }
 
 /* A source that cannot be opened reads nothing (every block rejected). */
@@ -310,7 +315,30 @@ static int open_store_object(struct vf_repair *r, const char *dir,
 	return 0;
 }
 
-static int open_sources(struct vf_run *run, struct vf_file *f,
+/*
+ * The page cache of the damaged file @fd as a source: only inside the
+ * ranges the module flagged VERITY_SCRUB_RANGE_CACHED (a verified copy
+ * was cached when it scrubbed), read with RWF_NOWAIT; -ENOMEM or 0.
+ */
+static int open_cache(const struct vf_file *f, int fd, struct sources *s,
+		      struct vf_repair_src *src)
+{
+	size_t i, n = 0;
+
+	src->path = strdup("page cache");
+	s->cached = calloc(f->nranges ? f->nranges : 1, sizeof(*s->cached));
+	if (!src->path || !s->cached)
+		return -ENOMEM;
+	for (i = 0; i < f->nranges; i++)
+		if (f->ranges[i].cached)
+			s->cached[n++] = (struct vs_repair_bad){
+				f->ranges[i].offset, f->ranges[i].length,
+				f->ranges[i].kind };
+	s->cache = (struct vs_repair_cache){ fd, s->cached, n };
+	return 0;
+}
+
+static int open_sources(struct vf_run *run, struct vf_file *f, int fd,
 			struct vf_repair *r, struct sources *s)
 {
 	size_t i, n = (size_t)run->o->nrepair_from;
@@ -327,6 +355,13 @@ static int open_sources(struct vf_run *run, struct vf_file *f,
 		s->fds[i].fd = -1;
 	for (i = 0; i < n; i++) {
 		opt = &run->o->repair_from[i];
+		if (opt->cache) {
+			if (open_cache(f, fd, s, &r->src[i]))
+				return -ENOMEM;
+			s->src[i].read = vs_repair_read_cache;
+			s->src[i].priv = &s->cache;
+			continue;
+		}
 		if (opt->store) {
 			if (open_store_object(r, opt->path, &r->src[i],
 					      &s->fds[i].fd))
@@ -616,7 +651,7 @@ void vf_repair_file(struct vf_run *run, struct verity_scrub_dev *dev, int fd,
 	/* first: a store's objects are named by it */
 	if (expected_digest(run, fd, f, r, &in.expected))
 		goto out;
-	if (open_sources(run, f, r, &s)) {
+	if (open_sources(run, f, fd, r, &s)) {
 		set_reason(r, "out of memory");
 		goto out;
 	}
@@ -895,8 +930,12 @@ void vf_repair_json_options(json_object *j, const struct vf_opts *o)
 	if (!o->nrepair_from)
 		goto none;
 	for (i = 0; i < o->nrepair_from; i++)
-		json_object_array_add(o->repair_from[i].store ? store : from,
-			json_object_new_string(o->repair_from[i].path));
+		if (o->repair_from[i].cache)
+			jadd(j, "repair_from_cache", json_object_new_boolean(1));
+		else
+			json_object_array_add(o->repair_from[i].store ? store :
+					      from, json_object_new_string(
+						      o->repair_from[i].path));
 	if (json_object_array_length(from))
 		jadd(j, "repair_from", json_object_get(from));
 	if (json_object_array_length(store))

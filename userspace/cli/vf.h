@@ -41,10 +41,14 @@ struct vf_expect_entry {
 	struct vf_digest digest;
 };
 
-/* A repair source: --repair-from PATH, or --repair-store DIR (store 1). */
+/*
+ * A repair source: --repair-from PATH, --repair-store DIR (store 1), or
+ * the page cache of the damaged file itself (cache 1: --repair-from-cache,
+ * or --repair without another source; path "page cache").
+ */
 struct vf_repair_opt {
 	const char *path;
-	int store;
+	int store, cache;
 };
 
 struct vf_opts {
@@ -65,6 +69,7 @@ struct vf_opts {
 	int nrepair_from;		/* sources of both kinds */
 	int repair_dry_run;
 	const char *quarantine;		/* --quarantine DIR */
+	int repair;			/* --repair */
 	int log_mode;			/* --log: enum vf_log_mode */
 	const char *metrics;		/* --metrics FILE, or NULL */
 	/* --state, --max-time, --status (state.c) */

@@ -56,11 +56,17 @@ class World:
         return p
 
     def damaged(self, name, good, blocks, *attrs, kind="hash_mismatch",
-                size=SIZE, bs=BS):
-        """A verity file whose good copy is @good, bad in @blocks."""
+                size=SIZE, bs=BS, cached=(), cache_bytes=None):
+        """A verity file whose good copy is @good, bad in @blocks; a
+        verified copy of the @cached ones is in the page cache: the file's
+        bytes there are @cache_bytes (default: the good ones) while the
+        fake's reads through fs-verity fail."""
         ref = self.write(".good/" + name, good)
-        offs = [b * bs + 11 for b in blocks]
-        p = self.write(name, flip(good, offs), 0o640)
+        offs = [b * bs + 11 for b in blocks if b not in cached]
+        data = flip(good, offs)
+        if cache_bytes is not None:
+            data = cache_bytes
+        p = self.write(name, data, 0o640)
         os.setxattr(p, "user.vs", b"kept")
         os.utime(p, ns=(1_000_000_000_123, 1_100_000_000_456_789))
         ino = os.stat(p).st_ino
@@ -68,7 +74,8 @@ class World:
                                    f"bs={bs}"] + list(attrs)))
         for b in blocks:
             ln = min(bs, size - b * bs)
-            self.spec.append(f"bad {ino} {b * bs} {ln} {kind}")
+            self.spec.append(f"bad {ino} {b * bs} {ln} {kind}" +
+                             (" cached" if b in cached else ""))
         return p
 
     def run(self, *args):
@@ -686,7 +693,7 @@ def quarantine_errors_before_anything_is_written():
         p = w.run("--quarantine", w.dir, f)
         eq(p.returncode, 16, "--quarantine without a source")
         eq(p.stderr.decode(), "verify-file: --quarantine needs "
-           "--repair-from or --repair-store\n", "usage message")
+           "--repair, --repair-from or --repair-store\n", "usage message")
     finally:
         os.rmdir(other)
 
@@ -759,6 +766,96 @@ def example_tool_refuses_a_wrong_copy():
        "output")
     unchanged(f, st, before)
     eq(w.calls("enable"), [], "no enable")
+
+
+# ---- the page cache as a source (--repair, --repair-from-cache) ----------
+
+@test
+def repair_from_the_page_cache_alone():
+    """Both bad blocks cached: --repair with no copy at all."""
+    w = World()
+    good = content(SIZE)
+    f = w.damaged("d/f", good, [2, 7], cached=(2, 7))
+    rc, doc = w.json("--repair", f)
+    eq(rc, 64, "exit: damage found and all repaired")
+    fj = doc["files"][0]
+    eq([(r["offset"], r["cached_good"]) for r in fj["ranges"]],
+       [(2 * BS, True), (7 * BS, True)], "ranges, both cached")
+    r = fj["repair"]
+    eq((r["status"], r["blocks"], r["replaced"]), ("repaired", 2, True),
+       "repaired")
+    eq(r["sources"], [{"source": "page cache", "bytes": 8192,
+                       "rejected_blocks": 0}], "sources")
+    eq(doc["options"]["repair_from_cache"], True, "options")
+    with open(f, "rb") as fh:
+        eq(fh.read() == good, True, "good bytes")
+
+
+@test
+def repair_from_the_cache_refused_for_an_uncached_range():
+    w = World()
+    good = content(SIZE)
+    f = w.damaged("d/f", good, [2, 7], cached=(2,))
+    st = os.stat(f)
+    with open(f, "rb") as fh:
+        before = fh.read()
+    rc, doc = w.json("--repair", f)
+    eq(rc, 1, "exit: damage left")
+    r = repair_of(doc)
+    eq((r["status"], r["reason"]), ("not_repaired", "no source has a copy "
+       "of the block at offset 28672 that matches the file's Merkle tree"),
+       "refused, the uncached block named")
+    eq(r["sources"], [{"source": "page cache", "bytes": 4096,
+                       "rejected_blocks": 1,
+                       "first_rejected_offset": 7 * BS}], "sources")
+    unchanged(f, st, before)
+    eq(w.listing("d"), ["f"], "nothing left beside it")
+
+
+@test
+def repair_from_the_cache_and_a_copy():
+    """Block 2 cached, block 7 from a copy: --repair-from-cache first."""
+    w = World()
+    good = content(SIZE)
+    f = w.damaged("f", good, [2, 7], cached=(2,))
+    src = w.write("copy/f", flip(good, [2 * BS + 5]))
+    rc, doc = w.json("--repair-from-cache", "--repair-from", src, f)
+    eq(rc, 64, "exit")
+    eq(repair_of(doc)["sources"],
+       [{"source": "page cache", "bytes": 4096, "rejected_blocks": 1,
+         "first_rejected_offset": 7 * BS},
+        {"source": src, "bytes": 4096, "rejected_blocks": 0}], "sources")
+    with open(f, "rb") as fh:
+        eq(fh.read() == good, True, "good bytes")
+
+
+@test
+def cached_bytes_are_authenticated_too():
+    """A cached copy that does not match its leaf is not written."""
+    w = World()
+    good = content(SIZE)
+    f = w.damaged("f", good, [2], cached=(2,),
+                  cache_bytes=flip(good, [2 * BS + 9]))
+    st = os.stat(f)
+    with open(f, "rb") as fh:
+        before = fh.read()
+    rc, doc = w.json("--repair", f)
+    eq(rc, 1, "exit: refused")
+    eq(repair_of(doc)["sources"], [{"source": "page cache", "bytes": 0,
+                                     "rejected_blocks": 1,
+                                     "first_rejected_offset": 2 * BS}],
+       "rejected")
+    unchanged(f, st, before)
+
+
+@test
+def repair_dry_run_needs_a_repair_option():
+    w = World()
+    f = w.damaged("f", content(SIZE), [2])
+    p = w.run("--repair-dry-run", f)
+    eq((p.returncode, p.stderr.decode().strip()), (16, "verify-file: "
+       "--repair-dry-run needs --repair, --repair-from or --repair-store"),
+       "usage")
 
 
 finish()
