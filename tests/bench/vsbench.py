@@ -876,9 +876,9 @@ DEMO_SCRIPT = os.path.join(TOP, 'tests', 'demo', 'demo.sh')
 DEMO_SIZE = 8389608                             # 8 * 1024 * 1024 + 1000
 DEMO_RANGES = [                                 # --json, in file order
     {'offset': 409600, 'length': 4096,          # 100 * 4096
-     'kind': 'hash_mismatch'},
+     'kind': 'hash_mismatch', 'cached_good': False},
     {'offset': 6144000, 'length': 4096,         # 1500 * 4096
-     'kind': 'io_error', 'detail': 'other'},
+     'kind': 'io_error', 'detail': 'other', 'cached_good': False},
 ]
 DEMO_PLAIN = ('hash_mismatch at offset 409600 length 4096; '
               'io_error (other) at offset 6144000 length 4096')
@@ -895,6 +895,12 @@ DEMO_REPAIRED = ('REPAIRED: 2 blocks, 8192 bytes from ' + DEMO_MIRROR +
                  f'; the new file scrubs clean from disk ({DEMO_SIZE} bytes '
                  'verified)')
 DEMO_REPAIRED_EXIT = 64                         # damage repaired, none left
+DEMO_APP = '/mnt/scratch/app.bin'               # mapped, rots under pages 3, 200
+DEMO_APP_SIZE = 1048576
+DEMO_APP_BAD = ('hash_mismatch at offset 12288 length 4096; '
+                'hash_mismatch at offset 819200 length 4096')
+DEMO_COMMANDS += [f'verify-file {DEMO_APP}', f'verify-file --repair {DEMO_APP}',
+                  'touch_again', f'verify-file {DEMO_APP}']
 
 
 def demo_report(lines):
@@ -947,8 +953,8 @@ def judge_demo(lines):
              for c, _, _ in cmds]
     expect('commands shown', DEMO_COMMANDS, shape)
     none = ('', [], None)
-    fresh, cat, plain, js, repair, again = (cmds if shape == DEMO_COMMANDS
-                                            else [none] * 6)
+    (fresh, cat, plain, js, repair, again, app, heal, touch,
+     healed) = cmds if shape == DEMO_COMMANDS else [none] * 10
 
     expect('fresh file: verify-file exit status', 0, fresh[2])
     expect('fresh file: verify-file says OK', f'{path}: OK', first(fresh[1]))
@@ -981,6 +987,23 @@ def judge_demo(lines):
     expect('repaired file: verify-file exit status', 0, again[2])
     expect('repaired file: verify-file says OK', f'{path}: OK',
            first(again[1]))
+    expect('mapped file: BAD, both blocks still cached (exit status)', 1,
+           app[2])
+    expect('mapped file: the ranges and the repair-now line',
+           [f'{DEMO_APP}: BAD: {DEMO_APP_BAD}',
+            f'{DEMO_APP}: every bad block is still in the page cache, '
+            f"verified: repair it now, from the cache, with 'verify-file "
+            f"--repair {DEMO_APP}'"], [ln.strip() for ln in app[1][:2]])
+    expect('--repair: exit status', DEMO_REPAIRED_EXIT, heal[2])
+    expect('--repair: both blocks from the page cache, the new file clean',
+           f'{DEMO_APP}: REPAIRED: 2 blocks, 8192 bytes from page cache; '
+           f'the new file scrubs clean from disk ({DEMO_APP_SIZE} bytes '
+           'verified)', first(heal[1], f'{DEMO_APP}: REPAIRED'))
+    expect('the program reads its whole mapping, still running',
+           (0, ['ok 256', 'the program is still running']),
+           (touch[2], [ln.strip() for ln in touch[1]]))
+    expect('self-healed file: verify-file from the disk', (0, f'{DEMO_APP}: OK'),
+           (healed[2], first(healed[1])))
     return out
 
 

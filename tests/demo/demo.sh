@@ -1,5 +1,6 @@
 # The README's demo: make a verity file, damage it two ways, show what
-# verify-file reports, repair it from a copy and scrub it clean.  Runs in a Debian 6.1 guest (make demo; make
+# verify-file reports, repair it from a copy and scrub it clean; then a
+# mapped file rotting on disk, repaired from its own page cache.  Runs in a Debian 6.1 guest (make demo; make
 # check runs it too).  The report is checked, exact ranges and exit
 # statuses, by judge_demo() in tests/bench/vsbench.py (DEMO_*): change both
 # together.
@@ -46,4 +47,37 @@ vs_drop_caches
 say "Scrub it again, every byte from the disk (the failing sectors are still there)"
 show /opt/bin/verify-file "$f"
 vs_dm_restore
+
+# Self-healing: a program maps a file; the disk rots under two of its
+# pages; the cached pages fs-verity verified are the copy.
+g=$VS_MNT/app.bin
+vs_verity_file "$g" $((1024 * 1024))
+sync
+g3=$(vs_phys "$g" $((3 * 4096)))
+g200=$(vs_phys "$g" $((200 * 4096)))
+vs_drop_caches
+rm -f /tmp/demo-map
+/opt/bin/mapper hold "$g" /tmp/demo-map &
+mapper=$!
+while [ ! -s /tmp/demo-map ]; do sleep 1; done
+say "A program maps a 1 MiB fs-verity file; the disk rots under its pages 3 and 200"
+vs_corrupt_dev $((g3 + 100))
+vs_corrupt_dev $((g200 + 7))
+show /opt/bin/verify-file "$g"
+say "Repair it from its own verified pages in the page cache: no copy needed"
+show /opt/bin/verify-file --repair "$g"
+touch_again() {
+	_n=$(wc -l < /tmp/demo-map)
+	kill -USR1 $mapper
+	while [ "$(wc -l < /tmp/demo-map)" = "$_n" ]; do sleep 1; done
+	tail -n 1 /tmp/demo-map
+	kill -0 $mapper && echo "the program is still running"
+}
+say "The program reads every page of its mapping again"
+show touch_again
+kill $mapper
+wait $mapper || true
+vs_drop_caches
+say "Scrub the repaired file from the disk"
+show /opt/bin/verify-file "$g"
 vs_pass demo-ran
