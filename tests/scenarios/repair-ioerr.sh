@@ -26,7 +26,7 @@ bad=$(vs_phys "$f" $((5 * 4096)))
 vs_dm_error "$bad" 4096
 vs_drop_caches
 vs_expect_rc damaged-rc 2 vf_run --json "$f"
-vs_expect_eq damaged-ranges '[{"offset":20480,"length":4096,"kind":"io_error","detail":"other"}]' \
+vs_expect_eq damaged-ranges '[{"offset":20480,"length":4096,"kind":"io_error","detail":"other","cached_good":false}]' \
 	"$(vf_ranges)"
 
 vs_expect_rc repair-rc 64 vf_run --json --repair-from /mnt/src/data "$f"

@@ -37,7 +37,7 @@ vs_expect_eq leaf-on-disk "$good_leaf" "$(raw_leaf "$f")"
 vs_corrupt_file "$f" $((tree + 2 * 4096 + 100))
 vs_expect_eq leaf-damaged 1 "$([ "$(raw_leaf "$f")" != "$good_leaf" ] && echo 1)"
 vs_expect_rc damaged-rc 1 vf_run --json "$f"
-vs_expect_eq damaged-ranges "[{\"offset\":524288,\"length\":$((size - 524288)),\"kind\":\"tree_corrupt\",\"tree_level\":0}]" \
+vs_expect_eq damaged-ranges "[{\"offset\":524288,\"length\":$((size - 524288)),\"kind\":\"tree_corrupt\",\"tree_level\":0,\"cached_good\":false}]" \
 	"$(vf_ranges)"
 
 vs_expect_rc repair-rc 64 vf_run --json --repair-from /mnt/src/data "$f"

@@ -49,7 +49,7 @@ vs_expect_eq run1-f3-not-begun '' "$(vf_file f3)"
 vs_expect_eq run1-budget true "$(vf_sum max_time_reached)"
 vs_expect_eq run1-stderr 1 "$(grep -c "the next run resumes at $t/f2 offset $cur\$" /tmp/vf.err)"
 r1=$(vf_file_ranges f2)
-vs_expect_eq run1-f2-ranges '[{"offset":0,"length":4096,"kind":"hash_mismatch"}]' "$r1"
+vs_expect_eq run1-f2-ranges '[{"offset":0,"length":4096,"kind":"hash_mismatch","cached_good":false}]' "$r1"
 
 vs_expect_rc status1-rc 0 vf_run --status --state $st
 vs_expect_eq status1-resume 1 "$(grep -c "^Resumes at: $t/f2 offset $cur\$" $VF_OUT)"
@@ -63,14 +63,14 @@ vs_expect_eq run2-f2-from $cur "$(vf_file_num f2 resumed_from)"
 vs_expect_eq run2-f2-verified $((size - cur - 4096)) "$(vf_file_num f2 bytes_verified)"
 vs_expect_eq run2-f3-verified $size "$(vf_file_num f3 bytes_verified)"
 r2=$(vf_file_ranges f2)
-vs_expect_eq run2-f2-ranges "[{\"offset\":$last,\"length\":4096,\"kind\":\"hash_mismatch\"}]" "$r2"
+vs_expect_eq run2-f2-ranges "[{\"offset\":$last,\"length\":4096,\"kind\":\"hash_mismatch\",\"cached_good\":false}]" "$r2"
 vs_expect_rc status2-rc 0 vf_run --status --state $st
 vs_expect_eq status2-complete 1 "$(grep -c '^Pass: .* 2 runs, complete' $VF_OUT)"
 vs_expect_eq status2-findings 2 "$(grep -c "^  $t/f2: hash_mismatch at offset \(0\|$last\) length 4096\$" $VF_OUT)"
 
 # One uninterrupted run finds the same, in the same file.
 vs_expect_rc whole-rc 1 vf_run -r --json $t
-vs_expect_eq whole-ranges "[{\"offset\":0,\"length\":4096,\"kind\":\"hash_mismatch\"},{\"offset\":$last,\"length\":4096,\"kind\":\"hash_mismatch\"}]" "$(vf_file_ranges f2)"
+vs_expect_eq whole-ranges "[{\"offset\":0,\"length\":4096,\"kind\":\"hash_mismatch\",\"cached_good\":false},{\"offset\":$last,\"length\":4096,\"kind\":\"hash_mismatch\",\"cached_good\":false}]" "$(vf_file_ranges f2)"
 vs_expect_eq summed-ranges "$(vf_file_ranges f2)" "$(echo "$r1,$r2" | sed 's/\],\[/,/')"
 
 # A complete pass: the next run with the state begins a new one.
