@@ -12,7 +12,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -280,74 +279,6 @@ static int build_text(const struct vf_run *run, int exit_status, char **buf,
 	return err;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	ssize_t n;
-
-	while (len) {
-		n = write(fd, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* fsync the directory of @file, so that the rename is on disk. */
-static int sync_dir(const char *file)
-{
-	char *copy = strdup(file);
-	int fd, err = 0;
-
-	if (!copy)
-		return -ENOMEM;
-	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	free(copy);
-	if (fd < 0)
-		return -errno;
-	if (fsync(fd) < 0 && errno != EINVAL)
-		err = -errno;
-	close(fd);
-	return err;
-}
-
-/*
- * Write @buf to @tmp (mode 0644 whatever the umask: the collector runs as
- * another user) and rename it over @file.  Return: 0, or -errno and in
- * *@step what failed.
- */
-static int replace_file(const char *file, const char *tmp, const char *buf,
-			size_t len, const char **step)
-{
-	int fd, err;
-
-	*step = "cannot create the temporary file";
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-		  0644);
-	if (fd < 0)
-		return -errno;
-	err = fchmod(fd, 0644) < 0 ? -errno : 0;
-	*step = "cannot write the temporary file";
-	if (!err)
-		err = write_all(fd, buf, len);
-	if (!err && fsync(fd) < 0)
-		err = -errno;
-	if (close(fd) < 0 && !err)
-		err = -errno;
-	*step = "cannot rename the temporary file over it";
-	if (!err && rename(tmp, file) < 0)
-		err = -errno;
-	if (err) {
-		unlink(tmp);
-		return err;
-	}
-	*step = "cannot sync its directory";
-	return sync_dir(file);
-}
-
 /*
  * vf_metrics_write() - --metrics FILE at the end of a run (also an
  * interrupted one), @exit_status the run's exit status so far.
@@ -358,20 +289,16 @@ static int replace_file(const char *file, const char *tmp, const char *buf,
 int vf_metrics_write(const struct vf_run *run, int exit_status)
 {
 	const char *file = run->o->metrics, *step = "out of memory";
-	char *buf = NULL, *tmp = NULL;
+	char *buf = NULL;
 	size_t len = 0;
 	int err;
 
 	if (!file)
 		return 0;
 	err = build_text(run, exit_status, &buf, &len);
-	if (!err && asprintf(&tmp, "%s.tmp.%ld", file, (long)getpid()) < 0) {
-		tmp = NULL;
-		err = -ENOMEM;
-	}
+	/* 0644 whatever the umask: the collector runs as another user */
 	if (!err)
-		err = replace_file(file, tmp, buf, len, &step);
-	free(tmp);
+		err = vf_replace_file(file, buf, len, 0644, &step);
 	free(buf);
 	if (!err)
 		return 0;

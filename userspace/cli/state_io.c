@@ -20,7 +20,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -266,55 +265,6 @@ static json_object *build(const struct vf_run *run, const struct vf_state *st,
 	return doc;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	ssize_t n;
-
-	while (len) {
-		n = write(fd, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* @text into @file: FILE.tmp.PID, fsync, rename, fsync of the directory. */
-static int write_atomic(const char *file, const char *text)
-{
-	char *tmp, *dir, *d;
-	int fd, err = 0;
-
-	if (asprintf(&tmp, "%s.tmp.%ld", file, (long)getpid()) < 0)
-		return -ENOMEM;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		err = -errno;
-	if (!err)
-		err = write_all(fd, text, strlen(text));
-	if (!err && fsync(fd))
-		err = -errno;
-	if (fd >= 0 && close(fd) && !err)
-		err = -errno;
-	if (!err && rename(tmp, file))
-		err = -errno;
-	if (err)
-		unlink(tmp);
-	free(tmp);
-	dir = err ? NULL : strdup(file);
-	d = dir ? dirname(dir) : NULL;
-	fd = d ? open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-	if (fd >= 0) {
-		fsync(fd);	/* the rename durable; best effort */
-		close(fd);
-	}
-	free(dir);
-	return err;
-}
-
 /**
  * vf_state_save() - write the state of @run
  * @run: the run
@@ -332,13 +282,14 @@ int vf_state_save(struct vf_run *run, struct vf_state *st,
 	json_object *doc = build(run, st, how);
 	const char *text = json_object_to_json_string_ext(doc,
 		JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
+	const char *step;
 	char *line = NULL;
 	int err;
 
 	if (!text || asprintf(&line, "%s\n", text) < 0)
 		err = -ENOMEM;
 	else
-		err = write_atomic(st->file, line);
+		err = vf_replace_file(st->file, line, strlen(line), 0, &step);
 	free(line);
 	json_object_put(doc);
 	if (err && !st->save_failed++)

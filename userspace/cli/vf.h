@@ -266,6 +266,10 @@ struct vf_tally {
 };
 void vf_tally(const struct vf_run *run, int root, struct vf_tally *t);
 struct json_object *vf_range_json(const struct vf_range *r);
+
+/* replace.c */
+int vf_replace_file(const char *file, const char *buf, size_t len,
+		    mode_t mode, const char **step);
 int vf_metrics_write(const struct vf_run *run, int exit_status);
 
 /* sys.c: system calls verify-file makes itself (tests swap in fakes) */
