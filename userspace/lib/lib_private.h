@@ -43,4 +43,7 @@ extern const struct vs_sys_ops *vs_default_ops;
 /* Set the range buffer capacity of @dev (tests use tiny buffers). */
 void vs_dev_set_ranges_cap(struct verity_scrub_dev *dev, uint32_t cap);
 
+/* Are the @len bytes at @p all zero?  (The extensible structs' tails.) */
+int vs_all_zero(const void *p, size_t len);
+
 #endif /* VERITYSCRUB_LIB_PRIVATE_H */

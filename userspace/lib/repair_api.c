@@ -60,17 +60,6 @@ VS_EXPORT const char *verity_scrub_repair_step_name(uint32_t step)
 	return vs_repair_step_name(step);
 }
 
-static int is_zero(const void *p, size_t len)
-{
-	const unsigned char *b = p;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (b[i])
-			return 0;
-	return 1;
-}
-
 /* The caller's @in->size bytes of options into @o (defaults past them). */
 static int load_repair_opts(const struct verity_scrub_repair_opts *in,
 			    struct verity_scrub_repair_opts *o)
@@ -81,7 +70,7 @@ static int load_repair_opts(const struct verity_scrub_repair_opts *in,
 	if (!in || in->size < VERITY_SCRUB_REPAIR_OPTS_SIZE_VER0)
 		return -EINVAL;
 	if (in->size > sizeof(*o)) {
-		if (!is_zero((const char *)in + sizeof(*o),
+		if (!vs_all_zero((const char *)in + sizeof(*o),
 			     in->size - sizeof(*o)))
 			return -E2BIG;
 		memcpy(o, in, sizeof(*o));
@@ -96,7 +85,7 @@ static int load_repair_opts(const struct verity_scrub_repair_opts *in,
 		return -EINVAL;
 	for (i = 0; i < o->nsources; i++)
 		if (!o->sources[i].read ||
-		    !is_zero(o->sources[i].reserved,
+		    !vs_all_zero(o->sources[i].reserved,
 			     sizeof(o->sources[i].reserved)))
 			return -EINVAL;
 	return 0;

@@ -109,8 +109,8 @@ VS_EXPORT int verity_scrub_result_init_size(struct verity_scrub_result *res,
 	return 0;
 }
 
-/* Are the @len bytes at @p all zero? */
-static int all_zero(const void *p, size_t len)
+/* Are the @len bytes at @p all zero? (also the repair's struct checks) */
+int vs_all_zero(const void *p, size_t len)
 {
 	const unsigned char *b = p;
 	size_t i;
@@ -135,7 +135,7 @@ static int load_opts(const struct verity_scrub_opts *in,
 	if (in->size < VERITY_SCRUB_OPTS_SIZE_VER0)
 		return -EINVAL;
 	if (in->size > sizeof(*o)) {
-		if (!all_zero((const char *)in + sizeof(*o),
+		if (!vs_all_zero((const char *)in + sizeof(*o),
 			      in->size - sizeof(*o)))
 			return -E2BIG;
 		memcpy(o, in, sizeof(*o));
