@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * classify.c - Merkle path walk of one data block read raw: hash it, check
- * its tree path from the root down, and turn the findings into a verdict.
+ * classify.c - classification of one data block that failed in the page
+ * cache: read it raw, verify its tree path (merkle.c), decide (decide.c).
  * Block reads go through struct vs_io_ops, so KUnit fakes the device.
  */
 #include <linux/errno.h>
@@ -18,16 +18,19 @@
  * @root_hash: root hash of the descriptor
  * @ops: block reads
  * @priv: argument of @ops
+ *
+ * Every level of the path is read into @w->tbuf, and read again for each
+ * block: classification looks at what the device holds now.
  */
 void vs_walk_init(struct vs_walk *w, const struct vs_geom *geom,
 		  const struct vs_hasher *hasher, const u8 *root_hash,
 		  const struct vs_io_ops *ops, void *priv)
 {
-	w->geom = geom;
-	w->hasher = hasher;
-	w->root_hash = root_hash;
-	w->ops = ops;
-	w->priv = priv;
+	unsigned int level;
+
+	vs_merkle_init(&w->path, geom, hasher, root_hash, ops, priv);
+	for (level = 0; level < VS_MAX_LEVELS; level++)
+		w->path.block[level] = w->tbuf;
 	w->bad_level = -1;
 	w->bad_block = 0;
 }
@@ -44,11 +47,12 @@ bool vs_walk_known_bad(const struct vs_walk *w, u64 blk)
 {
 	if (w->bad_level < 0)
 		return false;
-	return vs_geom_tree_block(w->geom, w->bad_level, blk) == w->bad_block;
+	return vs_geom_tree_block(w->path.geom, w->bad_level, blk) ==
+	       w->bad_block;
 }
 
-static void note_read_error(int err, bool *no_raw, bool *failed, u32 *detail,
-			    u32 got)
+static void vs_note_read_error(int err, bool *no_raw, bool *failed,
+			       u32 *detail, u32 got)
 {
 	if (err == -EOPNOTSUPP) {
 		*no_raw = true;
@@ -59,40 +63,30 @@ static void note_read_error(int err, bool *no_raw, bool *failed, u32 *detail,
 }
 
 /*
- * Check the tree path of @blk from the top level down.  @want holds the
- * expected hash of the top block (the root hash) on entry and the expected
- * hash of the data block on success.
+ * Verify the tree path of @blk and note in @ev what stopped it: a read
+ * error, or the first tree block that does not match (remembered in @w).
+ * @want is set only if the whole path verified.
  */
-static int walk_tree(struct vs_walk *w, u64 blk, u8 *want,
-		     struct vs_evidence *ev)
+static int vs_walk_path(struct vs_walk *w, u64 blk, const u8 **want,
+			struct vs_evidence *ev)
 {
-	const struct vs_geom *g = w->geom;
-	u8 got[VS_MAX_DIGEST_SIZE];
-	int level, err;
-	u32 detail = 0;
+	struct vs_merkle_fault fault;
+	int err;
 
-	for (level = g->num_levels - 1; level >= 0; level--) {
-		u64 tblk = vs_geom_tree_block(g, level, blk);
-
-		err = w->ops->read_tree(w->priv, tblk, w->tbuf, &detail);
-		if (err) {
-			note_read_error(err, &ev->tree_no_raw, &ev->tree_err,
-					&ev->tree_detail, detail);
-			return 0;
-		}
-		err = vs_hash_block(w->hasher, w->tbuf, g->block_size, got);
-		if (err)
-			return err;
-		if (memcmp(got, want, g->digest_size)) {
-			ev->bad_level = level;
-			w->bad_level = level;
-			w->bad_block = tblk;
-			return 0;
-		}
-		memcpy(want, w->tbuf + vs_geom_hash_offset(g, level, blk),
-		       g->digest_size);
+	err = vs_merkle_verify_path(&w->path, blk, want, &fault);
+	if (fault.read_err) {
+		vs_note_read_error(fault.read_err, &ev->tree_no_raw,
+				   &ev->tree_err, &ev->tree_detail,
+				   fault.detail);
+		return 0;
 	}
-	return 0;
+	if (fault.mismatch) {
+		ev->bad_level = fault.level;
+		w->bad_level = fault.level;
+		w->bad_block = fault.tblk;
+		return 0;
+	}
+	return err;
 }
 
 /**
@@ -105,9 +99,9 @@ static int walk_tree(struct vs_walk *w, u64 blk, u8 *want,
  */
 int vs_walk_block(struct vs_walk *w, u64 blk, struct vs_evidence *ev)
 {
-	const struct vs_geom *g = w->geom;
-	u8 want[VS_MAX_DIGEST_SIZE];
+	const struct vs_geom *g = w->path.geom;
 	u8 got[VS_MAX_DIGEST_SIZE];
+	const u8 *want = NULL;
 	u32 detail = 0;
 	int err;
 
@@ -115,18 +109,17 @@ int vs_walk_block(struct vs_walk *w, u64 blk, struct vs_evidence *ev)
 		ev->bad_level = w->bad_level;
 		return 0;
 	}
-	err = w->ops->read_data(w->priv, blk, w->buf, &detail);
+	err = w->path.ops->read_data(w->path.priv, blk, w->buf, &detail);
 	if (err) {
-		note_read_error(err, &ev->no_raw, &ev->data_err,
-				&ev->data_detail, detail);
+		vs_note_read_error(err, &ev->no_raw, &ev->data_err,
+				   &ev->data_detail, detail);
 		return 0;
 	}
-	err = vs_hash_block(w->hasher, w->buf, g->block_size, got);
+	err = vs_hash_block(w->path.hasher, w->buf, g->block_size, got);
 	if (err)
 		return err;
-	memcpy(want, w->root_hash, g->digest_size);
-	err = walk_tree(w, blk, want, ev);
-	if (err || ev->bad_level >= 0 || ev->tree_err || ev->tree_no_raw)
+	err = vs_walk_path(w, blk, &want, ev);
+	if (err || !want)
 		return err;
 	ev->leaf_match = !memcmp(got, want, g->digest_size);
 	return 0;

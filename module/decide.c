@@ -36,7 +36,8 @@ u32 vs_blk_status_detail(blk_status_t status)
 	return VERITY_SCRUB_DETAIL_OTHER;
 }
 
-static void set(struct vs_verdict *v, u32 kind, u32 detail, u32 level)
+static void vs_verdict_set(struct vs_verdict *v, u32 kind, u32 detail,
+			   u32 level)
 {
 	v->kind = kind;
 	v->detail = detail;
@@ -57,19 +58,22 @@ static void set(struct vs_verdict *v, u32 kind, u32 detail, u32 level)
 void vs_decide(const struct vs_evidence *ev, struct vs_verdict *v)
 {
 	if (ev->retry_ok)
-		set(v, VERITY_SCRUB_KIND_TRANSIENT, 0, 0);
+		vs_verdict_set(v, VERITY_SCRUB_KIND_TRANSIENT, 0, 0);
 	else if (ev->no_raw)
-		set(v, VERITY_SCRUB_KIND_UNKNOWN, 0, 0);
+		vs_verdict_set(v, VERITY_SCRUB_KIND_UNKNOWN, 0, 0);
 	else if (ev->data_err)
-		set(v, VERITY_SCRUB_KIND_IO_ERROR, ev->data_detail, 0);
+		vs_verdict_set(v, VERITY_SCRUB_KIND_IO_ERROR, ev->data_detail,
+			       0);
 	else if (ev->bad_level >= 0)
-		set(v, VERITY_SCRUB_KIND_TREE_CORRUPT, 0, ev->bad_level);
+		vs_verdict_set(v, VERITY_SCRUB_KIND_TREE_CORRUPT, 0,
+			       ev->bad_level);
 	else if (ev->tree_no_raw)
-		set(v, VERITY_SCRUB_KIND_UNKNOWN, 0, 0);
+		vs_verdict_set(v, VERITY_SCRUB_KIND_UNKNOWN, 0, 0);
 	else if (ev->tree_err)
-		set(v, VERITY_SCRUB_KIND_IO_ERROR, ev->tree_detail, 0);
+		vs_verdict_set(v, VERITY_SCRUB_KIND_IO_ERROR, ev->tree_detail,
+			       0);
 	else if (!ev->leaf_match)
-		set(v, VERITY_SCRUB_KIND_HASH_MISMATCH, 0, 0);
+		vs_verdict_set(v, VERITY_SCRUB_KIND_HASH_MISMATCH, 0, 0);
 	else
-		set(v, VS_KIND_GOOD, 0, 0);
+		vs_verdict_set(v, VS_KIND_GOOD, 0, 0);
 }

@@ -10,15 +10,28 @@
 
 #include "vs_private.h"
 
-static const char *alg_name(unsigned int alg)
+/**
+ * struct vs_hash_alg - an fs-verity hash algorithm
+ * @name: its crypto API name
+ * @digest_size: bytes of output
+ */
+struct vs_hash_alg {
+	const char *name;
+	unsigned int digest_size;
+};
+
+/* The algorithms, by FS_VERITY_HASH_ALG_* number; the only list of them. */
+static const struct vs_hash_alg vs_hash_algs[] = {
+	[FS_VERITY_HASH_ALG_SHA256] = { .name = "sha256", .digest_size = 32 },
+	[FS_VERITY_HASH_ALG_SHA512] = { .name = "sha512", .digest_size = 64 },
+};
+
+/* The table entry of FS_VERITY_HASH_ALG_* @alg, or NULL if unknown. */
+static const struct vs_hash_alg *vs_hash_alg_find(unsigned int alg)
 {
-	switch (alg) {
-	case FS_VERITY_HASH_ALG_SHA256:
-		return "sha256";
-	case FS_VERITY_HASH_ALG_SHA512:
-		return "sha512";
-	}
-	return NULL;
+	if (alg >= ARRAY_SIZE(vs_hash_algs) || !vs_hash_algs[alg].name)
+		return NULL;
+	return &vs_hash_algs[alg];
 }
 
 /**
@@ -29,13 +42,9 @@ static const char *alg_name(unsigned int alg)
  */
 unsigned int vs_alg_digest_size(unsigned int alg)
 {
-	switch (alg) {
-	case FS_VERITY_HASH_ALG_SHA256:
-		return 32;
-	case FS_VERITY_HASH_ALG_SHA512:
-		return 64;
-	}
-	return 0;
+	const struct vs_hash_alg *a = vs_hash_alg_find(alg);
+
+	return a ? a->digest_size : 0;
 }
 
 /**
@@ -53,13 +62,13 @@ unsigned int vs_alg_digest_size(unsigned int alg)
 int vs_hasher_init(struct vs_hasher *h, unsigned int alg, const u8 *salt,
 		   unsigned int salt_size)
 {
-	const char *name = alg_name(alg);
+	const struct vs_hash_alg *a = vs_hash_alg_find(alg);
 	struct crypto_shash *tfm;
 
 	memset(h, 0, sizeof(*h));
-	if (!name)
+	if (!a)
 		return -EINVAL;
-	tfm = crypto_alloc_shash(name, 0, 0);
+	tfm = crypto_alloc_shash(a->name, 0, 0);
 	if (IS_ERR(tfm))
 		return PTR_ERR(tfm);
 	h->tfm = tfm;

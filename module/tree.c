@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * tree.c - the tree blocks a sequential scrub needs, verified once each:
- * one block per level is held, checked against the block above it (the
- * root hash for the top level), and replaced when the walk moves past it.
- * Reads go through struct vs_io_ops, so KUnit fakes the device.
+ * one block per level is held, checked by the Merkle-path verifier
+ * (merkle.c) against the block above it, and replaced when the walk moves
+ * past it.
  */
 #include <linux/errno.h>
 #include <linux/kernel.h>
@@ -11,8 +11,6 @@
 #include <linux/string.h>
 
 #include "vs_private.h"
-
-#define VS_NO_BLOCK	U64_MAX
 
 /**
  * vs_tree_init() - prepare a cursor
@@ -29,18 +27,14 @@ int vs_tree_init(struct vs_tree_cursor *c, const struct vs_geom *geom,
 		 const struct vs_hasher *hasher, const u8 *root_hash,
 		 const struct vs_io_ops *ops, void *priv)
 {
+	struct vs_merkle *m = &c->path;
 	unsigned int level;
 
-	memset(c, 0, sizeof(*c));
-	c->geom = geom;
-	c->hasher = hasher;
-	c->root_hash = root_hash;
-	c->ops = ops;
-	c->priv = priv;
+	vs_merkle_init(m, geom, hasher, root_hash, ops, priv);
+	m->keep = true;
 	for (level = 0; level < geom->num_levels; level++) {
-		c->held[level] = VS_NO_BLOCK;
-		c->block[level] = kmalloc(geom->block_size, GFP_KERNEL);
-		if (!c->block[level])
+		m->block[level] = kmalloc(geom->block_size, GFP_KERNEL);
+		if (!m->block[level])
 			return -ENOMEM;
 	}
 	return 0;
@@ -55,41 +49,9 @@ void vs_tree_destroy(struct vs_tree_cursor *c)
 	unsigned int level;
 
 	for (level = 0; level < VS_MAX_LEVELS; level++) {
-		kfree(c->block[level]);
-		c->block[level] = NULL;
+		kfree(c->path.block[level]);
+		c->path.block[level] = NULL;
 	}
-}
-
-/* Expected hash of the tree block at @level on the path of @blk. */
-static const u8 *parent_hash(const struct vs_tree_cursor *c,
-			     unsigned int level, u64 blk)
-{
-	if (level + 1 == c->geom->num_levels)
-		return c->root_hash;
-	return c->block[level + 1] +
-	       vs_geom_hash_offset(c->geom, level + 1, blk);
-}
-
-/* Read tree block @tblk into level @level and check it. */
-static int load(struct vs_tree_cursor *c, unsigned int level, u64 blk,
-		u64 tblk)
-{
-	const struct vs_geom *g = c->geom;
-	u8 got[VS_MAX_DIGEST_SIZE];
-	u32 detail = 0;
-	int err;
-
-	c->held[level] = VS_NO_BLOCK;
-	err = c->ops->read_tree(c->priv, tblk, c->block[level], &detail);
-	if (err)
-		return err;
-	err = vs_hash_block(c->hasher, c->block[level], g->block_size, got);
-	if (err)
-		return err;
-	if (memcmp(got, parent_hash(c, level, blk), g->digest_size))
-		return -EBADMSG;
-	c->held[level] = tblk;
-	return 0;
 }
 
 /**
@@ -108,19 +70,7 @@ static int load(struct vs_tree_cursor *c, unsigned int level, u64 blk,
  */
 int vs_tree_want(struct vs_tree_cursor *c, u64 blk, const u8 **want)
 {
-	const struct vs_geom *g = c->geom;
-	int level, err;
+	struct vs_merkle_fault fault;
 
-	for (level = g->num_levels - 1; level >= 0; level--) {
-		u64 tblk = vs_geom_tree_block(g, level, blk);
-
-		if (c->held[level] == tblk)
-			continue;
-		err = load(c, level, blk, tblk);
-		if (err)
-			return err;
-	}
-	*want = g->num_levels ? c->block[0] + vs_geom_hash_offset(g, 0, blk) :
-		c->root_hash;
-	return 0;
+	return vs_merkle_verify_path(&c->path, blk, want, &fault);
 }

@@ -170,10 +170,10 @@ void vs_evidence_init(struct vs_evidence *ev);
 void vs_decide(const struct vs_evidence *ev, struct vs_verdict *v);
 u32 vs_blk_status_detail(blk_status_t status);
 
-/* classify.c */
+/* merkle.c */
 
 /**
- * struct vs_io_ops - how the walk reads blocks; faked by the KUnit tests
+ * struct vs_io_ops - how the walks read blocks; faked by the KUnit tests
  * @read_data: read data block @blk into @buf (block_size bytes, zeroed
  *	past EOF).  0, -EOPNOTSUPP when raw access is impossible, or another
  *	-errno with *@detail set.
@@ -185,24 +185,66 @@ struct vs_io_ops {
 	int (*read_tree)(void *priv, u64 blk, u8 *buf, u32 *detail);
 };
 
+#define VS_MERKLE_NONE	U64_MAX	/* vs_merkle.held: nothing held */
+
 /**
- * struct vs_walk - state of the Merkle path walk of one scrub
+ * struct vs_merkle - the Merkle-path verifier of one file
  * @geom: tree layout
  * @hasher: salted hashing
  * @root_hash: root hash from the descriptor on disk
- * @ops: block reads
+ * @ops: block reads (->read_tree only)
  * @priv: argument of @ops
- * @buf: block_size bytes for data
- * @tbuf: block_size bytes for tree blocks
- * @bad_level: memo: level of the last tree block found corrupt, or -1
- * @bad_block: memo: index of that block within its level
+ * @block: per level, block_size bytes the level's tree block is read
+ *	into; levels may share one buffer
+ * @held: per level, index in the tree of the verified block in @block, or
+ *	VS_MERKLE_NONE
+ * @keep: hold verified blocks across calls (else every call reads all)
  */
-struct vs_walk {
+struct vs_merkle {
 	const struct vs_geom *geom;
 	const struct vs_hasher *hasher;
 	const u8 *root_hash;
 	const struct vs_io_ops *ops;
 	void *priv;
+	u8 *block[VS_MAX_LEVELS];
+	u64 held[VS_MAX_LEVELS];
+	bool keep;
+};
+
+/**
+ * struct vs_merkle_fault - where and how a path failed to verify
+ * @level: level of the tree block that failed, or -1
+ * @tblk: its index in the tree
+ * @read_err: the error of ->read_tree() if it could not be read, else 0
+ * @detail: VERITY_SCRUB_DETAIL_* of that read error
+ * @mismatch: it was read, and does not match the hash in its parent
+ */
+struct vs_merkle_fault {
+	int level;
+	u64 tblk;
+	int read_err;
+	u32 detail;
+	bool mismatch;
+};
+
+void vs_merkle_init(struct vs_merkle *m, const struct vs_geom *geom,
+		    const struct vs_hasher *hasher, const u8 *root_hash,
+		    const struct vs_io_ops *ops, void *priv);
+int vs_merkle_verify_path(struct vs_merkle *m, u64 blk, const u8 **want,
+			  struct vs_merkle_fault *fault);
+
+/* classify.c */
+
+/**
+ * struct vs_walk - classification state of one scrub
+ * @path: verifier; every level is read into @tbuf, nothing is held
+ * @buf: block_size bytes for data
+ * @tbuf: block_size bytes for tree blocks
+ * @bad_level: memo: level of the last tree block found corrupt, or -1
+ * @bad_block: memo: index of that block in the tree
+ */
+struct vs_walk {
+	struct vs_merkle path;
 	u8 *buf;
 	u8 *tbuf;
 	int bad_level;
@@ -219,23 +261,12 @@ int vs_classify_block(struct vs_walk *w, u64 blk, struct vs_verdict *v);
 /* tree.c */
 
 /**
- * struct vs_tree_cursor - tree blocks held and verified along a walk
- * @geom: tree layout
- * @hasher: salted hashing
- * @root_hash: root hash from the descriptor on disk
- * @ops: block reads (->read_tree only)
- * @priv: argument of @ops
- * @block: per level, block_size bytes: the verified block held
- * @held: per level, index of that block in the tree, or U64_MAX
+ * struct vs_tree_cursor - the verifier of the direct path: one buffer per
+ *	level, verified blocks held until the walk moves past them
+ * @path: verifier; owns its buffers
  */
 struct vs_tree_cursor {
-	const struct vs_geom *geom;
-	const struct vs_hasher *hasher;
-	const u8 *root_hash;
-	const struct vs_io_ops *ops;
-	void *priv;
-	u8 *block[VS_MAX_LEVELS];
-	u64 held[VS_MAX_LEVELS];
+	struct vs_merkle path;
 };
 
 int vs_tree_init(struct vs_tree_cursor *c, const struct vs_geom *geom,
