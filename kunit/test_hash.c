@@ -93,11 +93,41 @@ static void test_unknown_alg(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0U, vs_alg_digest_size(3));
 }
 
+/*
+ * The one algorithm table: its sizes agree with the crypto API's, and
+ * numbers outside it (below, between, past the end) are unknown.
+ */
+static void test_alg_table(struct kunit *test)
+{
+	static const unsigned int algs[] = { FS_VERITY_HASH_ALG_SHA256,
+					     FS_VERITY_HASH_ALG_SHA512 };
+	struct vs_hasher h;
+	unsigned int i;
+
+	KUNIT_EXPECT_EQ(test, 32U,
+			vs_alg_digest_size(FS_VERITY_HASH_ALG_SHA256));
+	KUNIT_EXPECT_EQ(test, 64U,
+			vs_alg_digest_size(FS_VERITY_HASH_ALG_SHA512));
+	for (i = 0; i < ARRAY_SIZE(algs); i++) {
+		KUNIT_ASSERT_EQ(test, 0, vs_hasher_init(&h, algs[i], NULL, 0));
+		KUNIT_EXPECT_EQ(test, h.digest_size,
+				vs_alg_digest_size(algs[i]));
+		vs_hasher_destroy(&h);
+	}
+	KUNIT_EXPECT_EQ(test, 0U, vs_alg_digest_size(0));
+	KUNIT_EXPECT_EQ(test, 0U, vs_alg_digest_size(255));
+	KUNIT_EXPECT_EQ(test, 0U, vs_alg_digest_size(UINT_MAX));
+	KUNIT_EXPECT_EQ(test, -EINVAL, vs_hasher_init(&h, 255, NULL, 0));
+	KUNIT_EXPECT_EQ(test, -EINVAL, vs_hasher_init(&h, UINT_MAX, NULL, 0));
+	KUNIT_EXPECT_NULL(test, h.tfm);
+}
+
 static struct kunit_case hash_cases[] = {
 	KUNIT_CASE_PARAM(test_tree, vectors_gen_params),
 	KUNIT_CASE_PARAM(test_file_digest, vectors_gen_params),
 	KUNIT_CASE(test_salt_padding),
 	KUNIT_CASE(test_unknown_alg),
+	KUNIT_CASE(test_alg_table),
 	{}
 };
 

@@ -40,7 +40,8 @@ void vs_merkle_init(struct vs_merkle *m, const struct vs_geom *geom,
 
 /*
  * Read tree block @tblk of @level into its buffer and compare its hash with
- * @expect.  @expect must not point into that buffer.
+ * @expect, which must not point into that buffer.  On failure, say how in
+ * @fault.
  */
 static int vs_merkle_check_level(struct vs_merkle *m, unsigned int level,
 				 u64 tblk, const u8 *expect,
@@ -52,8 +53,6 @@ static int vs_merkle_check_level(struct vs_merkle *m, unsigned int level,
 	int err;
 
 	m->held[level] = VS_MERKLE_NONE;
-	fault->level = level;
-	fault->tblk = tblk;
 	err = m->ops->read_tree(m->priv, tblk, m->block[level], &detail);
 	if (err) {
 		fault->read_err = err;
@@ -106,8 +105,11 @@ int vs_merkle_verify_path(struct vs_merkle *m, u64 blk, const u8 **want,
 		if (m->held[level] != tblk) {
 			memcpy(copy, expect, g->digest_size);
 			err = vs_merkle_check_level(m, level, tblk, copy, fault);
-			if (err)
+			if (err) {
+				fault->level = level;
+				fault->tblk = tblk;
 				return err;
+			}
 		}
 		expect = m->block[level] + vs_geom_hash_offset(g, level, blk);
 	}
