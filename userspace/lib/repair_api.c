@@ -69,14 +69,8 @@ static int load_repair_opts(const struct verity_scrub_repair_opts *in,
 	verity_scrub_repair_opts_init(o);
 	if (!in || in->size < VERITY_SCRUB_REPAIR_OPTS_SIZE_VER0)
 		return -EINVAL;
-	if (in->size > sizeof(*o)) {
-		if (!vs_all_zero((const char *)in + sizeof(*o),
-			     in->size - sizeof(*o)))
-			return -E2BIG;
-		memcpy(o, in, sizeof(*o));
-	} else {
-		memcpy(o, in, in->size);
-	}
+	if (vs_copy_in(o, sizeof(*o), in, in->size))
+		return -E2BIG;
 	o->size = sizeof(*o);
 	if (o->flags & ~VERITY_SCRUB_REPAIR_DRY_RUN)
 		return -E2BIG;
@@ -203,26 +197,6 @@ static int plan_and_install(struct api_repair *a, const char *path,
 	return 0;
 }
 
-static int open_file(const char *path, int *fdp)
-{
-	struct stat st;
-	int err, fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
-	}
-	*fdp = fd;
-	return 0;
-}
-
 VS_EXPORT int
 verity_scrub_repair_path(const char *path,
 			 const struct verity_scrub_repair_opts *opts,
@@ -230,7 +204,6 @@ verity_scrub_repair_path(const char *path,
 {
 	struct verity_scrub_repair_result r;
 	struct api_repair a;
-	uint32_t size;
 	int err;
 
 	if (!res || res->size < VERITY_SCRUB_REPAIR_RESULT_SIZE_VER0)
@@ -241,8 +214,10 @@ verity_scrub_repair_path(const char *path,
 	err = load_repair_opts(opts, &a.o);
 	if (!err)
 		err = collect(&a);
-	if (!err)
-		err = open_file(path, &a.file.fd);
+	if (!err) {
+		a.file.fd = vs_open_regular(path);
+		err = a.file.fd < 0 ? a.file.fd : 0;
+	}
 	if (!err)
 		err = expected(&a);
 	if (!err)
@@ -262,13 +237,6 @@ verity_scrub_repair_path(const char *path,
 	free(a.bad);
 	free(a.src);
 	/* the caller's first res->size bytes; zero past what we know */
-	size = res->size;
-	if (size > sizeof(r)) {
-		memcpy(res, &r, sizeof(r));
-		memset((char *)res + sizeof(r), 0, size - sizeof(r));
-	} else {
-		memcpy(res, &r, size);
-	}
-	res->size = size;
+	vs_copy_out(res, res->size, &r, sizeof(r));
 	return err;
 }

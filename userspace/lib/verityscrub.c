@@ -121,6 +121,30 @@ int vs_all_zero(const void *p, size_t len)
 	return 1;
 }
 
+int vs_copy_in(void *own, size_t own_size, const void *in, size_t in_size)
+{
+	if (in_size > own_size) {
+		if (!vs_all_zero((const char *)in + own_size,
+				 in_size - own_size))
+			return -E2BIG;
+		in_size = own_size;
+	}
+	memcpy(own, in, in_size);
+	return 0;
+}
+
+void vs_copy_out(void *out, uint32_t out_size, const void *full,
+		 size_t full_size)
+{
+	if (out_size > full_size) {
+		memcpy(out, full, full_size);
+		memset((char *)out + full_size, 0, out_size - full_size);
+	} else {
+		memcpy(out, full, out_size);
+	}
+	memcpy(out, &out_size, sizeof(out_size));
+}
+
 /*
  * Copy the caller's options (@in->size bytes of them) into @o, the
  * library's own struct; options the caller's struct cannot hold keep their
@@ -129,21 +153,16 @@ int vs_all_zero(const void *p, size_t len)
 static int load_opts(const struct verity_scrub_opts *in,
 		     struct verity_scrub_opts *o)
 {
+	int err;
+
 	verity_scrub_opts_init(o);
 	if (!in)
 		return 0;
 	if (in->size < VERITY_SCRUB_OPTS_SIZE_VER0)
 		return -EINVAL;
-	if (in->size > sizeof(*o)) {
-		if (!vs_all_zero((const char *)in + sizeof(*o),
-			      in->size - sizeof(*o)))
-			return -E2BIG;
-		memcpy(o, in, sizeof(*o));
-	} else {
-		memcpy(o, in, in->size);
-	}
+	err = vs_copy_in(o, sizeof(*o), in, in->size);
 	o->size = sizeof(*o);
-	return 0;
+	return err;
 }
 
 static int result_size_ok(const struct verity_scrub_result *res)
@@ -158,15 +177,7 @@ static int result_size_ok(const struct verity_scrub_result *res)
 static void store_result(struct verity_scrub_result *out,
 			 const struct verity_scrub_result *full)
 {
-	uint32_t size = out->size;
-
-	if (size > sizeof(*full)) {
-		memcpy(out, full, sizeof(*full));
-		memset((char *)out + sizeof(*full), 0, size - sizeof(*full));
-	} else {
-		memcpy(out, full, size);
-	}
-	out->size = size;
+	vs_copy_out(out, out->size, full, sizeof(*full));
 }
 
 /* State of one verity_scrub_fd() call. */
@@ -403,24 +414,35 @@ VS_EXPORT int verity_scrub_path(struct verity_scrub_dev *dev, const char *path,
 				struct verity_scrub_result *res)
 {
 	struct verity_scrub_result empty;
-	struct stat st;
 	int fd, err;
 
 	if (!result_size_ok(res))
 		return -EINVAL;
 	memset(&empty, 0, sizeof(empty));
 	store_result(res, &empty);
+	fd = vs_open_regular(path);
+	if (fd < 0)
+		return fd;
+	err = verity_scrub_fd(dev, fd, opts, res);
+	close(fd);
+	return err;
+}
+
+int vs_open_regular(const char *path)
+{
+	struct stat st;
+	int err, fd;
+
 	/* O_NONBLOCK: never wait for a writer on a FIFO */
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) < 0) {
+	if (fstat(fd, &st) < 0)
 		err = -errno;
-	} else if (!S_ISREG(st.st_mode)) {
+	else if (!S_ISREG(st.st_mode))
 		err = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
-	} else {
-		err = verity_scrub_fd(dev, fd, opts, res);
-	}
+	else
+		return fd;
 	close(fd);
 	return err;
 }
