@@ -86,6 +86,11 @@ int vf_state_save(struct vf_run *run, struct vf_state *st,
 		  enum vf_run_state how);
 void vf_state_tell_resume(const struct vf_run *run,
 			  const struct vf_state *st);
+/*
+ * One range of a state file's JSON into @r, checked as vf_state_read()
+ * checks it: 0, or -EINVAL.
+ */
+int vf_state_range(json_object *e, struct vf_range *r);
 json_object *vf_state_ranges_json(const struct vf_range *a, size_t na,
 				  const struct vf_range *b, size_t nb);
 

@@ -416,12 +416,35 @@ static enum vf_run_state run_state_of(struct reader *r, const char *s)
 	return VF_RUN_RUNNING;
 }
 
+/* One range of @e into @v; a problem makes @r bad. */
+static void read_range(struct reader *r, json_object *e, struct vf_range *v)
+{
+	v->offset = u64(r, e, "offset");
+	v->length = u64(r, e, "length");
+	v->kind = name_index(r, str(r, e, "kind"), verity_scrub_kind_name,
+			     VERITY_SCRUB_KIND_COUNT);
+	v->detail = name_index(r, str(r, e, "detail"),
+			       verity_scrub_detail_name,
+			       VERITY_SCRUB_DETAIL_OTHER + 1);
+	v->level = (uint32_t)u64(r, e, "level");
+	v->cached = json_object_object_get_ex(e, "cached", NULL) &&
+		    boolean(r, e, "cached");
+}
+
+int vf_state_range(json_object *e, struct vf_range *v)
+{
+	char why[128];
+	struct reader r = { why, sizeof(why), 0 };
+
+	memset(v, 0, sizeof(*v));
+	read_range(&r, e, v);
+	return r.bad ? -EINVAL : 0;
+}
+
 static void read_ranges(struct reader *r, json_object *a,
 			struct vf_state_part *p)
 {
 	size_t i, n = r->bad ? 0 : json_object_array_length(a);
-	struct vf_range *v;
-	json_object *e;
 
 	p->ranges = n ? calloc(n, sizeof(*p->ranges)) : NULL;
 	if (n && !p->ranges) {
@@ -429,21 +452,8 @@ static void read_ranges(struct reader *r, json_object *a,
 		r->bad = 1;
 		return;
 	}
-	for (i = 0; i < n && !r->bad; i++) {
-		e = json_object_array_get_idx(a, i);
-		v = &p->ranges[i];
-		v->offset = u64(r, e, "offset");
-		v->length = u64(r, e, "length");
-		v->kind = name_index(r, str(r, e, "kind"),
-				     verity_scrub_kind_name,
-				     VERITY_SCRUB_KIND_COUNT);
-		v->detail = name_index(r, str(r, e, "detail"),
-				       verity_scrub_detail_name,
-				       VERITY_SCRUB_DETAIL_OTHER + 1);
-		v->level = (uint32_t)u64(r, e, "level");
-		v->cached = json_object_object_get_ex(e, "cached", NULL) &&
-			    boolean(r, e, "cached");
-	}
+	for (i = 0; i < n && !r->bad; i++)
+		read_range(r, json_object_array_get_idx(a, i), &p->ranges[i]);
 	p->nranges = n;
 }
 
