@@ -135,7 +135,7 @@ static void add_file_fields(struct entry *e, const struct vf_run *run,
 }
 
 static void send_range(const struct vf_run *run, const struct vf_file *f,
-		       const char *path, const struct vf_range *r)
+		       const char *path, const struct verity_scrub_range *r)
 {
 	struct entry e = { .n = 0 };
 	char text[256];
@@ -153,7 +153,7 @@ static void send_range(const struct vf_run *run, const struct vf_file *f,
 		  r->kind == VERITY_SCRUB_KIND_IO_ERROR ?
 		  verity_scrub_detail_name(r->detail) : "");
 	if (r->kind == VERITY_SCRUB_KIND_TREE_CORRUPT)
-		add_field(&e, "VERITY_SCRUB_TREE_LEVEL=%u", r->level);
+		add_field(&e, "VERITY_SCRUB_TREE_LEVEL=%u", r->tree_level);
 	send_entry(&e);
 }
 

@@ -48,7 +48,7 @@ struct vf_repair {
 	/* the scrub of the new file */
 	int rescrubbed;
 	uint64_t rescrub_verified;
-	struct vf_range *ranges;
+	struct verity_scrub_range *ranges;
 	size_t nranges;
 };
 
@@ -330,7 +330,7 @@ static int open_cache(const struct vf_file *f, int fd, struct sources *s,
 	if (!src->path || !s->cached)
 		return -ENOMEM;
 	for (i = 0; i < f->nranges; i++)
-		if (f->ranges[i].cached)
+		if (f->ranges[i].flags & VERITY_SCRUB_RANGE_CACHED)
 			s->cached[n++] = (struct vs_repair_bad){
 				f->ranges[i].offset, f->ranges[i].length,
 				f->ranges[i].kind };
@@ -442,11 +442,9 @@ struct rescrub_ctx {
 static int rescrub_range(const struct verity_scrub_range *rg, void *priv)
 {
 	struct rescrub_ctx *c = priv;
-	struct vf_range vr = {
-		.offset = rg->offset, .length = rg->length, .kind = rg->kind,
-		.detail = rg->detail, .level = rg->tree_level,
-	};
+	struct verity_scrub_range vr = *rg;
 
+	vr.flags = 0;	/* the new file's cache is not a repair source */
 	vf_add_range(&c->tmp, &vr);
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "vf.h"
+#include "../lib/lib_private.h"
 
 volatile sig_atomic_t vf_cancel;
 
@@ -67,19 +68,15 @@ void vf_set_path_error(struct vf_file *f, const char *what, int err)
 }
 
 /* Append @r, merging it into the last range if it continues it. */
-void vf_add_range(struct vf_file *f, const struct vf_range *r)
+void vf_add_range(struct vf_file *f, const struct verity_scrub_range *r)
 {
-	struct vf_range *last = f->nranges ? &f->ranges[f->nranges - 1] : NULL;
+	struct verity_scrub_range *last = f->nranges ? &f->ranges[f->nranges - 1] : NULL;
 
-	if (last && last->offset + last->length == r->offset &&
-	    last->kind == r->kind && last->detail == r->detail &&
-	    last->level == r->level && last->cached == r->cached) {
-		last->length += r->length;
+	if (last && vs_range_extend(last, r))
 		return;
-	}
 	if (f->nranges == f->ranges_cap) {
 		size_t cap = f->ranges_cap ? 2 * f->ranges_cap : 8;
-		struct vf_range *n = realloc(f->ranges, cap * sizeof(*n));
+		struct verity_scrub_range *n = realloc(f->ranges, cap * sizeof(*n));
 
 		if (!n) {
 			vf_set_error(f, "out of memory recording bad ranges");
@@ -121,12 +118,9 @@ struct lib_ctx {
 static int on_range(const struct verity_scrub_range *r, void *priv)
 {
 	struct lib_ctx *c = priv;
-	struct vf_range vr = {
-		.offset = r->offset, .length = r->length, .kind = r->kind,
-		.detail = r->detail, .level = r->tree_level,
-		.cached = !!(r->flags & VERITY_SCRUB_RANGE_CACHED),
-	};
+	struct verity_scrub_range vr = *r;
 
+	vr.flags &= VERITY_SCRUB_RANGE_CACHED;	/* the one flag reported */
 	vf_add_range(c->f, &vr);
 	return 0;
 }

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "state.h"
+#include "../lib/lib_private.h"
 
 #define MAX_STATE_SIZE	(256u << 20)
 
@@ -39,7 +40,7 @@ static void add(json_object *o, const char *key, json_object *v)
 	json_object_object_add(o, key, v);
 }
 
-static json_object *range_json(const struct vf_range *r)
+static json_object *range_json(const struct verity_scrub_range *r)
 {
 	json_object *o = json_object_new_object();
 
@@ -48,32 +49,24 @@ static json_object *range_json(const struct vf_range *r)
 	add(o, "kind", json_object_new_string(verity_scrub_kind_name(r->kind)));
 	add(o, "detail", json_object_new_string(
 		    verity_scrub_detail_name(r->detail)));
-	add(o, "level", json_object_new_uint64(r->level));
-	add(o, "cached", json_object_new_boolean(r->cached));
+	add(o, "level", json_object_new_uint64(r->tree_level));
+	add(o, "cached", json_object_new_boolean(
+		    !!(r->flags & VERITY_SCRUB_RANGE_CACHED)));
 	return o;
 }
 
-static int continues(const struct vf_range *last, const struct vf_range *r)
-{
-	return last->offset + last->length == r->offset &&
-	       last->kind == r->kind && last->detail == r->detail &&
-	       last->level == r->level && last->cached == r->cached;
-}
-
 /* The ranges of @a then @b, a range continuing the one before merged. */
-json_object *vf_state_ranges_json(const struct vf_range *a, size_t na,
-				  const struct vf_range *b, size_t nb)
+json_object *vf_state_ranges_json(const struct verity_scrub_range *a, size_t na,
+				  const struct verity_scrub_range *b, size_t nb)
 {
 	json_object *arr = json_object_new_array();
-	struct vf_range cur, r;
+	struct verity_scrub_range cur, r;
 	size_t i, have = 0;
 
 	for (i = 0; i < na + nb; i++) {
 		r = i < na ? a[i] : b[i - na];
-		if (have && continues(&cur, &r)) {
-			cur.length += r.length;
+		if (have && vs_range_extend(&cur, &r))
 			continue;
-		}
 		if (have)
 			json_object_array_add(arr, range_json(&cur));
 		cur = r;
@@ -417,7 +410,7 @@ static enum vf_run_state run_state_of(struct reader *r, const char *s)
 }
 
 /* One range of @e into @v; a problem makes @r bad. */
-static void read_range(struct reader *r, json_object *e, struct vf_range *v)
+static void read_range(struct reader *r, json_object *e, struct verity_scrub_range *v)
 {
 	v->offset = u64(r, e, "offset");
 	v->length = u64(r, e, "length");
@@ -426,12 +419,13 @@ static void read_range(struct reader *r, json_object *e, struct vf_range *v)
 	v->detail = name_index(r, str(r, e, "detail"),
 			       verity_scrub_detail_name,
 			       VERITY_SCRUB_DETAIL_OTHER + 1);
-	v->level = (uint32_t)u64(r, e, "level");
-	v->cached = json_object_object_get_ex(e, "cached", NULL) &&
-		    boolean(r, e, "cached");
+	v->tree_level = (uint32_t)u64(r, e, "level");
+	if (json_object_object_get_ex(e, "cached", NULL) &&
+	    boolean(r, e, "cached"))
+		v->flags = VERITY_SCRUB_RANGE_CACHED;
 }
 
-int vf_state_range(json_object *e, struct vf_range *v)
+int vf_state_range(json_object *e, struct verity_scrub_range *v)
 {
 	char why[128];
 	struct reader r = { why, sizeof(why), 0 };

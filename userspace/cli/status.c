@@ -82,7 +82,7 @@ static void print_ranges(FILE *out, const char *path, json_object *ranges,
 			 const char *suffix)
 {
 	char buf[256], *p = vf_escape_path_dup(path);
-	struct vf_range r;
+	struct verity_scrub_range r;
 	size_t i;
 
 	for (i = 0; i < json_object_array_length(ranges); i++) {
@@ -226,7 +226,7 @@ static void add(json_object *o, const char *key, json_object *v)
 static json_object *ranges_json(json_object *ranges)
 {
 	json_object *a = json_object_new_array(), *o;
-	struct vf_range r;
+	struct verity_scrub_range r;
 	size_t i;
 
 	for (i = 0; i < json_object_array_length(ranges); i++) {

@@ -72,6 +72,19 @@ void vs_copy_out(void *out, uint32_t out_size, const void *full,
 		 size_t full_size);
 
 /**
+ * vs_range_extend() - the one range merger of the library and verify-file
+ * @last: the range found last.
+ * @r: the next one.
+ *
+ * @r continues @last if it starts where @last ends and has the same kind,
+ * detail, tree level and flags; then @last grows by @r's length.
+ *
+ * Return: 1 if @r was merged into @last, 0 if it starts a range of its own.
+ */
+int vs_range_extend(struct verity_scrub_range *last,
+		    const struct verity_scrub_range *r);
+
+/**
  * vs_open_regular() - open a file to scrub or repair
  * @path: the file.
  *

@@ -188,12 +188,15 @@ struct scrub_state {
 	int have_pending;
 };
 
-static int is_adjacent(const struct verity_scrub_range *a,
-		       const struct verity_scrub_range *b)
+int vs_range_extend(struct verity_scrub_range *last,
+		    const struct verity_scrub_range *r)
 {
-	return a->offset + a->length == b->offset && a->kind == b->kind &&
-	       a->detail == b->detail && a->tree_level == b->tree_level &&
-	       a->flags == b->flags;
+	if (last->offset + last->length != r->offset ||
+	    last->kind != r->kind || last->detail != r->detail ||
+	    last->tree_level != r->tree_level || last->flags != r->flags)
+		return 0;
+	last->length += r->length;
+	return 1;
 }
 
 /* Deliver the held-back range; return -ECANCELED if the caller stops. */
@@ -214,10 +217,8 @@ static int add_range(struct scrub_state *st, const struct verity_scrub_range *r)
 {
 	int err;
 
-	if (st->have_pending && is_adjacent(&st->pending, r)) {
-		st->pending.length += r->length;
+	if (st->have_pending && vs_range_extend(&st->pending, r))
 		return 0;
-	}
 	err = flush_pending(st);
 	if (err)
 		return err;
