@@ -81,7 +81,8 @@ int vf_format_range(char *buf, size_t len, const struct verity_scrub_range *r)
 		snprintf(what, sizeof(what), "io_error (%s)",
 			 verity_scrub_detail_name(r->detail));
 	else if (r->kind == VERITY_SCRUB_KIND_TREE_CORRUPT)
-		snprintf(what, sizeof(what), "tree_corrupt (level %u)", r->tree_level);
+		snprintf(what, sizeof(what), "tree_corrupt (level %u)",
+			 r->tree_level);
 	else
 		snprintf(what, sizeof(what), "%s",
 			 verity_scrub_kind_name(r->kind));

@@ -70,13 +70,15 @@ void vf_set_path_error(struct vf_file *f, const char *what, int err)
 /* Append @r, merging it into the last range if it continues it. */
 void vf_add_range(struct vf_file *f, const struct verity_scrub_range *r)
 {
-	struct verity_scrub_range *last = f->nranges ? &f->ranges[f->nranges - 1] : NULL;
+	struct verity_scrub_range *last =
+		f->nranges ? &f->ranges[f->nranges - 1] : NULL;
 
 	if (last && vs_range_extend(last, r))
 		return;
 	if (f->nranges == f->ranges_cap) {
 		size_t cap = f->ranges_cap ? 2 * f->ranges_cap : 8;
-		struct verity_scrub_range *n = realloc(f->ranges, cap * sizeof(*n));
+		struct verity_scrub_range *n =
+			realloc(f->ranges, cap * sizeof(*n));
 
 		if (!n) {
 			vf_set_error(f, "out of memory recording bad ranges");
@@ -120,7 +122,7 @@ static int on_range(const struct verity_scrub_range *r, void *priv)
 	struct lib_ctx *c = priv;
 	struct verity_scrub_range vr = *r;
 
-	vr.flags &= VERITY_SCRUB_RANGE_CACHED;	/* the one flag reported */
+	vr.flags &= VERITY_SCRUB_RANGE_CACHED;	/* the one flag kept */
 	vf_add_range(c->f, &vr);
 	return 0;
 }

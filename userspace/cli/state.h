@@ -91,7 +91,8 @@ void vf_state_tell_resume(const struct vf_run *run,
  * checks it: 0, or -EINVAL.
  */
 int vf_state_range(json_object *e, struct verity_scrub_range *r);
-json_object *vf_state_ranges_json(const struct verity_scrub_range *a, size_t na,
-				  const struct verity_scrub_range *b, size_t nb);
+json_object *
+vf_state_ranges_json(const struct verity_scrub_range *a, size_t na,
+		     const struct verity_scrub_range *b, size_t nb);
 
 #endif /* VF_STATE_H */

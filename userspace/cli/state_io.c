@@ -56,8 +56,9 @@ static json_object *range_json(const struct verity_scrub_range *r)
 }
 
 /* The ranges of @a then @b, a range continuing the one before merged. */
-json_object *vf_state_ranges_json(const struct verity_scrub_range *a, size_t na,
-				  const struct verity_scrub_range *b, size_t nb)
+json_object *
+vf_state_ranges_json(const struct verity_scrub_range *a, size_t na,
+		     const struct verity_scrub_range *b, size_t nb)
 {
 	json_object *arr = json_object_new_array();
 	struct verity_scrub_range cur, r;
@@ -410,7 +411,8 @@ static enum vf_run_state run_state_of(struct reader *r, const char *s)
 }
 
 /* One range of @e into @v; a problem makes @r bad. */
-static void read_range(struct reader *r, json_object *e, struct verity_scrub_range *v)
+static void read_range(struct reader *r, json_object *e,
+		       struct verity_scrub_range *v)
 {
 	v->offset = u64(r, e, "offset");
 	v->length = u64(r, e, "length");

@@ -121,7 +121,7 @@ struct vf_file {
 	int state_phase;		/* 0 waiting, 1 running, 2 done (lock) */
 	uint64_t start_offset;		/* where this run starts it */
 	uint64_t cursor;		/* how far it is (state lock) */
-	struct verity_scrub_range *prev_ranges;	/* found by earlier runs of the pass */
+	struct verity_scrub_range *prev_ranges; /* found by earlier runs */
 	size_t nprev;
 	uint64_t prev_verified;
 	int prev_bad;
