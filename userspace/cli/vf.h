@@ -180,10 +180,17 @@ extern const char *vf_prog;
 int vf_collect(struct vf_run *run);
 void vf_free_run(struct vf_run *run);
 
-/* scrub.c */
-extern volatile sig_atomic_t vf_cancel;
+/* scrub.c: the driver, one file through one of the two engines */
 void vf_scrub_file(struct vf_run *run, struct verity_scrub_dev *dev,
 		   struct vf_file *f);
+
+/* module.c and fallback.c: the engines, equals behind vf_scrub_file() */
+void vf_module_scrub(struct vf_run *run, struct verity_scrub_dev *dev,
+		     int fd, struct vf_file *f);
+int vf_fallback_scrub(struct vf_run *run, int fd, struct vf_file *f);
+
+/* record.c: what the engines record about a file */
+extern volatile sig_atomic_t vf_cancel;
 void vf_add_range(struct vf_file *f, const struct verity_scrub_range *r);
 void vf_set_error(struct vf_file *f, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -214,8 +221,6 @@ uint64_t vf_progress_step(const struct vf_run *run, uint64_t left);
 void vf_progress_format(const struct vf_run *run, char *buf, size_t len);
 void vf_progress_tick(struct vf_run *run, int final);
 
-/* fallback.c */
-int vf_fallback_scrub(struct vf_run *run, int fd, struct vf_file *f);
 
 /* report.c */
 enum vf_status vf_file_status(const struct vf_file *f);
