@@ -76,8 +76,7 @@ static void send_entry(struct entry *e)
 		free(e->iov[i].iov_base);
 	e->n = 0;
 	if (err < 0 && !atomic_exchange(&send_failed, 1))
-		fprintf(stderr, "%s: warning: cannot log to the journal: %s\n",
-			vf_prog, strerror(-err));
+		vf_warning("cannot log to the journal: %s", strerror(-err));
 }
 
 /*

@@ -287,8 +287,8 @@ int vf_state_save(struct vf_run *run, struct vf_state *st,
 	free(line);
 	json_object_put(doc);
 	if (err && !st->save_failed++)
-		fprintf(stderr, "%s: cannot save the state to '%s': %s\n",
-			vf_prog, st->file, strerror(-err));
+		vf_error("cannot save the state to '%s': %s", st->file,
+			 strerror(-err));
 	return err;
 }
 
@@ -304,8 +304,8 @@ void vf_state_tell_resume(const struct vf_run *run, const struct vf_state *st)
 		if (f->resume_skip || (f->state_phase == 2 && !f->interrupted))
 			continue;
 		path = vf_escape_path_dup(f->path);
-		fprintf(stderr, "%s: state saved to '%s': the next run resumes "
-			"at %s offset %llu\n", vf_prog, st->file,
+		vf_note("state saved to '%s': the next run resumes "
+			"at %s offset %llu", st->file,
 			path ? path : "(out of memory)",
 			(unsigned long long)(f->interrupted && !run->use_fallback ?
 					     f->resume_offset : f->start_offset));

@@ -334,9 +334,9 @@ int vf_status_main(const struct vf_opts *o)
 
 	ret = vf_state_read(o->state_file, &d, why, sizeof(why));
 	if (ret) {
-		fprintf(stderr, "%s: state file '%s' %s\n", vf_prog,
-			o->state_file, ret == -ENOENT ?
-			"does not exist (no run with this --state yet)" : why);
+		vf_error("state file '%s' %s",
+			 o->state_file, ret == -ENOENT ?
+			 "does not exist (no run with this --state yet)" : why);
 		vf_state_doc_free(&d);
 		return VF_EXIT_OPERATIONAL;
 	}

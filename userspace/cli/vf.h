@@ -176,6 +176,16 @@ const struct vf_digest *vf_expected_for(const struct vf_opts *o,
 					const char *path);
 extern const char *vf_prog;
 
+/*
+ * msg.c: the one printer of verify-file's messages on stderr, each one
+ * line in one write: "verify-file: MSG", "verify-file: warning: MSG" (as
+ * fsverity-utils' error_msg() and warning_msg()); vf_note() is vf_error()'s
+ * format for what is not an error (interrupted, state saved).
+ */
+void vf_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void vf_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void vf_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* walk.c */
 int vf_collect(struct vf_run *run);
 void vf_free_run(struct vf_run *run);
