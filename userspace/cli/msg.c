@@ -12,42 +12,19 @@
 
 #include "vf.h"
 
-/* One line "vf_prog: @kind@fmt..." on stderr. */
-static void vmsg(const char *kind, const char *fmt, va_list ap)
+void vf_msg(const char *kind, const char *fmt, ...)
 {
+	va_list ap;
 	char *msg;
+	int n;
 
-	if (vasprintf(&msg, fmt, ap) < 0) {
+	va_start(ap, fmt);
+	n = vasprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
 		fprintf(stderr, "%s: %s(out of memory)\n", vf_prog, kind);
 		return;
 	}
 	fprintf(stderr, "%s: %s%s\n", vf_prog, kind, msg);
 	free(msg);
-}
-
-void vf_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmsg("", fmt, ap);
-	va_end(ap);
-}
-
-void vf_warning(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmsg("warning: ", fmt, ap);
-	va_end(ap);
-}
-
-void vf_note(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmsg("", fmt, ap);
-	va_end(ap);
 }

@@ -182,9 +182,11 @@ extern const char *vf_prog;
  * fsverity-utils' error_msg() and warning_msg()); vf_note() is vf_error()'s
  * format for what is not an error (interrupted, state saved).
  */
-void vf_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void vf_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void vf_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void vf_msg(const char *kind, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+#define vf_error(...)	vf_msg("", __VA_ARGS__)
+#define vf_warning(...)	vf_msg("warning: ", __VA_ARGS__)
+#define vf_note(...)	vf_msg("", __VA_ARGS__)
 
 /* walk.c */
 int vf_collect(struct vf_run *run);

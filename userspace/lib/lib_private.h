@@ -47,6 +47,16 @@ void vs_dev_set_ranges_cap(struct verity_scrub_dev *dev, uint32_t cap);
 int vs_all_zero(const void *p, size_t len);
 
 /**
+ * vs_init_size() - zero an extensible struct and set its size field
+ * @p: the struct; its first u32 is its size.
+ * @size: the caller's sizeof.
+ * @ver0: the smallest size the library accepts.
+ *
+ * Return: 0, or -EINVAL if @size is below @ver0 or above UINT32_MAX.
+ */
+int vs_init_size(void *p, size_t size, size_t ver0);
+
+/**
  * vs_copy_in() - take the caller's extensible struct into the library's own
  * @own: the library's struct, already holding its defaults.
  * @own_size: sizeof(*@own).

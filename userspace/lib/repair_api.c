@@ -26,22 +26,14 @@ VS_EXPORT int
 verity_scrub_repair_opts_init_size(struct verity_scrub_repair_opts *opts,
 				   size_t size)
 {
-	if (size < VERITY_SCRUB_REPAIR_OPTS_SIZE_VER0 || size > UINT32_MAX)
-		return -EINVAL;
-	memset(opts, 0, size);
-	opts->size = (uint32_t)size;
-	return 0;
+	return vs_init_size(opts, size, VERITY_SCRUB_REPAIR_OPTS_SIZE_VER0);
 }
 
 VS_EXPORT int
 verity_scrub_repair_result_init_size(struct verity_scrub_repair_result *res,
 				     size_t size)
 {
-	if (size < VERITY_SCRUB_REPAIR_RESULT_SIZE_VER0 || size > UINT32_MAX)
-		return -EINVAL;
-	memset(res, 0, size);
-	res->size = (uint32_t)size;
-	return 0;
+	return vs_init_size(res, size, VERITY_SCRUB_REPAIR_RESULT_SIZE_VER0);
 }
 
 VS_EXPORT const char *verity_scrub_repair_status_name(uint32_t status)

@@ -88,25 +88,31 @@ void vs_dev_set_ranges_cap(struct verity_scrub_dev *dev, uint32_t cap)
 	dev->ranges_cap = cap ? cap : 1;
 }
 
+int vs_init_size(void *p, size_t size, size_t ver0)
+{
+	uint32_t s = (uint32_t)size;
+
+	if (size < ver0 || size > UINT32_MAX)
+		return -EINVAL;
+	memset(p, 0, size);
+	memcpy(p, &s, sizeof(s));
+	return 0;
+}
+
 VS_EXPORT int verity_scrub_opts_init_size(struct verity_scrub_opts *opts,
 					  size_t size)
 {
-	if (size < VERITY_SCRUB_OPTS_SIZE_VER0 || size > UINT32_MAX)
-		return -EINVAL;
-	memset(opts, 0, size);
-	opts->size = (uint32_t)size;
-	opts->end = UINT64_MAX;
-	return 0;
+	int err = vs_init_size(opts, size, VERITY_SCRUB_OPTS_SIZE_VER0);
+
+	if (!err)
+		opts->end = UINT64_MAX;
+	return err;
 }
 
 VS_EXPORT int verity_scrub_result_init_size(struct verity_scrub_result *res,
 					    size_t size)
 {
-	if (size < VERITY_SCRUB_RESULT_SIZE_VER0 || size > UINT32_MAX)
-		return -EINVAL;
-	memset(res, 0, size);
-	res->size = (uint32_t)size;
-	return 0;
+	return vs_init_size(res, size, VERITY_SCRUB_RESULT_SIZE_VER0);
 }
 
 /* Are the @len bytes at @p all zero? (also the repair's struct checks) */
