@@ -107,7 +107,7 @@ static void narrow_block(struct vf_run *run, int fd, struct vf_file *f,
 {
 	unsigned int tries = run->o->retries ? run->o->retries :
 			     VERITY_SCRUB_DEFAULT_RETRIES;
-	struct vf_range r = { .offset = pos, .length = len,
+	struct verity_scrub_range r = { .offset = pos, .length = len,
 			      .kind = VERITY_SCRUB_KIND_UNKNOWN };
 	unsigned int i;
 

@@ -76,8 +76,7 @@ static void send_entry(struct entry *e)
 		free(e->iov[i].iov_base);
 	e->n = 0;
 	if (err < 0 && !atomic_exchange(&send_failed, 1))
-		fprintf(stderr, "%s: warning: cannot log to the journal: %s\n",
-			vf_prog, strerror(-err));
+		vf_warning("cannot log to the journal: %s", strerror(-err));
 }
 
 /*
@@ -135,7 +134,7 @@ static void add_file_fields(struct entry *e, const struct vf_run *run,
 }
 
 static void send_range(const struct vf_run *run, const struct vf_file *f,
-		       const char *path, const struct vf_range *r)
+		       const char *path, const struct verity_scrub_range *r)
 {
 	struct entry e = { .n = 0 };
 	char text[256];
@@ -153,7 +152,7 @@ static void send_range(const struct vf_run *run, const struct vf_file *f,
 		  r->kind == VERITY_SCRUB_KIND_IO_ERROR ?
 		  verity_scrub_detail_name(r->detail) : "");
 	if (r->kind == VERITY_SCRUB_KIND_TREE_CORRUPT)
-		add_field(&e, "VERITY_SCRUB_TREE_LEVEL=%u", r->level);
+		add_field(&e, "VERITY_SCRUB_TREE_LEVEL=%u", r->tree_level);
 	send_entry(&e);
 }
 

@@ -58,8 +58,8 @@ static void report_file(struct vf_run *run, struct vf_file *f)
 		fflush(stdout);
 	} else if (f->error && !f->error_told && !run->o->quiet) {
 		path = vf_escape_path_dup(f->path);
-		fprintf(stderr, "%s: %s: %s\n", vf_prog,
-			path ? path : "(out of memory)", f->error);
+		vf_error("%s: %s",
+			 path ? path : "(out of memory)", f->error);
 		free(path);
 	}
 	vf_journal_file(run, f);
@@ -210,17 +210,18 @@ static void open_module(struct vf_run *run, const struct vf_opts *o)
 		return;
 	if (o->fallback) {
 		/* a downgrade is always said, even with -q */
-		fprintf(stderr, "%s: warning: %s; falling back to reading "
-			"with pread (--no-module): failing ranges will be "
-			"reported as 'unknown'\n", vf_prog,
-			verity_scrub_strerror(VERITY_SCRUB_OP_OPEN_DEVICE, err));
+		vf_warning("%s; falling back to reading with pread "
+			   "(--no-module): failing ranges will be reported "
+			   "as 'unknown'",
+			   verity_scrub_strerror(VERITY_SCRUB_OP_OPEN_DEVICE,
+						 err));
 		run->use_fallback = 1;
 		run->fallback_err = err;
 		return;
 	}
 	run->module_err = err;
-	fprintf(stderr, "%s: %s\n", vf_prog,
-		verity_scrub_strerror(VERITY_SCRUB_OP_OPEN_DEVICE, err));
+	vf_error("%s",
+		 verity_scrub_strerror(VERITY_SCRUB_OP_OPEN_DEVICE, err));
 }
 
 static uint64_t total_bytes(const struct vf_run *run)
@@ -269,7 +270,7 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_REALTIME, &run.wall_start);
 	vf_budget_start(&o);
 	if (vf_collect(&run) || vf_state_begin(&run)) {
-		fprintf(stderr, "%s: out of memory\n", vf_prog);
+		vf_error("out of memory");
 		ret = VF_EXIT_OPERATIONAL;
 		goto out;
 	}
@@ -277,7 +278,7 @@ int main(int argc, char **argv)
 	run.progress_shown = !o.quiet && isatty(STDERR_FILENO);
 	run.bytes_total = total_bytes(&run);
 	if (run_workers(&run)) {
-		fprintf(stderr, "%s: cannot start threads\n", vf_prog);
+		vf_error("cannot start threads");
 		ret = VF_EXIT_OPERATIONAL;
 		goto out;
 	}
@@ -285,8 +286,7 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_REALTIME, &run.wall_end);
 	run.interrupted = vf_cancel != 0;
 	if (run.interrupted && !vf_budget_hit)
-		fprintf(stderr, "%s: interrupted; reporting what was found so far\n",
-			vf_prog);
+		vf_note("interrupted; reporting what was found so far");
 	vf_progress_tick(&run, 1);
 	if (o.json)
 		vf_print_json(stdout, &run);
@@ -295,8 +295,8 @@ int main(int argc, char **argv)
 	state_ret = vf_state_end(&run);
 	ret = exit_status(&run) | state_ret;
 	if (fflush(stdout) || ferror(stdout)) {
-		fprintf(stderr, "%s: error writing output: %s\n", vf_prog,
-			strerror(errno));
+		vf_error("error writing output: %s",
+			 strerror(errno));
 		ret |= VF_EXIT_OPERATIONAL;
 	}
 	ret |= vf_metrics_write(&run, ret);

@@ -114,10 +114,9 @@ static int previous_clean(const char *file, const char *label, double *ts)
 
 	if (!f) {
 		if (errno != ENOENT)
-			fprintf(stderr, "%s: warning: cannot read the previous "
-				"--metrics file '%s' (%s): the last clean run "
-				"is not carried over\n", vf_prog, file,
-				strerror(errno));
+			vf_warning("cannot read the previous --metrics file "
+				   "'%s' (%s): the last clean run is not "
+				   "carried over", file, strerror(errno));
 		return 0;
 	}
 	if (asprintf(&prefix, M_LAST_CLEAN "{root=\"%s\"} ", label) < 0)
@@ -302,7 +301,7 @@ int vf_metrics_write(const struct vf_run *run, int exit_status)
 	free(buf);
 	if (!err)
 		return 0;
-	fprintf(stderr, "%s: cannot write --metrics '%s': %s: %s\n", vf_prog,
-		file, step, strerror(-err));
+	vf_error("cannot write --metrics '%s': %s: %s",
+		 file, step, strerror(-err));
 	return VF_EXIT_OPERATIONAL;
 }

@@ -683,8 +683,7 @@ static int load_digest_file(const char *file, struct vf_opts *o)
 	if (!vf_load_digest_file(file, o, err, sizeof(err)))
 		return 0;
 	/* bad input, not a bad command line */
-	fprintf(stderr, "%s: invalid --expect-digest-file '%s': %s\n",
-		vf_prog, file, err);
+	vf_error("invalid --expect-digest-file '%s': %s", file, err);
 	return VF_EXIT_OPERATIONAL;
 }
 

@@ -48,7 +48,7 @@ struct vf_repair {
 	/* the scrub of the new file */
 	int rescrubbed;
 	uint64_t rescrub_verified;
-	struct vf_range *ranges;
+	struct verity_scrub_range *ranges;
 	size_t nranges;
 };
 
@@ -70,26 +70,25 @@ static int check_quarantine(const struct vf_opts *o)
 	int i;
 
 	if (stat(o->quarantine, &qst) < 0) {
-		fprintf(stderr, "%s: --quarantine '%s': %s\n", vf_prog,
-			o->quarantine, strerror(errno));
+		vf_error("--quarantine '%s': %s",
+			 o->quarantine, strerror(errno));
 		return VF_EXIT_OPERATIONAL;
 	}
 	if (!S_ISDIR(qst.st_mode)) {
-		fprintf(stderr, "%s: --quarantine '%s': not a directory\n",
-			vf_prog, o->quarantine);
+		vf_error("--quarantine '%s': not a directory", o->quarantine);
 		return VF_EXIT_OPERATIONAL;
 	}
 	if (access(o->quarantine, W_OK | X_OK) < 0) {
-		fprintf(stderr, "%s: --quarantine '%s': not writable: %s\n",
-			vf_prog, o->quarantine, strerror(errno));
+		vf_error("--quarantine '%s': not writable: %s", o->quarantine,
+			 strerror(errno));
 		return VF_EXIT_OPERATIONAL;
 	}
 	for (i = 0; i < o->npaths; i++) {
 		if (stat(o->paths[i], &pst) < 0 || pst.st_dev == qst.st_dev)
 			continue;
-		fprintf(stderr, "%s: --quarantine '%s' is on another "
-			"filesystem than '%s': the original is kept by a hard "
-			"link\n", vf_prog, o->quarantine, o->paths[i]);
+		vf_error("--quarantine '%s' is on another "
+			 "filesystem than '%s': the original is kept by a hard "
+			 "link", o->quarantine, o->paths[i]);
 		return VF_EXIT_OPERATIONAL;
 	}
 	return 0;
@@ -102,19 +101,19 @@ int vf_repair_check_opts(const struct vf_opts *o)
 	int i;
 
 	if (!o->nrepair_from && o->quarantine) {
-		fprintf(stderr, "%s: --quarantine needs --repair, --repair-from "
-			"or --repair-store\n", vf_prog);
+		vf_error("--quarantine needs --repair, --repair-from "
+			 "or --repair-store");
 		return VF_EXIT_USAGE;
 	}
 	if (!o->nrepair_from && o->repair_dry_run) {
-		fprintf(stderr, "%s: --repair-dry-run needs --repair, "
-			"--repair-from or --repair-store\n", vf_prog);
+		vf_error("--repair-dry-run needs --repair, "
+			 "--repair-from or --repair-store");
 		return VF_EXIT_USAGE;
 	}
 	if (o->nrepair_from && (o->no_module || o->fallback)) {
-		fprintf(stderr, "%s: repair needs the module (the new file is "
-			"scrubbed through it): not with --no-module or "
-			"--fallback\n", vf_prog);
+		vf_error("repair needs the module (the new file is "
+			 "scrubbed through it): not with --no-module or "
+			 "--fallback");
 		return VF_EXIT_USAGE;
 	}
 	for (i = 0; i < o->nrepair_from; i++) {
@@ -123,23 +122,23 @@ int vf_repair_check_opts(const struct vf_opts *o)
 		opt = o->repair_from[i].store ? "--repair-store" :
 						"--repair-from";
 		if (stat(o->repair_from[i].path, &st) < 0) {
-			fprintf(stderr, "%s: %s '%s': %s\n", vf_prog, opt,
-				o->repair_from[i].path, strerror(errno));
+			vf_error("%s '%s': %s", opt,
+				 o->repair_from[i].path, strerror(errno));
 			return VF_EXIT_USAGE;
 		}
 		if (S_ISDIR(st.st_mode))
 			continue;
 		if (o->repair_from[i].store) {
-			fprintf(stderr, "%s: %s '%s': not a directory\n",
-				vf_prog, opt, o->repair_from[i].path);
+			vf_error("%s '%s': not a directory", opt,
+				 o->repair_from[i].path);
 			return VF_EXIT_USAGE;
 		}
 		if (o->npaths != 1 || (o->recursive &&
 		    stat(o->paths[0], &st) == 0 && S_ISDIR(st.st_mode))) {
-			fprintf(stderr, "%s: --repair-from '%s' is a file: it is "
-				"the copy of one PATH; give a directory to "
-				"repair several files\n", vf_prog,
-				o->repair_from[i].path);
+			vf_error("--repair-from '%s' is a file: it is "
+				 "the copy of one PATH; give a directory to "
+				 "repair several files",
+				 o->repair_from[i].path);
 			return VF_EXIT_USAGE;
 		}
 	}
@@ -330,7 +329,7 @@ static int open_cache(const struct vf_file *f, int fd, struct sources *s,
 	if (!src->path || !s->cached)
 		return -ENOMEM;
 	for (i = 0; i < f->nranges; i++)
-		if (f->ranges[i].cached)
+		if (f->ranges[i].flags & VERITY_SCRUB_RANGE_CACHED)
 			s->cached[n++] = (struct vs_repair_bad){
 				f->ranges[i].offset, f->ranges[i].length,
 				f->ranges[i].kind };
@@ -442,11 +441,9 @@ struct rescrub_ctx {
 static int rescrub_range(const struct verity_scrub_range *rg, void *priv)
 {
 	struct rescrub_ctx *c = priv;
-	struct vf_range vr = {
-		.offset = rg->offset, .length = rg->length, .kind = rg->kind,
-		.detail = rg->detail, .level = rg->tree_level,
-	};
+	struct verity_scrub_range vr = *rg;
 
+	vr.flags = 0;	/* the new file's cache is not a repair source */
 	vf_add_range(&c->tmp, &vr);
 	return 0;
 }

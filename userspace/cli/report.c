@@ -73,7 +73,7 @@ int vf_file_exit_bits(const struct vf_file *f)
 }
 
 /* "hash_mismatch at offset 4096 length 4096", "io_error (medium) at ..." */
-int vf_format_range(char *buf, size_t len, const struct vf_range *r)
+int vf_format_range(char *buf, size_t len, const struct verity_scrub_range *r)
 {
 	char what[64];
 
@@ -81,7 +81,8 @@ int vf_format_range(char *buf, size_t len, const struct vf_range *r)
 		snprintf(what, sizeof(what), "io_error (%s)",
 			 verity_scrub_detail_name(r->detail));
 	else if (r->kind == VERITY_SCRUB_KIND_TREE_CORRUPT)
-		snprintf(what, sizeof(what), "tree_corrupt (level %u)", r->level);
+		snprintf(what, sizeof(what), "tree_corrupt (level %u)",
+			 r->tree_level);
 	else
 		snprintf(what, sizeof(what), "%s",
 			 verity_scrub_kind_name(r->kind));
@@ -308,7 +309,7 @@ static int repairable_from_cache(const struct vf_run *run,
 	for (i = 0; i < f->nranges; i++) {
 		if (f->ranges[i].kind == VERITY_SCRUB_KIND_TRANSIENT)
 			continue;
-		if (!f->ranges[i].cached)
+		if (!(f->ranges[i].flags & VERITY_SCRUB_RANGE_CACHED))
 			return 0;
 		cached++;
 	}
@@ -559,7 +560,7 @@ static json_object *json_digest(const struct vf_digest *d)
 }
 
 /* A range as verify-file --json prints it (also in --status --json). */
-json_object *vf_range_json(const struct vf_range *r)
+json_object *vf_range_json(const struct verity_scrub_range *r)
 {
 	json_object *o = json_object_new_object();
 
@@ -570,8 +571,9 @@ json_object *vf_range_json(const struct vf_range *r)
 		add(o, "detail", json_object_new_string(
 			    verity_scrub_detail_name(r->detail)));
 	if (r->kind == VERITY_SCRUB_KIND_TREE_CORRUPT)
-		add(o, "tree_level", json_object_new_uint64(r->level));
-	add(o, "cached_good", json_object_new_boolean(r->cached));
+		add(o, "tree_level", json_object_new_uint64(r->tree_level));
+	add(o, "cached_good", json_object_new_boolean(
+		    !!(r->flags & VERITY_SCRUB_RANGE_CACHED)));
 	return o;
 }
 

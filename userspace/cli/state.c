@@ -162,8 +162,8 @@ json_object *vf_state_key(const struct vf_opts *o)
 
 static void warn(const struct vf_state *st, const char *why)
 {
-	fprintf(stderr, "%s: warning: state file '%s' %s; starting a new "
-		"pass\n", vf_prog, st->file, why);
+	vf_warning("state file '%s' %s; starting a new "
+		   "pass", st->file, why);
 }
 
 /* Is (@root, @path) before (@root2, @path2) in the walk order? */
@@ -435,8 +435,8 @@ int vf_state_end(struct vf_run *run)
 	int ret;
 
 	if (vf_budget_hit && !run->o->quiet)
-		fprintf(stderr, "%s: time budget (--max-time %llus) reached\n",
-			vf_prog, (unsigned long long)run->o->max_time);
+		vf_note("time budget (--max-time %llus) reached",
+			(unsigned long long)run->o->max_time);
 	if (!st)
 		return 0;
 	ret = vf_state_save(run, st, how);

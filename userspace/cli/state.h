@@ -35,7 +35,7 @@ struct vf_state_part {
 	uint64_t position;	/* got this far (progress only) */
 	uint64_t bytes_verified;
 	int bad;
-	struct vf_range *ranges;
+	struct verity_scrub_range *ranges;
 	size_t nranges;
 };
 
@@ -86,7 +86,13 @@ int vf_state_save(struct vf_run *run, struct vf_state *st,
 		  enum vf_run_state how);
 void vf_state_tell_resume(const struct vf_run *run,
 			  const struct vf_state *st);
-json_object *vf_state_ranges_json(const struct vf_range *a, size_t na,
-				  const struct vf_range *b, size_t nb);
+/*
+ * One range of a state file's JSON into @r, checked as vf_state_read()
+ * checks it: 0, or -EINVAL.
+ */
+int vf_state_range(json_object *e, struct verity_scrub_range *r);
+json_object *
+vf_state_ranges_json(const struct verity_scrub_range *a, size_t na,
+		     const struct verity_scrub_range *b, size_t nb);
 
 #endif /* VF_STATE_H */

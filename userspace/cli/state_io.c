@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "state.h"
+#include "../lib/lib_private.h"
 
 #define MAX_STATE_SIZE	(256u << 20)
 
@@ -39,7 +40,7 @@ static void add(json_object *o, const char *key, json_object *v)
 	json_object_object_add(o, key, v);
 }
 
-static json_object *range_json(const struct vf_range *r)
+static json_object *range_json(const struct verity_scrub_range *r)
 {
 	json_object *o = json_object_new_object();
 
@@ -48,32 +49,25 @@ static json_object *range_json(const struct vf_range *r)
 	add(o, "kind", json_object_new_string(verity_scrub_kind_name(r->kind)));
 	add(o, "detail", json_object_new_string(
 		    verity_scrub_detail_name(r->detail)));
-	add(o, "level", json_object_new_uint64(r->level));
-	add(o, "cached", json_object_new_boolean(r->cached));
+	add(o, "level", json_object_new_uint64(r->tree_level));
+	add(o, "cached", json_object_new_boolean(
+		    !!(r->flags & VERITY_SCRUB_RANGE_CACHED)));
 	return o;
 }
 
-static int continues(const struct vf_range *last, const struct vf_range *r)
-{
-	return last->offset + last->length == r->offset &&
-	       last->kind == r->kind && last->detail == r->detail &&
-	       last->level == r->level && last->cached == r->cached;
-}
-
 /* The ranges of @a then @b, a range continuing the one before merged. */
-json_object *vf_state_ranges_json(const struct vf_range *a, size_t na,
-				  const struct vf_range *b, size_t nb)
+json_object *
+vf_state_ranges_json(const struct verity_scrub_range *a, size_t na,
+		     const struct verity_scrub_range *b, size_t nb)
 {
 	json_object *arr = json_object_new_array();
-	struct vf_range cur, r;
+	struct verity_scrub_range cur, r;
 	size_t i, have = 0;
 
 	for (i = 0; i < na + nb; i++) {
 		r = i < na ? a[i] : b[i - na];
-		if (have && continues(&cur, &r)) {
-			cur.length += r.length;
+		if (have && vs_range_extend(&cur, &r))
 			continue;
-		}
 		if (have)
 			json_object_array_add(arr, range_json(&cur));
 		cur = r;
@@ -293,8 +287,8 @@ int vf_state_save(struct vf_run *run, struct vf_state *st,
 	free(line);
 	json_object_put(doc);
 	if (err && !st->save_failed++)
-		fprintf(stderr, "%s: cannot save the state to '%s': %s\n",
-			vf_prog, st->file, strerror(-err));
+		vf_error("cannot save the state to '%s': %s", st->file,
+			 strerror(-err));
 	return err;
 }
 
@@ -310,8 +304,8 @@ void vf_state_tell_resume(const struct vf_run *run, const struct vf_state *st)
 		if (f->resume_skip || (f->state_phase == 2 && !f->interrupted))
 			continue;
 		path = vf_escape_path_dup(f->path);
-		fprintf(stderr, "%s: state saved to '%s': the next run resumes "
-			"at %s offset %llu\n", vf_prog, st->file,
+		vf_note("state saved to '%s': the next run resumes "
+			"at %s offset %llu", st->file,
 			path ? path : "(out of memory)",
 			(unsigned long long)(f->interrupted && !run->use_fallback ?
 					     f->resume_offset : f->start_offset));
@@ -416,12 +410,37 @@ static enum vf_run_state run_state_of(struct reader *r, const char *s)
 	return VF_RUN_RUNNING;
 }
 
+/* One range of @e into @v; a problem makes @r bad. */
+static void read_range(struct reader *r, json_object *e,
+		       struct verity_scrub_range *v)
+{
+	v->offset = u64(r, e, "offset");
+	v->length = u64(r, e, "length");
+	v->kind = name_index(r, str(r, e, "kind"), verity_scrub_kind_name,
+			     VERITY_SCRUB_KIND_COUNT);
+	v->detail = name_index(r, str(r, e, "detail"),
+			       verity_scrub_detail_name,
+			       VERITY_SCRUB_DETAIL_OTHER + 1);
+	v->tree_level = (uint32_t)u64(r, e, "level");
+	if (json_object_object_get_ex(e, "cached", NULL) &&
+	    boolean(r, e, "cached"))
+		v->flags = VERITY_SCRUB_RANGE_CACHED;
+}
+
+int vf_state_range(json_object *e, struct verity_scrub_range *v)
+{
+	char why[128];
+	struct reader r = { why, sizeof(why), 0 };
+
+	memset(v, 0, sizeof(*v));
+	read_range(&r, e, v);
+	return r.bad ? -EINVAL : 0;
+}
+
 static void read_ranges(struct reader *r, json_object *a,
 			struct vf_state_part *p)
 {
 	size_t i, n = r->bad ? 0 : json_object_array_length(a);
-	struct vf_range *v;
-	json_object *e;
 
 	p->ranges = n ? calloc(n, sizeof(*p->ranges)) : NULL;
 	if (n && !p->ranges) {
@@ -429,21 +448,8 @@ static void read_ranges(struct reader *r, json_object *a,
 		r->bad = 1;
 		return;
 	}
-	for (i = 0; i < n && !r->bad; i++) {
-		e = json_object_array_get_idx(a, i);
-		v = &p->ranges[i];
-		v->offset = u64(r, e, "offset");
-		v->length = u64(r, e, "length");
-		v->kind = name_index(r, str(r, e, "kind"),
-				     verity_scrub_kind_name,
-				     VERITY_SCRUB_KIND_COUNT);
-		v->detail = name_index(r, str(r, e, "detail"),
-				       verity_scrub_detail_name,
-				       VERITY_SCRUB_DETAIL_OTHER + 1);
-		v->level = (uint32_t)u64(r, e, "level");
-		v->cached = json_object_object_get_ex(e, "cached", NULL) &&
-			    boolean(r, e, "cached");
-	}
+	for (i = 0; i < n && !r->bad; i++)
+		read_range(r, json_object_array_get_idx(a, i), &p->ranges[i]);
 	p->nranges = n;
 }
 

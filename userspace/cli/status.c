@@ -70,34 +70,6 @@ static void utc(char *buf, size_t len, int64_t t, int json)
 		snprintf(buf, len, "%lld", (long long)t);
 }
 
-/* A state range (JSON) into @r; 0, or -EINVAL if it cannot be. */
-static int range_of(json_object *e, struct vf_range *r)
-{
-	json_object *v;
-	uint32_t i;
-
-	memset(r, 0, sizeof(*r));
-	if (json_object_object_get_ex(e, "offset", &v))
-		r->offset = json_object_get_uint64(v);
-	if (json_object_object_get_ex(e, "length", &v))
-		r->length = json_object_get_uint64(v);
-	if (json_object_object_get_ex(e, "level", &v))
-		r->level = (uint32_t)json_object_get_uint64(v);
-	if (json_object_object_get_ex(e, "cached", &v))
-		r->cached = json_object_get_boolean(v);
-	if (!json_object_object_get_ex(e, "kind", &v))
-		return -EINVAL;
-	for (i = 0; i < VERITY_SCRUB_KIND_COUNT; i++)
-		if (!strcmp(verity_scrub_kind_name(i), json_object_get_string(v)))
-			r->kind = i;
-	if (json_object_object_get_ex(e, "detail", &v))
-		for (i = 0; i <= VERITY_SCRUB_DETAIL_OTHER; i++)
-			if (!strcmp(verity_scrub_detail_name(i),
-				    json_object_get_string(v)))
-				r->detail = i;
-	return 0;
-}
-
 static const char *get_str(json_object *o, const char *key)
 {
 	json_object *v;
@@ -110,11 +82,11 @@ static void print_ranges(FILE *out, const char *path, json_object *ranges,
 			 const char *suffix)
 {
 	char buf[256], *p = vf_escape_path_dup(path);
-	struct vf_range r;
+	struct verity_scrub_range r;
 	size_t i;
 
 	for (i = 0; i < json_object_array_length(ranges); i++) {
-		if (range_of(json_object_array_get_idx(ranges, i), &r))
+		if (vf_state_range(json_object_array_get_idx(ranges, i), &r))
 			continue;
 		vf_format_range(buf, sizeof(buf), &r);
 		fprintf(out, "  %s: %s%s\n", p ? p : "(out of memory)", buf,
@@ -254,11 +226,11 @@ static void add(json_object *o, const char *key, json_object *v)
 static json_object *ranges_json(json_object *ranges)
 {
 	json_object *a = json_object_new_array(), *o;
-	struct vf_range r;
+	struct verity_scrub_range r;
 	size_t i;
 
 	for (i = 0; i < json_object_array_length(ranges); i++) {
-		if (range_of(json_object_array_get_idx(ranges, i), &r))
+		if (vf_state_range(json_object_array_get_idx(ranges, i), &r))
 			continue;
 		o = vf_range_json(&r);
 		json_object_array_add(a, o);
@@ -362,9 +334,9 @@ int vf_status_main(const struct vf_opts *o)
 
 	ret = vf_state_read(o->state_file, &d, why, sizeof(why));
 	if (ret) {
-		fprintf(stderr, "%s: state file '%s' %s\n", vf_prog,
-			o->state_file, ret == -ENOENT ?
-			"does not exist (no run with this --state yet)" : why);
+		vf_error("state file '%s' %s",
+			 o->state_file, ret == -ENOENT ?
+			 "does not exist (no run with this --state yet)" : why);
 		vf_state_doc_free(&d);
 		return VF_EXIT_OPERATIONAL;
 	}

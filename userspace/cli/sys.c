@@ -14,23 +14,21 @@
 #include <unistd.h>
 
 #include "vf.h"
+#include "../lib/repair.h"
 
+_Static_assert(VF_MAX_DIGEST == VS_REPAIR_MAX_DIGEST, "one digest size");
+
+/* The library's measure, into verify-file's digest struct. */
 static int real_measure(int fd, struct vf_digest *d)
 {
-	struct {
-		struct fsverity_digest hdr;
-		uint8_t bytes[VF_MAX_DIGEST];
-	} m;
+	struct vs_repair_digest m;
+	int err = vs_repair_measure(fd, &m);
 
-	memset(&m, 0, sizeof(m));
-	m.hdr.digest_size = VF_MAX_DIGEST;
-	if (ioctl(fd, FS_IOC_MEASURE_VERITY, &m) < 0)
-		return -errno;
-	if (m.hdr.digest_size > VF_MAX_DIGEST)
-		return -EOVERFLOW;
+	if (err)
+		return err;
 	memset(d, 0, sizeof(*d));
-	d->alg = m.hdr.digest_algorithm;
-	d->size = m.hdr.digest_size;
+	d->alg = m.alg;
+	d->size = m.size;
 	memcpy(d->bytes, m.bytes, d->size);
 	return 0;
 }

@@ -81,12 +81,6 @@ struct vf_opts {
 /* --log: where findings go besides stdout (journal.c). */
 enum vf_log_mode { VF_LOG_AUTO, VF_LOG_JOURNAL, VF_LOG_STDERR };
 
-struct vf_range {
-	uint64_t offset, length;
-	uint32_t kind, detail, level;
-	int cached;	/* VERITY_SCRUB_RANGE_CACHED: a good copy is cached */
-};
-
 enum vf_status { VF_STATUS_OK, VF_STATUS_BAD, VF_STATUS_ERROR,
 		 VF_STATUS_INTERRUPTED };
 
@@ -119,7 +113,7 @@ struct vf_file {
 	uint64_t bytes_verified, bytes_read, blocks_retried, bytes_skipped;
 	uint64_t kind_blocks[VERITY_SCRUB_KIND_COUNT];
 	uint64_t resume_offset;		/* where an interrupted scrub stopped */
-	struct vf_range *ranges;
+	struct verity_scrub_range *ranges;
 	size_t nranges, ranges_cap;
 	struct vf_repair *repair;	/* --repair-from: what was done */
 	/* --state (state.c): where this file is in the pass */
@@ -127,7 +121,7 @@ struct vf_file {
 	int state_phase;		/* 0 waiting, 1 running, 2 done (lock) */
 	uint64_t start_offset;		/* where this run starts it */
 	uint64_t cursor;		/* how far it is (state lock) */
-	struct vf_range *prev_ranges;	/* found by earlier runs of the pass */
+	struct verity_scrub_range *prev_ranges; /* found by earlier runs */
 	size_t nprev;
 	uint64_t prev_verified;
 	int prev_bad;
@@ -182,15 +176,34 @@ const struct vf_digest *vf_expected_for(const struct vf_opts *o,
 					const char *path);
 extern const char *vf_prog;
 
+/*
+ * msg.c: the one printer of verify-file's messages on stderr, each one
+ * line in one write: "verify-file: MSG", "verify-file: warning: MSG" (as
+ * fsverity-utils' error_msg() and warning_msg()); vf_note() is vf_error()'s
+ * format for what is not an error (interrupted, state saved).
+ */
+void vf_msg(const char *kind, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+#define vf_error(...)	vf_msg("", __VA_ARGS__)
+#define vf_warning(...)	vf_msg("warning: ", __VA_ARGS__)
+#define vf_note(...)	vf_msg("", __VA_ARGS__)
+
 /* walk.c */
 int vf_collect(struct vf_run *run);
 void vf_free_run(struct vf_run *run);
 
-/* scrub.c */
-extern volatile sig_atomic_t vf_cancel;
+/* scrub.c: the driver, one file through one of the two engines */
 void vf_scrub_file(struct vf_run *run, struct verity_scrub_dev *dev,
 		   struct vf_file *f);
-void vf_add_range(struct vf_file *f, const struct vf_range *r);
+
+/* module.c and fallback.c: the engines, equals behind vf_scrub_file() */
+void vf_module_scrub(struct vf_run *run, struct verity_scrub_dev *dev,
+		     int fd, struct vf_file *f);
+int vf_fallback_scrub(struct vf_run *run, int fd, struct vf_file *f);
+
+/* record.c: what the engines record about a file */
+extern volatile sig_atomic_t vf_cancel;
+void vf_add_range(struct vf_file *f, const struct verity_scrub_range *r);
 void vf_set_error(struct vf_file *f, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 const char *vf_io_errno_name(int err);
@@ -220,13 +233,11 @@ uint64_t vf_progress_step(const struct vf_run *run, uint64_t left);
 void vf_progress_format(const struct vf_run *run, char *buf, size_t len);
 void vf_progress_tick(struct vf_run *run, int final);
 
-/* fallback.c */
-int vf_fallback_scrub(struct vf_run *run, int fd, struct vf_file *f);
 
 /* report.c */
 enum vf_status vf_file_status(const struct vf_file *f);
 int vf_file_exit_bits(const struct vf_file *f);
-int vf_format_range(char *buf, size_t len, const struct vf_range *r);
+int vf_format_range(char *buf, size_t len, const struct verity_scrub_range *r);
 void vf_escape_path(char *buf, size_t len, const char *path);
 char *vf_escape_path_dup(const char *path);
 void vf_print_file(FILE *out, const struct vf_run *run,
@@ -265,7 +276,7 @@ struct vf_tally {
 	int complete;		/* every file done, none interrupted */
 };
 void vf_tally(const struct vf_run *run, int root, struct vf_tally *t);
-struct json_object *vf_range_json(const struct vf_range *r);
+struct json_object *vf_range_json(const struct verity_scrub_range *r);
 
 /* replace.c */
 int vf_replace_file(const char *file, const char *buf, size_t len,

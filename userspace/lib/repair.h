@@ -213,6 +213,18 @@ void vs_repair_plan_free(struct vs_repair_plan *plan);
 /** vs_repair_verdict_name() - short name of a verdict, for reports. */
 const char *vs_repair_verdict_name(enum vs_repair_verdict v);
 
+/**
+ * vs_repair_measure() - FS_IOC_MEASURE_VERITY of an open file
+ * @fd: the file.
+ * @d: the digest, zeroed past its @size.
+ *
+ * The real measure of &struct vs_repair_sys; verify-file's sys.c uses it too.
+ *
+ * Return: 0, -EOVERFLOW for a digest longer than VS_REPAIR_MAX_DIGEST, or
+ * the -errno of the ioctl.
+ */
+int vs_repair_measure(int fd, struct vs_repair_digest *d);
+
 /*
  * System calls of vs_repair_install(), in a table so that the host tests
  * can put a fake fs-verity behind them.  Each returns 0 or -errno.

@@ -26,22 +26,14 @@ VS_EXPORT int
 verity_scrub_repair_opts_init_size(struct verity_scrub_repair_opts *opts,
 				   size_t size)
 {
-	if (size < VERITY_SCRUB_REPAIR_OPTS_SIZE_VER0 || size > UINT32_MAX)
-		return -EINVAL;
-	memset(opts, 0, size);
-	opts->size = (uint32_t)size;
-	return 0;
+	return vs_init_size(opts, size, VERITY_SCRUB_REPAIR_OPTS_SIZE_VER0);
 }
 
 VS_EXPORT int
 verity_scrub_repair_result_init_size(struct verity_scrub_repair_result *res,
 				     size_t size)
 {
-	if (size < VERITY_SCRUB_REPAIR_RESULT_SIZE_VER0 || size > UINT32_MAX)
-		return -EINVAL;
-	memset(res, 0, size);
-	res->size = (uint32_t)size;
-	return 0;
+	return vs_init_size(res, size, VERITY_SCRUB_REPAIR_RESULT_SIZE_VER0);
 }
 
 VS_EXPORT const char *verity_scrub_repair_status_name(uint32_t status)
@@ -69,14 +61,8 @@ static int load_repair_opts(const struct verity_scrub_repair_opts *in,
 	verity_scrub_repair_opts_init(o);
 	if (!in || in->size < VERITY_SCRUB_REPAIR_OPTS_SIZE_VER0)
 		return -EINVAL;
-	if (in->size > sizeof(*o)) {
-		if (!vs_all_zero((const char *)in + sizeof(*o),
-			     in->size - sizeof(*o)))
-			return -E2BIG;
-		memcpy(o, in, sizeof(*o));
-	} else {
-		memcpy(o, in, in->size);
-	}
+	if (vs_copy_in(o, sizeof(*o), in, in->size))
+		return -E2BIG;
 	o->size = sizeof(*o);
 	if (o->flags & ~VERITY_SCRUB_REPAIR_DRY_RUN)
 		return -E2BIG;
@@ -203,26 +189,6 @@ static int plan_and_install(struct api_repair *a, const char *path,
 	return 0;
 }
 
-static int open_file(const char *path, int *fdp)
-{
-	struct stat st;
-	int err, fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
-	}
-	*fdp = fd;
-	return 0;
-}
-
 VS_EXPORT int
 verity_scrub_repair_path(const char *path,
 			 const struct verity_scrub_repair_opts *opts,
@@ -230,7 +196,6 @@ verity_scrub_repair_path(const char *path,
 {
 	struct verity_scrub_repair_result r;
 	struct api_repair a;
-	uint32_t size;
 	int err;
 
 	if (!res || res->size < VERITY_SCRUB_REPAIR_RESULT_SIZE_VER0)
@@ -241,8 +206,10 @@ verity_scrub_repair_path(const char *path,
 	err = load_repair_opts(opts, &a.o);
 	if (!err)
 		err = collect(&a);
-	if (!err)
-		err = open_file(path, &a.file.fd);
+	if (!err) {
+		a.file.fd = vs_open_regular(path);
+		err = a.file.fd < 0 ? a.file.fd : 0;
+	}
 	if (!err)
 		err = expected(&a);
 	if (!err)
@@ -262,13 +229,6 @@ verity_scrub_repair_path(const char *path,
 	free(a.bad);
 	free(a.src);
 	/* the caller's first res->size bytes; zero past what we know */
-	size = res->size;
-	if (size > sizeof(r)) {
-		memcpy(res, &r, sizeof(r));
-		memset((char *)res + sizeof(r), 0, size - sizeof(r));
-	} else {
-		memcpy(res, &r, size);
-	}
-	res->size = size;
+	vs_copy_out(res, res->size, &r, sizeof(r));
 	return err;
 }

@@ -44,7 +44,7 @@ static int real_enable_verity(int fd, const struct fsverity_enable_arg *arg)
 	return ioctl(fd, FS_IOC_ENABLE_VERITY, arg) < 0 ? -errno : 0;
 }
 
-static int real_measure(int fd, struct vs_repair_digest *d)
+int vs_repair_measure(int fd, struct vs_repair_digest *d)
 {
 	struct {
 		struct fsverity_digest hdr;
@@ -77,7 +77,7 @@ static int real_setflags(int fd, int flags)
 static const struct vs_repair_sys real_sys = {
 	.read_metadata = real_read_metadata,
 	.enable_verity = real_enable_verity,
-	.measure = real_measure,
+	.measure = vs_repair_measure,
 	.getflags = real_getflags,
 	.setflags = real_setflags,
 };

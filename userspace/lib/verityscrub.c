@@ -88,25 +88,31 @@ void vs_dev_set_ranges_cap(struct verity_scrub_dev *dev, uint32_t cap)
 	dev->ranges_cap = cap ? cap : 1;
 }
 
+int vs_init_size(void *p, size_t size, size_t ver0)
+{
+	uint32_t s = (uint32_t)size;
+
+	if (size < ver0 || size > UINT32_MAX)
+		return -EINVAL;
+	memset(p, 0, size);
+	memcpy(p, &s, sizeof(s));
+	return 0;
+}
+
 VS_EXPORT int verity_scrub_opts_init_size(struct verity_scrub_opts *opts,
 					  size_t size)
 {
-	if (size < VERITY_SCRUB_OPTS_SIZE_VER0 || size > UINT32_MAX)
-		return -EINVAL;
-	memset(opts, 0, size);
-	opts->size = (uint32_t)size;
-	opts->end = UINT64_MAX;
-	return 0;
+	int err = vs_init_size(opts, size, VERITY_SCRUB_OPTS_SIZE_VER0);
+
+	if (!err)
+		opts->end = UINT64_MAX;
+	return err;
 }
 
 VS_EXPORT int verity_scrub_result_init_size(struct verity_scrub_result *res,
 					    size_t size)
 {
-	if (size < VERITY_SCRUB_RESULT_SIZE_VER0 || size > UINT32_MAX)
-		return -EINVAL;
-	memset(res, 0, size);
-	res->size = (uint32_t)size;
-	return 0;
+	return vs_init_size(res, size, VERITY_SCRUB_RESULT_SIZE_VER0);
 }
 
 /* Are the @len bytes at @p all zero? (also the repair's struct checks) */
@@ -121,6 +127,30 @@ int vs_all_zero(const void *p, size_t len)
 	return 1;
 }
 
+int vs_copy_in(void *own, size_t own_size, const void *in, size_t in_size)
+{
+	if (in_size > own_size) {
+		if (!vs_all_zero((const char *)in + own_size,
+				 in_size - own_size))
+			return -E2BIG;
+		in_size = own_size;
+	}
+	memcpy(own, in, in_size);
+	return 0;
+}
+
+void vs_copy_out(void *out, uint32_t out_size, const void *full,
+		 size_t full_size)
+{
+	if (out_size > full_size) {
+		memcpy(out, full, full_size);
+		memset((char *)out + full_size, 0, out_size - full_size);
+	} else {
+		memcpy(out, full, out_size);
+	}
+	memcpy(out, &out_size, sizeof(out_size));
+}
+
 /*
  * Copy the caller's options (@in->size bytes of them) into @o, the
  * library's own struct; options the caller's struct cannot hold keep their
@@ -129,21 +159,16 @@ int vs_all_zero(const void *p, size_t len)
 static int load_opts(const struct verity_scrub_opts *in,
 		     struct verity_scrub_opts *o)
 {
+	int err;
+
 	verity_scrub_opts_init(o);
 	if (!in)
 		return 0;
 	if (in->size < VERITY_SCRUB_OPTS_SIZE_VER0)
 		return -EINVAL;
-	if (in->size > sizeof(*o)) {
-		if (!vs_all_zero((const char *)in + sizeof(*o),
-			      in->size - sizeof(*o)))
-			return -E2BIG;
-		memcpy(o, in, sizeof(*o));
-	} else {
-		memcpy(o, in, in->size);
-	}
+	err = vs_copy_in(o, sizeof(*o), in, in->size);
 	o->size = sizeof(*o);
-	return 0;
+	return err;
 }
 
 static int result_size_ok(const struct verity_scrub_result *res)
@@ -158,15 +183,7 @@ static int result_size_ok(const struct verity_scrub_result *res)
 static void store_result(struct verity_scrub_result *out,
 			 const struct verity_scrub_result *full)
 {
-	uint32_t size = out->size;
-
-	if (size > sizeof(*full)) {
-		memcpy(out, full, sizeof(*full));
-		memset((char *)out + sizeof(*full), 0, size - sizeof(*full));
-	} else {
-		memcpy(out, full, size);
-	}
-	out->size = size;
+	vs_copy_out(out, out->size, full, sizeof(*full));
 }
 
 /* State of one verity_scrub_fd() call. */
@@ -177,12 +194,15 @@ struct scrub_state {
 	int have_pending;
 };
 
-static int is_adjacent(const struct verity_scrub_range *a,
-		       const struct verity_scrub_range *b)
+int vs_range_extend(struct verity_scrub_range *last,
+		    const struct verity_scrub_range *r)
 {
-	return a->offset + a->length == b->offset && a->kind == b->kind &&
-	       a->detail == b->detail && a->tree_level == b->tree_level &&
-	       a->flags == b->flags;
+	if (last->offset + last->length != r->offset ||
+	    last->kind != r->kind || last->detail != r->detail ||
+	    last->tree_level != r->tree_level || last->flags != r->flags)
+		return 0;
+	last->length += r->length;
+	return 1;
 }
 
 /* Deliver the held-back range; return -ECANCELED if the caller stops. */
@@ -203,10 +223,8 @@ static int add_range(struct scrub_state *st, const struct verity_scrub_range *r)
 {
 	int err;
 
-	if (st->have_pending && is_adjacent(&st->pending, r)) {
-		st->pending.length += r->length;
+	if (st->have_pending && vs_range_extend(&st->pending, r))
 		return 0;
-	}
 	err = flush_pending(st);
 	if (err)
 		return err;
@@ -403,24 +421,35 @@ VS_EXPORT int verity_scrub_path(struct verity_scrub_dev *dev, const char *path,
 				struct verity_scrub_result *res)
 {
 	struct verity_scrub_result empty;
-	struct stat st;
 	int fd, err;
 
 	if (!result_size_ok(res))
 		return -EINVAL;
 	memset(&empty, 0, sizeof(empty));
 	store_result(res, &empty);
+	fd = vs_open_regular(path);
+	if (fd < 0)
+		return fd;
+	err = verity_scrub_fd(dev, fd, opts, res);
+	close(fd);
+	return err;
+}
+
+int vs_open_regular(const char *path)
+{
+	struct stat st;
+	int err, fd;
+
 	/* O_NONBLOCK: never wait for a writer on a FIFO */
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) < 0) {
+	if (fstat(fd, &st) < 0)
 		err = -errno;
-	} else if (!S_ISREG(st.st_mode)) {
+	else if (!S_ISREG(st.st_mode))
 		err = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
-	} else {
-		err = verity_scrub_fd(dev, fd, opts, res);
-	}
+	else
+		return fd;
 	close(fd);
 	return err;
 }

@@ -651,16 +651,26 @@ static int fake_scrub(int devfd, struct verity_scrub_args *a)
 	return halve ? -EINTR : 0;
 }
 
+/*
+ * The fake verity file open as @fd into *@fp, its fstat() into *@st: 0,
+ * -errno of fstat(), or -ENODATA if it is not a verity file.
+ */
+static int verity_file_of(int fd, struct stat *st, struct fake_file **fp)
+{
+	if (fstat(fd, st) < 0)
+		return -errno;
+	*fp = file_of(fd, st);
+	return *fp && (*fp)->verity ? 0 : -ENODATA;
+}
+
 static int fake_measure(int fd, struct vf_digest *d)
 {
 	struct fake_file *f;
 	struct stat st;
+	int err = verity_file_of(fd, &st, &f);
 
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	f = file_of(fd, &st);
-	if (!f || !f->verity)
-		return -ENODATA;
+	if (err)
+		return err;
 	*d = f->measured;
 	return 0;
 }
@@ -669,12 +679,10 @@ static int fake_read_descriptor(int fd, struct fsverity_descriptor *desc)
 {
 	struct fake_file *f;
 	struct stat st;
+	int err = verity_file_of(fd, &st, &f);
 
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	f = file_of(fd, &st);
-	if (!f || !f->verity)
-		return -ENODATA;
+	if (err)
+		return err;
 	if (f->nodesc)
 		return -f->nodesc;
 	if (f->real || f->made) {

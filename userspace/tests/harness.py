@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-"""The host tests' harness (test_cli.py, test_cli_repair.py, test_docs.py).
+"""The host tests' harness (test_cli*.py, test_docs.py).
 
 Each test prints "PASS: name" or "FAIL: name: why" (tests/run-tests.sh
 counts those lines); an exception other than Failed is a failure too, never
@@ -44,6 +44,16 @@ def test(fn):
     """Decorator: run @fn now, as the test of its name."""
     report(fn.__name__, fn)
     return fn
+
+
+def read_calls(log):
+    """The fake device's call log @log (fake_sys.c): one list of words a
+    call, [] if nothing called it yet."""
+    try:
+        with open(log) as f:
+            return [line.split() for line in f]
+    except FileNotFoundError:
+        return []
 
 
 def finish():

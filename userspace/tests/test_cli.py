@@ -26,7 +26,7 @@ BIN = sys.argv[1] if len(sys.argv) > 1 else ".obj/bin"
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True     # no __pycache__ in the source tree
-from harness import Failed, check, eq, finish, report, test  # noqa: E402,F401
+from harness import Failed, check, eq, finish, read_calls, report, test  # noqa: E402,F401
 import validate_json  # noqa: E402
 TOP = os.path.dirname(HERE)
 FAKE = os.path.join(BIN, "verify-file-fake")
@@ -108,11 +108,7 @@ class World:
         return p.returncode, doc
 
     def calls(self):
-        try:
-            with open(self.log) as f:
-                return [l.split() for l in f]
-        except FileNotFoundError:
-            return []
+        return read_calls(self.log)
 
 
 def data_of(path):

@@ -20,7 +20,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True
-from harness import Failed, check, eq, finish, report, test  # noqa: E402,F401
+from harness import Failed, check, eq, finish, read_calls, report, test  # noqa: E402,F401
 try:
     from prometheus_client.parser import text_string_to_metric_families
 except ImportError:     # a Python of its own (pyenv, venv): Debian's package
@@ -132,11 +132,7 @@ class World:
         return out
 
     def calls(self):
-        try:
-            with open(self.log) as f:
-                return [l.split() for l in f]
-        except FileNotFoundError:
-            return []
+        return read_calls(self.log)
 
 
 def summary_line(stdout):

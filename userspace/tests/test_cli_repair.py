@@ -78,6 +78,13 @@ class World:
                              (" cached" if b in cached else ""))
         return p
 
+    def damaged_with_copy(self, name, blocks, *attrs, **kw):
+        """damaged() of content(SIZE), and its good copy as copy/f:
+        (good bytes, damaged file, copy)."""
+        good = content(SIZE)
+        f = self.damaged(name, good, blocks, *attrs, **kw)
+        return good, f, self.write("copy/f", good)
+
     def run(self, *args):
         with open(os.path.join(self.dir, ".spec"), "w") as f:
             f.write("\n".join(self.spec) + "\n")
@@ -123,6 +130,12 @@ class World:
         return sorted(os.listdir(os.path.join(self.dir, sub)))
 
 
+def snapshot(path):
+    """The original before a run: its stat and its bytes, for unchanged()."""
+    with open(path, "rb") as f:
+        return os.stat(path), f.read()
+
+
 def unchanged(path, st, data):
     """The original is as it was: same inode, same bytes."""
     eq(os.stat(path).st_ino, st.st_ino, "same inode")
@@ -138,9 +151,7 @@ def repair_of(doc):
 @test
 def good_source_repairs_two_blocks():
     w = World()
-    good = content(SIZE)
-    f = w.damaged("d/f", good, [2, 7])
-    src = w.write("copy/f", good)
+    good, f, src = w.damaged_with_copy("d/f", [2, 7])
     st = os.stat(f)
     rc, doc = w.json("--repair-from", src, f)
     eq(rc, 64, "exit: damage found and all repaired")
@@ -176,9 +187,7 @@ def good_source_repairs_two_blocks():
 @test
 def repaired_text_report():
     w = World()
-    good = content(SIZE)
-    f = w.damaged("f", good, [2, 7])
-    src = w.write("copy/f", good)
+    good, f, src = w.damaged_with_copy("f", [2, 7])
     p = w.run("--repair-from", src, f)
     eq(p.returncode, 64, "exit")
     lines = p.stdout.decode().splitlines()
@@ -195,9 +204,7 @@ def wrong_byte_in_needed_block_refused():
     good = content(SIZE)
     f = w.damaged("d/f", good, [2, 7])
     src = w.write("copy/f", flip(good, [7 * BS + 4000]))
-    st = os.stat(f)
-    with open(f, "rb") as fh:
-        before = fh.read()
+    st, before = snapshot(f)
     rc, doc = w.json("--repair-from", src, f)
     eq(rc, 1, "exit: corruption still there, nothing repaired")
     r = repair_of(doc)
@@ -254,12 +261,8 @@ def two_sources_each_good_for_one_block():
 @test
 def dry_run_writes_nothing():
     w = World()
-    good = content(SIZE)
-    f = w.damaged("d/f", good, [2, 7])
-    src = w.write("copy/f", good)
-    st = os.stat(f)
-    with open(f, "rb") as fh:
-        before = fh.read()
+    good, f, src = w.damaged_with_copy("d/f", [2, 7])
+    st, before = snapshot(f)
     rc, doc = w.json("--repair-dry-run", "--repair-from", src, f)
     eq(rc, 1, "exit: the damage is still there")
     r = repair_of(doc)
@@ -282,9 +285,7 @@ def hard_link_refused():
     f = w.damaged("d/f", good, [2, 7])
     os.link(f, w.path("d/g"))
     src = w.write("copy/f", good)
-    st = os.stat(f)
-    with open(f, "rb") as fh:
-        before = fh.read()
+    st, before = snapshot(f)
     rc, doc = w.json("--repair-from", src, f)
     eq(rc, 1, "exit")
     r = repair_of(doc)
@@ -299,9 +300,7 @@ def hard_link_refused():
 @test
 def signed_file_keeps_its_signature():
     w = World()
-    good = content(SIZE)
-    f = w.damaged("d/f", good, [2], "signed")
-    src = w.write("copy/f", good)
+    good, f, src = w.damaged_with_copy("d/f", [2], "signed")
     rc, doc = w.json("--repair-from", src, f)
     eq(rc, 64, "exit: repaired")
     eq(repair_of(doc)["status"], "repaired", "status")
@@ -332,12 +331,8 @@ def inode_flags_carried_over():
 @test
 def immutable_file_refused():
     w = World()
-    good = content(SIZE)
-    f = w.damaged("d/f", good, [2], "flags=0x100010")
-    src = w.write("copy/f", good)
-    st = os.stat(f)
-    with open(f, "rb") as fh:
-        before = fh.read()
+    good, f, src = w.damaged_with_copy("d/f", [2], "flags=0x100010")
+    st, before = snapshot(f)
     rc, doc = w.json("--repair-from", src, f)
     eq(rc, 1, "exit")
     r = repair_of(doc)
@@ -351,13 +346,9 @@ def immutable_file_refused():
 @test
 def enable_failure_leaves_original():
     w = World()
-    good = content(SIZE)
-    f = w.damaged("d/f", good, [2])
-    src = w.write("copy/f", good)
+    good, f, src = w.damaged_with_copy("d/f", [2])
     w.spec.append("enable_errno 28")
-    st = os.stat(f)
-    with open(f, "rb") as fh:
-        before = fh.read()
+    st, before = snapshot(f)
     rc, doc = w.json("--repair-from", src, f)
     eq(rc, 9, "exit: damage left (1) and the new file could not be written (8)")
     r = repair_of(doc)
@@ -410,9 +401,7 @@ def sha512_salt_and_1k_blocks():
 @test
 def clean_file_untouched_exit_0():
     w = World()
-    good = content(SIZE)
-    f = w.damaged("f", good, [])
-    src = w.write("copy/f", good)
+    good, f, src = w.damaged_with_copy("f", [])
     rc, doc = w.json("--repair-from", src, f)
     eq(rc, 0, "exit")
     check("repair" not in doc["files"][0], "no repair for a clean file")
@@ -502,9 +491,7 @@ def store_without_the_object():
     store = w.path("store")
     os.makedirs(store)
     w.write("store/00/" + hexd[2:], good)         # another digest's object
-    st = os.stat(f)
-    with open(f, "rb") as fh:
-        before = fh.read()
+    st, before = snapshot(f)
     rc, doc = w.json("--repair-store", store, f)
     eq(rc, 1, "exit: not repaired")
     r = repair_of(doc)
@@ -579,14 +566,10 @@ def other_fs_dir(than):
 @test
 def quarantine_keeps_the_damaged_original():
     w = World()
-    good = content(SIZE)
-    f = w.damaged("d/f", good, [2, 7])
-    src = w.write("copy/f", good)
+    good, f, src = w.damaged_with_copy("d/f", [2, 7])
     q = w.path("q")
     os.makedirs(q)
-    st = os.stat(f)
-    with open(f, "rb") as fh:
-        before = fh.read()
+    st, before = snapshot(f)
     rc, doc = w.json("--quarantine", q, "--repair-from", src, f)
     eq(rc, 64, "exit")
     r = repair_of(doc)
@@ -605,9 +588,7 @@ def quarantine_keeps_the_damaged_original():
 @test
 def quarantine_name_never_collides_and_text():
     w = World()
-    good = content(SIZE)
-    f = w.damaged("f", good, [2])
-    src = w.write("copy/f", good)
+    good, f, src = w.damaged_with_copy("f", [2])
     q = w.path("q")
     ino = os.stat(f).st_ino
     w.write(f"q/f.{ino}", b"someone else's")
@@ -627,15 +608,11 @@ def quarantine_name_never_collides_and_text():
 @test
 def quarantine_link_removed_when_the_rename_fails():
     w = World()
-    good = content(SIZE)
-    f = w.damaged("d/f", good, [2])
-    src = w.write("copy/f", good)
+    good, f, src = w.damaged_with_copy("d/f", [2])
     q = w.path("q")
     os.makedirs(q)
     w.spec.append("rename_errno 5")
-    st = os.stat(f)
-    with open(f, "rb") as fh:
-        before = fh.read()
+    st, before = snapshot(f)
     rc, doc = w.json("--quarantine", q, "--repair-from", src, f)
     eq(rc, 9, "exit: not repaired (1), the rename failed (8)")
     r = repair_of(doc)
@@ -651,9 +628,7 @@ def quarantine_link_removed_when_the_rename_fails():
 @test
 def quarantine_dry_run_links_nothing():
     w = World()
-    good = content(SIZE)
-    f = w.damaged("d/f", good, [2])
-    src = w.write("copy/f", good)
+    good, f, src = w.damaged_with_copy("d/f", [2])
     q = w.path("q")
     os.makedirs(q)
     rc, doc = w.json("--repair-dry-run", "--quarantine", q,
@@ -666,9 +641,7 @@ def quarantine_dry_run_links_nothing():
 @test
 def quarantine_errors_before_anything_is_written():
     w = World()
-    good = content(SIZE)
-    f = w.damaged("d/f", good, [2])
-    src = w.write("copy/f", good)
+    good, f, src = w.damaged_with_copy("d/f", [2])
     plain = w.write("plain", b"x")
     other = other_fs_dir(w.dir)
     try:
@@ -701,9 +674,7 @@ def quarantine_errors_before_anything_is_written():
 @test
 def quarantine_not_writable():
     w = World()
-    good = content(SIZE)
-    f = w.damaged("d/f", good, [2])
-    src = w.write("copy/f", good)
+    good, f, src = w.damaged_with_copy("d/f", [2])
     q = w.path("q")
     os.makedirs(q)
     os.chmod(q, 0o555)
@@ -732,9 +703,7 @@ def quarantine_not_writable():
 @test
 def example_tool_repairs_through_a_callback_source():
     w = World()
-    good = content(SIZE)
-    f = w.damaged("d/f", good, [2, 7])
-    src = w.write("copy/f", good)
+    good, f, src = w.damaged_with_copy("d/f", [2, 7])
     ex = os.path.join(BIN, "scrub-example-fake")
     p = w.run_binary(ex, "--repair-from", src, f)
     eq(p.returncode, 4, "exit: repaired")
@@ -755,9 +724,7 @@ def example_tool_refuses_a_wrong_copy():
     good = content(SIZE)
     f = w.damaged("d/f", good, [2, 7])
     src = w.write("copy/f", flip(good, [7 * BS + 5]))
-    st = os.stat(f)
-    with open(f, "rb") as fh:
-        before = fh.read()
+    st, before = snapshot(f)
     ex = os.path.join(BIN, "scrub-example-fake")
     p = w.run_binary(ex, "--repair-from", src, f)
     eq(p.returncode, 1, "exit: not repaired")
@@ -796,9 +763,7 @@ def repair_from_the_cache_refused_for_an_uncached_range():
     w = World()
     good = content(SIZE)
     f = w.damaged("d/f", good, [2, 7], cached=(2,))
-    st = os.stat(f)
-    with open(f, "rb") as fh:
-        before = fh.read()
+    st, before = snapshot(f)
     rc, doc = w.json("--repair", f)
     eq(rc, 1, "exit: damage left")
     r = repair_of(doc)
@@ -836,9 +801,7 @@ def cached_bytes_are_authenticated_too():
     good = content(SIZE)
     f = w.damaged("f", good, [2], cached=(2,),
                   cache_bytes=flip(good, [2 * BS + 9]))
-    st = os.stat(f)
-    with open(f, "rb") as fh:
-        before = fh.read()
+    st, before = snapshot(f)
     rc, doc = w.json("--repair", f)
     eq(rc, 1, "exit: refused")
     eq(repair_of(doc)["sources"], [{"source": "page cache", "bytes": 0,

@@ -23,7 +23,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.dont_write_bytecode = True
-from harness import Failed, check, eq, finish, report, test  # noqa: E402,F401
+from harness import Failed, check, eq, finish, read_calls, report, test  # noqa: E402,F401
 import validate_json  # noqa: E402
 
 BIN = sys.argv[1] if len(sys.argv) > 1 else ".obj/bin"
@@ -89,11 +89,7 @@ class World:
             raise Failed(f"not JSON: {p.stdout!r} {p.stderr!r}")
 
     def calls(self):
-        try:
-            with open(self.log) as f:
-                return [line.split() for line in f]
-        except FileNotFoundError:
-            return []
+        return read_calls(self.log)
 
     def scrubs(self):
         return [(int(c[1]), int(c[2])) for c in self.calls()

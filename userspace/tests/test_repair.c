@@ -229,12 +229,19 @@ static int assembled_is_good(const struct vs_repair_plan *p, struct world *w)
 
 #define SIZE (10 * 4096 + 1000)
 
+/* The usual world: SIZE bytes, SHA-256, 4096-byte blocks, no salt. */
+static void world_default(struct world *w, int nsources)
+{
+	world_init(w, SIZE, FS_VERITY_HASH_ALG_SHA256, 4096, NULL, 0,
+		   nsources);
+}
+
 static void test_good_source_two_blocks(void)
 {
 	struct vs_repair_plan *p;
 	struct world w;
 
-	world_init(&w, SIZE, FS_VERITY_HASH_ALG_SHA256, 4096, NULL, 0, 1);
+	world_default(&w, 1);
 	damage(&w, 2, VERITY_SCRUB_KIND_HASH_MISMATCH);
 	damage(&w, 7, VERITY_SCRUB_KIND_HASH_MISMATCH);
 	CHECK_U64(vs_repair_plan(&w.in, &p), 0);
@@ -258,7 +265,7 @@ static void test_wrong_byte_in_needed_block(void)
 	struct vs_repair_plan *p;
 	struct world w;
 
-	world_init(&w, SIZE, FS_VERITY_HASH_ALG_SHA256, 4096, NULL, 0, 1);
+	world_default(&w, 1);
 	damage(&w, 2, VERITY_SCRUB_KIND_HASH_MISMATCH);
 	damage(&w, 7, VERITY_SCRUB_KIND_HASH_MISMATCH);
 	w.src[0].data[7 * 4096 + 100] ^= 1;
@@ -278,7 +285,7 @@ static void test_wrong_only_in_unneeded_blocks(void)
 	struct vs_repair_plan *p;
 	struct world w;
 
-	world_init(&w, SIZE, FS_VERITY_HASH_ALG_SHA256, 4096, NULL, 0, 1);
+	world_default(&w, 1);
 	damage(&w, 2, VERITY_SCRUB_KIND_HASH_MISMATCH);
 	damage(&w, 7, VERITY_SCRUB_KIND_IO_ERROR);
 	w.src[0].data[4 * 4096] ^= 1;
@@ -296,7 +303,7 @@ static void test_two_sources_each_good_for_one(void)
 	struct vs_repair_plan *p;
 	struct world w;
 
-	world_init(&w, SIZE, FS_VERITY_HASH_ALG_SHA256, 4096, NULL, 0, 2);
+	world_default(&w, 2);
 	damage(&w, 2, VERITY_SCRUB_KIND_HASH_MISMATCH);
 	damage(&w, 7, VERITY_SCRUB_KIND_UNKNOWN);
 	w.src[0].data[7 * 4096 + 5] ^= 1;	/* first: good for block 2 */
@@ -321,7 +328,7 @@ static void test_unreadable_source_passed_over(void)
 	struct vs_repair_plan *p;
 	struct world w;
 
-	world_init(&w, SIZE, FS_VERITY_HASH_ALG_SHA256, 4096, NULL, 0, 2);
+	world_default(&w, 2);
 	damage(&w, 10, VERITY_SCRUB_KIND_HASH_MISMATCH);	/* last, partial */
 	w.src[0].fail[w.src[0].nfail++] = 10;
 	CHECK_U64(vs_repair_plan(&w.in, &p), 0);
@@ -341,7 +348,7 @@ static void test_descriptor_not_expected(void)
 	struct vs_repair_plan *p;
 	struct world w;
 
-	world_init(&w, SIZE, FS_VERITY_HASH_ALG_SHA256, 4096, NULL, 0, 1);
+	world_default(&w, 1);
 	damage(&w, 2, VERITY_SCRUB_KIND_HASH_MISMATCH);
 	w.in.expected.bytes[0] ^= 1;
 	CHECK_U64(vs_repair_plan(&w.in, &p), 0);
@@ -455,7 +462,7 @@ static void test_original_unreadable_elsewhere(void)
 	struct vs_repair_plan *p;
 	struct world w;
 
-	world_init(&w, SIZE, FS_VERITY_HASH_ALG_SHA256, 4096, NULL, 0, 1);
+	world_default(&w, 1);
 	damage(&w, 2, VERITY_SCRUB_KIND_HASH_MISMATCH);
 	w.orig.fail[w.orig.nfail++] = 5;
 	CHECK_U64(vs_repair_plan(&w.in, &p), 0);
@@ -472,7 +479,7 @@ static void test_transient_not_replaced(void)
 	struct vs_repair_plan *p;
 	struct world w;
 
-	world_init(&w, SIZE, FS_VERITY_HASH_ALG_SHA256, 4096, NULL, 0, 1);
+	world_default(&w, 1);
 	damage(&w, 2, VERITY_SCRUB_KIND_HASH_MISMATCH);
 	w.bad[w.in.nbad++] = (struct vs_repair_bad){ 4 * 4096, 4096,
 						     VERITY_SCRUB_KIND_TRANSIENT };
@@ -810,7 +817,7 @@ static void test_install_hard_link_refused(void)
 	struct disk k;
 	char link2[100];
 
-	world_init(&w, SIZE, FS_VERITY_HASH_ALG_SHA256, 4096, NULL, 0, 1);
+	world_default(&w, 1);
 	damage(&w, 2, VERITY_SCRUB_KIND_HASH_MISMATCH);
 	disk_init(&k, &w);
 	snprintf(link2, sizeof(link2), "%s/g", k.dir);
@@ -834,7 +841,7 @@ static void test_install_measure_differs(void)
 	struct world w;
 	struct disk k;
 
-	world_init(&w, SIZE, FS_VERITY_HASH_ALG_SHA256, 4096, NULL, 0, 1);
+	world_default(&w, 1);
 	damage(&w, 2, VERITY_SCRUB_KIND_HASH_MISMATCH);
 	disk_init(&k, &w);
 	fv.measure_wrong = 1;
@@ -855,7 +862,7 @@ static void test_install_enable_fails(void)
 	struct world w;
 	struct disk k;
 
-	world_init(&w, SIZE, FS_VERITY_HASH_ALG_SHA256, 4096, NULL, 0, 1);
+	world_default(&w, 1);
 	damage(&w, 2, VERITY_SCRUB_KIND_HASH_MISMATCH);
 	disk_init(&k, &w);
 	fv.enable_err = -ENOSPC;
@@ -879,7 +886,7 @@ static void test_install_path_replaced(void)
 	char other[100];
 	int fd;
 
-	world_init(&w, SIZE, FS_VERITY_HASH_ALG_SHA256, 4096, NULL, 0, 1);
+	world_default(&w, 1);
 	damage(&w, 2, VERITY_SCRUB_KIND_HASH_MISMATCH);
 	disk_init(&k, &w);
 	p = planned(&w);
@@ -906,7 +913,7 @@ static void test_install_signed_kept(void)
 	struct disk k;
 	size_t i, same = 0;
 
-	world_init(&w, SIZE, FS_VERITY_HASH_ALG_SHA256, 4096, NULL, 0, 1);
+	world_default(&w, 1);
 	damage(&w, 2, VERITY_SCRUB_KIND_HASH_MISMATCH);
 	disk_init(&k, &w);
 	fv.signed_orig = 1;
@@ -932,7 +939,7 @@ static void test_install_unsigned_no_sig(void)
 	struct world w;
 	struct disk k;
 
-	world_init(&w, SIZE, FS_VERITY_HASH_ALG_SHA256, 4096, NULL, 0, 1);
+	world_default(&w, 1);
 	damage(&w, 2, VERITY_SCRUB_KIND_HASH_MISMATCH);
 	disk_init(&k, &w);
 	p = planned(&w);
@@ -1035,7 +1042,7 @@ static void test_install_refused_plan(void)
 	struct world w;
 	struct disk k;
 
-	world_init(&w, SIZE, FS_VERITY_HASH_ALG_SHA256, 4096, NULL, 0, 1);
+	world_default(&w, 1);
 	damage(&w, 2, VERITY_SCRUB_KIND_HASH_MISMATCH);
 	w.src[0].data[2 * 4096] ^= 1;
 	disk_init(&k, &w);

@@ -216,7 +216,7 @@ static void test_parse_args_errors(void)
 
 static void test_format_range(void)
 {
-	struct vf_range r = { .offset = 4096, .length = 8192,
+	struct verity_scrub_range r = { .offset = 4096, .length = 8192,
 			      .kind = VERITY_SCRUB_KIND_HASH_MISMATCH };
 	char buf[128];
 
@@ -228,7 +228,7 @@ static void test_format_range(void)
 	CHECK_STR(buf, "io_error (medium) at offset 4096 length 8192");
 	r.kind = VERITY_SCRUB_KIND_TREE_CORRUPT;
 	r.detail = 0;
-	r.level = 2;
+	r.tree_level = 2;
 	r.offset = 0;
 	r.length = 536870912;
 	vf_format_range(buf, sizeof(buf), &r);
@@ -273,7 +273,7 @@ static void test_escape_path(void)
 
 static void test_status_and_exit_bits(void)
 {
-	struct vf_range r[2] = {
+	struct verity_scrub_range r[2] = {
 		{ .offset = 0, .length = 4096, .kind = VERITY_SCRUB_KIND_TRANSIENT },
 		{ .offset = 8192, .length = 4096, .kind = VERITY_SCRUB_KIND_IO_ERROR },
 	};
@@ -317,7 +317,7 @@ static void test_status_and_exit_bits(void)
 
 static void test_add_range_merges(void)
 {
-	struct vf_range a = { .offset = 0, .length = 4096,
+	struct verity_scrub_range a = { .offset = 0, .length = 4096,
 			      .kind = VERITY_SCRUB_KIND_UNKNOWN };
 	struct vf_file f;
 
