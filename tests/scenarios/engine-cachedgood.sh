@@ -24,11 +24,7 @@ p3=$(vs_phys "$f" $((3 * 4096)))
 p200=$(vs_phys "$f" $((200 * 4096)))
 vs_drop_caches
 
-rm -f /tmp/cg-map
-/opt/bin/mapper hold "$f" /tmp/cg-map &
-m=$!
-while [ ! -s /tmp/cg-map ]; do sleep 1; done
-vs_expect_eq touched "touched $pages" "$(cat /tmp/cg-map)"
+es_map_hold "$f" /tmp/cg-map $pages
 vs_corrupt_dev $((p3 + 100))
 vs_corrupt_dev $((p200 + 7))
 vs_expect_rc mapped-json-rc 1 vf_run --json "$f"
@@ -42,13 +38,7 @@ vs_expect_eq reader-mapped "rc 0" \
 	"$(/opt/bin/cachereader "$f" $((200 * 4096)) 4096 /tmp/cg-out)"
 "$VS_BIN/dd" if=/tmp/cg-good of=/tmp/cg-want bs=4096 skip=200 count=1 status=none
 vs_expect_rc reader-mapped-good-bytes 0 cmp /tmp/cg-out /tmp/cg-want
-_n=$(wc -l < /tmp/cg-map)
-kill -USR1 $m
-while [ "$(wc -l < /tmp/cg-map)" = "$_n" ]; do sleep 1; done
-vs_expect_eq touch-after "ok $pages" "$(tail -n 1 /tmp/cg-map)"
-vs_expect_rc mapper-alive 0 kill -0 $m
-kill $m
-wait $m || true
+es_map_release touch-after mapper-alive $pages
 
 # cg_incore FILE PAGE: 1 if page PAGE of FILE is cached, else 0.
 cg_incore() {

@@ -24,11 +24,7 @@ p3=$(vs_phys "$f" $((3 * 4096)))
 p200=$(vs_phys "$f" $((200 * 4096)))
 vs_drop_caches
 
-rm -f /tmp/rc-map
-/opt/bin/mapper hold "$f" /tmp/rc-map &
-m=$!
-while [ ! -s /tmp/rc-map ]; do sleep 1; done
-vs_expect_eq touched "touched $pages" "$(cat /tmp/rc-map)"
+es_map_hold "$f" /tmp/rc-map $pages
 ino=$(stat -c %i "$f")
 vs_corrupt_dev $((p3 + 100))
 vs_corrupt_dev $((p200 + 7))
@@ -45,13 +41,7 @@ vs_expect_eq mapped-same-digest "$digest" \
 vs_expect_rc mapped-same-bytes 0 cmp "$f" /tmp/rc-good
 vs_expect_eq mapped-listing "mapped" "$(ls -a $VS_MNT | grep -v '^\.\.\?$' | grep -v lost+found | tr '\n' ' ' | sed 's/ $//')"
 # the mapping of the old inode still reads every page
-_n=$(wc -l < /tmp/rc-map)
-kill -USR1 $m
-while [ "$(wc -l < /tmp/rc-map)" = "$_n" ]; do sleep 1; done
-vs_expect_eq mapped-touch-after "ok $pages" "$(tail -n 1 /tmp/rc-map)"
-vs_expect_rc mapped-mapper-alive 0 kill -0 $m
-kill $m
-wait $m || true
+es_map_release mapped-touch-after mapped-mapper-alive $pages
 # the new file, from the disk
 vs_drop_caches
 vs_expect_rc mapped-rescrub-rc 0 vf_run --json "$f"

@@ -72,3 +72,28 @@ es_held_file() {
 	es_p16=$(vs_phys "$1" $((16 * 1048576)))
 	vs_expect_eq contiguous $((12 * 1048576)) $((es_p16 - es_p4))
 }
+
+# es_map_hold FILE LOG PAGES: a mapper process ($es_mapper, helpers/mapper.c)
+# maps FILE and touches its PAGES pages, logging to LOG; returns when it
+# has (check "touched").
+es_map_hold() {
+	es_map_log=$2
+	rm -f "$2"
+	/opt/bin/mapper hold "$1" "$2" &
+	es_mapper=$!
+	while [ ! -s "$2" ]; do sleep 1; done
+	vs_expect_eq touched "touched $3" "$(cat "$2")"
+}
+
+# es_map_release TOUCHED ALIVE PAGES: the mapper touches its PAGES pages
+# again, with no SIGBUS (check TOUCHED) and is still running (check
+# ALIVE); then it is stopped.
+es_map_release() {
+	_n=$(wc -l < "$es_map_log")
+	kill -USR1 $es_mapper
+	while [ "$(wc -l < "$es_map_log")" = "$_n" ]; do sleep 1; done
+	vs_expect_eq "$1" "ok $3" "$(tail -n 1 "$es_map_log")"
+	vs_expect_rc "$2" 0 kill -0 $es_mapper
+	kill $es_mapper
+	wait $es_mapper || true
+}
