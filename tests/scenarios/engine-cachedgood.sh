@@ -17,12 +17,8 @@ vs_mkfs
 size=$((1048576))
 pages=$((size / 4096))
 f=$VS_MNT/mapped
-vs_verity_file "$f" $size
-cp "$f" /tmp/cg-good
-sync
-p3=$(vs_phys "$f" $((3 * 4096)))
-p200=$(vs_phys "$f" $((200 * 4096)))
-vs_drop_caches
+es_two_page_file "$f" $size /tmp/cg-good
+p3=$es_p3 p200=$es_p200
 
 es_map_hold "$f" /tmp/cg-map $pages
 vs_corrupt_dev $((p3 + 100))
@@ -49,14 +45,9 @@ cg_incore() {
 # Only one of the two pages cached: a fresh file read whole, no mapper,
 # then page 200 dropped (POSIX_FADV_DONTNEED through dd iflag=nocache).
 g=$VS_MNT/half
-vs_verity_file "$g" $size
-cp "$g" /tmp/cg-good
-sync
-q3=$(vs_phys "$g" $((3 * 4096)))
-q200=$(vs_phys "$g" $((200 * 4096)))
-vs_drop_caches
-cat "$g" > /dev/null
-"$VS_BIN/dd" if="$g" of=/dev/null bs=4096 skip=200 count=1 iflag=nocache status=none
+es_two_page_file "$g" $size /tmp/cg-good
+q3=$es_p3 q200=$es_p200
+es_half_cached "$g"
 vs_expect_eq half-page3-cached 1 "$(cg_incore "$g" 3)"
 vs_expect_eq half-page200-not 0 "$(cg_incore "$g" 200)"
 vs_corrupt_dev $((q3 + 9))

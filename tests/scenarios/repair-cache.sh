@@ -16,13 +16,9 @@ vs_mkfs
 size=1048576
 pages=$((size / 4096))
 f=$VS_MNT/mapped
-vs_verity_file "$f" $size
+es_two_page_file "$f" $size /tmp/rc-good
+p3=$es_p3 p200=$es_p200
 digest=$("$VS_BIN/fsverity" measure "$f" | cut -d' ' -f1)
-cp "$f" /tmp/rc-good
-sync
-p3=$(vs_phys "$f" $((3 * 4096)))
-p200=$(vs_phys "$f" $((200 * 4096)))
-vs_drop_caches
 
 es_map_hold "$f" /tmp/rc-map $pages
 ino=$(stat -c %i "$f")
@@ -50,14 +46,9 @@ vs_expect_eq mapped-rescrub-whole true "$(vf_num whole_file_from_disk)"
 # Only page 3 of two bad pages cached: a fresh file read whole, page 200
 # dropped (POSIX_FADV_DONTNEED through dd iflag=nocache).
 g=$VS_MNT/half
-vs_verity_file "$g" $size
-cp "$g" /tmp/rc-good
-sync
-q3=$(vs_phys "$g" $((3 * 4096)))
-q200=$(vs_phys "$g" $((200 * 4096)))
-vs_drop_caches
-cat "$g" > /dev/null
-"$VS_BIN/dd" if="$g" of=/dev/null bs=4096 skip=200 count=1 iflag=nocache status=none
+es_two_page_file "$g" $size /tmp/rc-good
+q3=$es_p3 q200=$es_p200
+es_half_cached "$g"
 vs_corrupt_dev $((q3 + 9))
 vs_corrupt_dev $((q200 + 9))
 ino=$(stat -c %i "$g")

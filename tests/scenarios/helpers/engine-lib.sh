@@ -97,3 +97,22 @@ es_map_release() {
 	kill $es_mapper
 	wait $es_mapper || true
 }
+
+# es_two_page_file FILE SIZE GOOD: a verity file of SIZE bytes, copied to
+# GOOD, on disk and out of the page cache; sets es_p3, es_p200 to the
+# device bytes of its pages 3 and 200.
+es_two_page_file() {
+	vs_verity_file "$1" "$2"
+	cp "$1" "$3"
+	sync
+	es_p3=$(vs_phys "$1" $((3 * 4096)))
+	es_p200=$(vs_phys "$1" $((200 * 4096)))
+	vs_drop_caches
+}
+
+# es_half_cached FILE: FILE read whole, then its page 200 dropped again
+# (POSIX_FADV_DONTNEED through dd iflag=nocache).
+es_half_cached() {
+	cat "$1" > /dev/null
+	"$VS_BIN/dd" if="$1" of=/dev/null bs=4096 skip=200 count=1 iflag=nocache status=none
+}
