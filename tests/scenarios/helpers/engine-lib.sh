@@ -23,11 +23,6 @@ es_field() {
 	grep '^DONE' $ES_OUT | tail -n 1 | tr ' ' '\n' | sed -n "s/^$1=//p"
 }
 
-# es_size FILE
-es_size() {
-	stat -c %s "$1"
-}
-
 # es_digest FILE: the hex digest `fsverity measure` reports.
 es_digest() {
 	"$VS_BIN/fsverity" measure "$1" | sed 's/^[a-z0-9]*:\([0-9a-f]*\) .*/\1/'
