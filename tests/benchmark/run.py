@@ -37,7 +37,7 @@ TOP = os.path.abspath(os.path.join(HERE, '..', '..'))
 os.environ.setdefault('VS_BUILD', os.path.join(TOP, 'build', 'benchmark'))
 sys.dont_write_bytecode = True      # no __pycache__ in the source tree
 sys.path.insert(0, os.path.join(TOP, 'tests', 'bench'))
-import vsbench  # noqa: E402  (the bench's machinery, reused as is)
+import vsbenchlib as vsbench  # noqa: E402  (the bench's machinery, reused as is)
 
 BUILD = vsbench.BUILD
 RESULTS = os.path.join(HERE, 'results')

@@ -17,18 +17,10 @@ vs_mkfs
 size=$((1048576))
 pages=$((size / 4096))
 f=$VS_MNT/mapped
-vs_verity_file "$f" $size
-cp "$f" /tmp/cg-good
-sync
-p3=$(vs_phys "$f" $((3 * 4096)))
-p200=$(vs_phys "$f" $((200 * 4096)))
-vs_drop_caches
+es_two_page_file "$f" $size /tmp/cg-good
+p3=$es_p3 p200=$es_p200
 
-rm -f /tmp/cg-map
-/opt/bin/mapper hold "$f" /tmp/cg-map &
-m=$!
-while [ ! -s /tmp/cg-map ]; do sleep 1; done
-vs_expect_eq touched "touched $pages" "$(cat /tmp/cg-map)"
+es_map_hold "$f" /tmp/cg-map $pages
 vs_corrupt_dev $((p3 + 100))
 vs_corrupt_dev $((p200 + 7))
 vs_expect_rc mapped-json-rc 1 vf_run --json "$f"
@@ -42,13 +34,7 @@ vs_expect_eq reader-mapped "rc 0" \
 	"$(/opt/bin/cachereader "$f" $((200 * 4096)) 4096 /tmp/cg-out)"
 "$VS_BIN/dd" if=/tmp/cg-good of=/tmp/cg-want bs=4096 skip=200 count=1 status=none
 vs_expect_rc reader-mapped-good-bytes 0 cmp /tmp/cg-out /tmp/cg-want
-_n=$(wc -l < /tmp/cg-map)
-kill -USR1 $m
-while [ "$(wc -l < /tmp/cg-map)" = "$_n" ]; do sleep 1; done
-vs_expect_eq touch-after "ok $pages" "$(tail -n 1 /tmp/cg-map)"
-vs_expect_rc mapper-alive 0 kill -0 $m
-kill $m
-wait $m || true
+es_map_release touch-after mapper-alive $pages
 
 # cg_incore FILE PAGE: 1 if page PAGE of FILE is cached, else 0.
 cg_incore() {
@@ -59,14 +45,9 @@ cg_incore() {
 # Only one of the two pages cached: a fresh file read whole, no mapper,
 # then page 200 dropped (POSIX_FADV_DONTNEED through dd iflag=nocache).
 g=$VS_MNT/half
-vs_verity_file "$g" $size
-cp "$g" /tmp/cg-good
-sync
-q3=$(vs_phys "$g" $((3 * 4096)))
-q200=$(vs_phys "$g" $((200 * 4096)))
-vs_drop_caches
-cat "$g" > /dev/null
-"$VS_BIN/dd" if="$g" of=/dev/null bs=4096 skip=200 count=1 iflag=nocache status=none
+es_two_page_file "$g" $size /tmp/cg-good
+q3=$es_p3 q200=$es_p200
+es_half_cached "$g"
 vs_expect_eq half-page3-cached 1 "$(cg_incore "$g" 3)"
 vs_expect_eq half-page200-not 0 "$(cg_incore "$g" 200)"
 vs_corrupt_dev $((q3 + 9))

@@ -23,14 +23,10 @@ vs_expect_eq device "character special file a 600 0 0" \
 	"$(stat -c '%F %t %a %u %g' /dev/verity-scrub 2>&1)"
 
 vs_mkfs
-f=$VS_MNT/data
 size=$((1048576 + 1000))		# 257 blocks, the last of 1000 bytes
-vs_verity_file "$f" $size
-vs_drop_caches
+vf_fresh_file $size			# $f
 
-vs_expect_rc clean-rc 0 vf_run --json "$f"
-vs_expect_eq clean-status ok "$(vf_str status)"
-vs_expect_eq clean-ranges "[]" "$(vf_ranges)"
+vf_expect_clean "$f"
 vs_expect_eq clean-verified "$size" "$(vf_num bytes_verified)"
 
 vs_corrupt_file "$f" $((100 * 4096 + 7))

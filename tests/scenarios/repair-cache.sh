@@ -16,19 +16,11 @@ vs_mkfs
 size=1048576
 pages=$((size / 4096))
 f=$VS_MNT/mapped
-vs_verity_file "$f" $size
+es_two_page_file "$f" $size /tmp/rc-good
+p3=$es_p3 p200=$es_p200
 digest=$("$VS_BIN/fsverity" measure "$f" | cut -d' ' -f1)
-cp "$f" /tmp/rc-good
-sync
-p3=$(vs_phys "$f" $((3 * 4096)))
-p200=$(vs_phys "$f" $((200 * 4096)))
-vs_drop_caches
 
-rm -f /tmp/rc-map
-/opt/bin/mapper hold "$f" /tmp/rc-map &
-m=$!
-while [ ! -s /tmp/rc-map ]; do sleep 1; done
-vs_expect_eq touched "touched $pages" "$(cat /tmp/rc-map)"
+es_map_hold "$f" /tmp/rc-map $pages
 ino=$(stat -c %i "$f")
 vs_corrupt_dev $((p3 + 100))
 vs_corrupt_dev $((p200 + 7))
@@ -45,13 +37,7 @@ vs_expect_eq mapped-same-digest "$digest" \
 vs_expect_rc mapped-same-bytes 0 cmp "$f" /tmp/rc-good
 vs_expect_eq mapped-listing "mapped" "$(ls -a $VS_MNT | grep -v '^\.\.\?$' | grep -v lost+found | tr '\n' ' ' | sed 's/ $//')"
 # the mapping of the old inode still reads every page
-_n=$(wc -l < /tmp/rc-map)
-kill -USR1 $m
-while [ "$(wc -l < /tmp/rc-map)" = "$_n" ]; do sleep 1; done
-vs_expect_eq mapped-touch-after "ok $pages" "$(tail -n 1 /tmp/rc-map)"
-vs_expect_rc mapped-mapper-alive 0 kill -0 $m
-kill $m
-wait $m || true
+es_map_release mapped-touch-after mapped-mapper-alive $pages
 # the new file, from the disk
 vs_drop_caches
 vs_expect_rc mapped-rescrub-rc 0 vf_run --json "$f"
@@ -60,14 +46,9 @@ vs_expect_eq mapped-rescrub-whole true "$(vf_num whole_file_from_disk)"
 # Only page 3 of two bad pages cached: a fresh file read whole, page 200
 # dropped (POSIX_FADV_DONTNEED through dd iflag=nocache).
 g=$VS_MNT/half
-vs_verity_file "$g" $size
-cp "$g" /tmp/rc-good
-sync
-q3=$(vs_phys "$g" $((3 * 4096)))
-q200=$(vs_phys "$g" $((200 * 4096)))
-vs_drop_caches
-cat "$g" > /dev/null
-"$VS_BIN/dd" if="$g" of=/dev/null bs=4096 skip=200 count=1 iflag=nocache status=none
+es_two_page_file "$g" $size /tmp/rc-good
+q3=$es_p3 q200=$es_p200
+es_half_cached "$g"
 vs_corrupt_dev $((q3 + 9))
 vs_corrupt_dev $((q200 + 9))
 ino=$(stat -c %i "$g")

@@ -16,12 +16,8 @@
 # A small filesystem (96 MiB), so that filling it is quick.
 vs_dm_dev vssmall "0 $((96 * 2048)) linear $VS_SCRATCH 0"
 vs_mkfs /dev/mapper/vssmall
-d=$VS_MNT/dir
-mkdir -p "$d" /mnt/src
-mount -t tmpfs tmpfs /mnt/src
-f=$d/data
 size=$((16 * 4096 + 1000))		# 17 blocks, the last of 1000 bytes
-vs_verity_file "$f" $size
+vf_repair_setup $size
 cp "$f" /mnt/src/data
 digest=$("$VS_BIN/fsverity" measure "$f" | cut -d' ' -f1)
 

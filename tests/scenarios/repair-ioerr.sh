@@ -10,12 +10,8 @@
 . /tests/scenarios/helpers/tool-lib.sh
 
 vs_mkfs
-d=$VS_MNT/dir
-mkdir -p "$d" /mnt/src
-mount -t tmpfs tmpfs /mnt/src
-f=$d/data
 size=$((16 * 4096 + 1000))		# 17 blocks, the last of 1000 bytes
-vs_verity_file "$f" $size
+vf_repair_setup $size
 cp "$f" /mnt/src/data			# the good copy
 digest=$("$VS_BIN/fsverity" measure "$f" | cut -d' ' -f1)
 ino=$(stat -c %i "$f")
@@ -30,13 +26,7 @@ vs_expect_eq damaged-ranges '[{"offset":20480,"length":4096,"kind":"io_error","d
 	"$(vf_ranges)"
 
 vs_expect_rc repair-rc 64 vf_run --json --repair-from /mnt/src/data "$f"
-vs_expect_eq repair-status repaired \
-	"$(grep -o '"repair":{"status":"[a-z_]*"' $VF_OUT | sed 's/.*:"//; s/"$//')"
-vs_expect_eq repair-sources '"sources":[{"source":"/mnt/src/data","bytes":4096,"rejected_blocks":0}]' \
-	"$(grep -o '"sources":\[[^]]*\]' $VF_OUT)"
-vs_expect_eq repair-blocks 1 "$(grep -o '"blocks":[0-9]*' $VF_OUT | sed 's/.*://')"
-vs_expect_eq repair-new-scrub '"new_scrub":{"complete":true,"bytes_verified":'$size',"ranges":[]}' \
-	"$(grep -o '"new_scrub":{[^}]*}' $VF_OUT)"
+vf_expect_repaired /mnt/src/data 4096 1 $size
 vs_expect_eq repair-summary '"repaired":1,"not_repaired":0' \
 	"$(grep -o '"repaired":[0-9]*,"not_repaired":[0-9]*' $VF_OUT)"
 vs_expect_rc repair-human-rc 0 vf_run "$f"
@@ -50,15 +40,9 @@ while [ $i -lt 17 ]; do
 	i=$((i + 1))
 done
 vs_expect_eq new-blocks-elsewhere 0 $hit
-vs_expect_eq new-inode 1 "$([ "$(stat -c %i "$f")" != "$ino" ] && echo 1)"
-vs_expect_eq same-digest "$digest" "$("$VS_BIN/fsverity" measure "$f" | cut -d' ' -f1)"
-vs_expect_eq dir-listing "data" "$(ls -a "$d" | grep -v '^\.\.\?$' | tr '\n' ' ' | sed 's/ $//')"
-vs_drop_caches
-vs_expect_rc same-bytes 0 cmp "$f" /mnt/src/data
-vs_drop_caches
-vs_expect_rc rescrub-rc 0 vf_run --json "$f"
-vs_expect_eq rescrub-ranges "[]" "$(vf_ranges)"
-vs_expect_eq rescrub-whole-file true "$(vf_num whole_file_from_disk)"
+vf_expect_replaced "$f" "$ino" "$digest"
+vs_expect_eq dir-listing "data" "$(vf_listing "$d")"
+vf_expect_rescrub "$f"
 vs_expect_eq rescrub-verified "$size" "$(vf_num bytes_verified)"
 vs_dm_restore
 umount /mnt/src

@@ -7,14 +7,10 @@
 . /tests/scenarios/helpers/tool-lib.sh
 
 vs_mkfs
-f=$VS_MNT/data
 size=$((1048576 + 1000))		# 257 blocks, the last of 1000 bytes
-vs_verity_file "$f" $size
-vs_drop_caches
+vf_fresh_file $size			# $f
 
-vs_expect_rc clean-rc 0 vf_run --json "$f"
-vs_expect_eq clean-status ok "$(vf_str status)"
-vs_expect_eq clean-ranges "[]" "$(vf_ranges)"
+vf_expect_clean "$f"
 vs_expect_eq clean-size "$size" "$(vf_num size)"
 vs_expect_eq clean-verified "$size" "$(vf_num bytes_verified)"
 vs_expect_eq clean-block-size 4096 "$(vf_num block_size)"

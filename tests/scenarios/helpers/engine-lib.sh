@@ -23,11 +23,6 @@ es_field() {
 	grep '^DONE' $ES_OUT | tail -n 1 | tr ' ' '\n' | sed -n "s/^$1=//p"
 }
 
-# es_size FILE
-es_size() {
-	stat -c %s "$1"
-}
-
 # es_digest FILE: the hex digest `fsverity measure` reports.
 es_digest() {
 	"$VS_BIN/fsverity" measure "$1" | sed 's/^[a-z0-9]*:\([0-9a-f]*\) .*/\1/'
@@ -71,4 +66,48 @@ es_held_file() {
 	es_p8=$(vs_phys "$1" $((8 * 1048576)))
 	es_p16=$(vs_phys "$1" $((16 * 1048576)))
 	vs_expect_eq contiguous $((12 * 1048576)) $((es_p16 - es_p4))
+}
+
+# es_map_hold FILE LOG PAGES: a mapper process ($es_mapper, helpers/mapper.c)
+# maps FILE and touches its PAGES pages, logging to LOG; returns when it
+# has (check "touched").
+es_map_hold() {
+	es_map_log=$2
+	rm -f "$2"
+	/opt/bin/mapper hold "$1" "$2" &
+	es_mapper=$!
+	while [ ! -s "$2" ]; do sleep 1; done
+	vs_expect_eq touched "touched $3" "$(cat "$2")"
+}
+
+# es_map_release TOUCHED ALIVE PAGES: the mapper touches its PAGES pages
+# again, with no SIGBUS (check TOUCHED) and is still running (check
+# ALIVE); then it is stopped.
+es_map_release() {
+	_n=$(wc -l < "$es_map_log")
+	kill -USR1 $es_mapper
+	while [ "$(wc -l < "$es_map_log")" = "$_n" ]; do sleep 1; done
+	vs_expect_eq "$1" "ok $3" "$(tail -n 1 "$es_map_log")"
+	vs_expect_rc "$2" 0 kill -0 $es_mapper
+	kill $es_mapper
+	wait $es_mapper || true
+}
+
+# es_two_page_file FILE SIZE GOOD: a verity file of SIZE bytes, copied to
+# GOOD, on disk and out of the page cache; sets es_p3, es_p200 to the
+# device bytes of its pages 3 and 200.
+es_two_page_file() {
+	vs_verity_file "$1" "$2"
+	cp "$1" "$3"
+	sync
+	es_p3=$(vs_phys "$1" $((3 * 4096)))
+	es_p200=$(vs_phys "$1" $((200 * 4096)))
+	vs_drop_caches
+}
+
+# es_half_cached FILE: FILE read whole, then its page 200 dropped again
+# (POSIX_FADV_DONTNEED through dd iflag=nocache).
+es_half_cached() {
+	cat "$1" > /dev/null
+	"$VS_BIN/dd" if="$1" of=/dev/null bs=4096 skip=200 count=1 iflag=nocache status=none
 }

@@ -1,4 +1,4 @@
-# Bench self-test, without the module: fs-verity itself works in the guest,
+# Harness self-test, without the module: fs-verity itself works in the guest,
 # and the helpers damage exactly the block they are asked to.
 # vs-kernels: 6.1 6.12
 # vs-fs: ext4 f2fs btrfs

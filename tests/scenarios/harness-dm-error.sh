@@ -1,4 +1,4 @@
-# Bench self-test, without the module: the dm "error" target fails exactly
+# Harness self-test, without the module: the dm "error" target fails exactly
 # the sectors asked for, and restoring the table heals them.
 # vs-kernels: 6.1 6.12
 # vs-fs: ext4 f2fs
