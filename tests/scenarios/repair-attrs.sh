@@ -74,7 +74,7 @@ vs_expect_eq flags-carried "$oflags" "$(/opt/bin/getflags "$f")"
 vs_expect_eq flags-dAS c8 "$(printf %x $((0x$(/opt/bin/getflags "$f") & 0xff)))"
 vs_drop_caches
 vs_expect_rc q-new-bytes 0 cmp "$f" /mnt/src/good
-rm "$q/data.$ino"
+rm -f "$q/data.$ino"
 
 # immutable, then append-only: refused, nothing written
 for attr in i a; do
