@@ -4,8 +4,8 @@
 # function; no timing, no dm "delay"), the original is exactly as it was
 # (same inode, same bytes on the device) or has been replaced by a
 # complete, verified file; a temporary left behind is removed by the next
-# run, which completes the repair.  On a read-only filesystem and on a
-# full one the repair fails with a clear reason, exit bit 8 besides the
+# run, which completes the repair.  On a read-only filesystem, on a
+# full one and over quota (EDQUOT injected) the repair fails with a clear reason, exit bit 8 besides the
 # damage bit, the original unchanged and nothing left; a source that
 # cannot be read (a dm "error" under it, or cut short) is refused.
 # vs-kernels: 6.1 6.12
@@ -208,4 +208,33 @@ vs_expect_eq full-replaced false "$(repair_field replaced)"
 intact full
 rm "$VS_MNT/fill"
 next_run full 64
+
+# over quota: one call on the new file fails with EDQUOT (preload-kill's
+# VS_FAIL_ERRNO, deterministic, no quota setup): its first write, its
+# fsync before verity is enabled, its fsync after.  A clear reason, exit
+# bit 8, the original unchanged, nothing left.
+# quota_run FN NTH: the NTH call of FN on a file in $d fails with EDQUOT.
+quota_run() {
+	_rc=0
+	env LD_PRELOAD=/opt/bin/preload-kill.so VS_KILL_FN="$1" \
+		VS_KILL_NTH="$2" VS_KILL_MATCH="$d/*" VS_FAIL_ERRNO=122 \
+		"$VF" --json --repair-from /mnt/src/data "$f" \
+		> $VF_OUT 2> /tmp/vf.err || _rc=$?
+	cat $VF_OUT /tmp/vf.err > /dev/console
+	return $_rc
+}
+for q in "write pwrite 1" "fsync fsync 1" "fsync fsync 2"; do
+	set -- $q
+	n=quota-$2-$3
+	damage
+	vs_expect_rc "$n-rc" 9 quota_run "$2" "$3"
+	vs_expect_eq "$n-where" "preload-kill: errno 122 at $2 #$3" \
+		"$(grep preload-kill /tmp/vf.err)"
+	vs_expect_eq "$n-status" not_repaired "$(repair_field status)"
+	vs_expect_eq "$n-reason" "$1 failed: Disk quota exceeded; nothing replaced" \
+		"$(repair_field reason)"
+	vs_expect_eq "$n-replaced" false "$(repair_field replaced)"
+	intact "$n"
+	next_run "$n" 64
+done
 umount /mnt/src

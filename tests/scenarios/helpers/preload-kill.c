@@ -17,12 +17,18 @@
  *                  (/proc/self/fd/N); for linkat and renameat one for
  *                  the new name
  *
+ *   VS_FAIL_ERRNO  optional: instead of killing, make that one call fail
+ *                  with this errno (a number; EDQUOT is 122) without
+ *                  running it: a deterministic "over quota right there"
+ *
  * Before the kill it writes "preload-kill: SIGKILL before|after FN #N"
- * on stderr, so that a test can tell the kill happened where it meant.
+ * on stderr, so that a test can tell the kill happened where it meant;
+ * a failed call writes "preload-kill: errno E at FN #N".
  * Without VS_KILL_FN it changes nothing.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <errno.h>
 #include <fnmatch.h>
 #include <linux/fsverity.h>
 #include <signal.h>
@@ -101,11 +107,36 @@ static void *next(const char *name)
 	return p;
 }
 
-/* Run CALL (which sets @ret) with the kill before or after it. */
+/* The errno the chosen call fails with instead of a kill; 0: a kill. */
+static int fail_errno(const char *fn)
+{
+	const char *e = getenv("VS_FAIL_ERRNO");
+	char msg[128];
+	int n;
+
+	if (!e || atoi(e) <= 0)
+		return 0;
+	n = snprintf(msg, sizeof(msg), "preload-kill: errno %d at %s #%ld\n",
+		     atoi(e), fn, calls);
+	if (write(STDERR_FILENO, msg, (size_t)n) < 0)
+		n = 0;
+	return atoi(e);
+}
+
+/*
+ * Run CALL (which sets @ret) with the kill before or after it, or, with
+ * VS_FAIL_ERRNO, instead of it: @ret -1 and that errno.
+ */
 #define AROUND(fn, what, call)						\
 	do {								\
 		int hit_ = wanted(fn) && chosen(what);				\
+		int err_ = hit_ ? fail_errno(fn) : 0;			\
 									\
+		if (err_) {						\
+			ret = -1;					\
+			errno = err_;					\
+			break;						\
+		}							\
 		if (hit_ && !at_after())				\
 			die(fn);					\
 		call;							\
