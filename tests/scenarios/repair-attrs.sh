@@ -10,27 +10,6 @@
 # vs-timeout: 300
 . /tests/scenarios/helpers/tool-lib.sh
 
-# raw_sum FILE: md5 of the file's 17 blocks as they are on the device.
-raw_sum() {
-	vs_drop_caches
-	_i=0
-	while [ $_i -lt 17 ]; do
-		_p=$(vs_phys "$1" $((_i * 4096)))
-		"$VS_BIN/dd" if="$VS_DEV" bs=4096 skip=$((_p / 4096)) count=1 \
-			iflag=direct status=none
-		_i=$((_i + 1))
-	done | md5sum | cut -d' ' -f1
-}
-
-listing() {
-	ls -a "$1" | grep -v '^\.\.\?$' | tr '\n' ' ' | sed 's/ $//'
-}
-
-repair_field() {	# the first value of KEY after "repair":
-	grep -o '"repair":{.*' $VF_OUT | grep -o "\"$1\":[^,}]*" | head -n 1 |
-		sed 's/^[^:]*://; s/^"//; s/"$//'
-}
-
 vs_mkfs
 d=$VS_MNT/dir
 q=$VS_MNT/quarantine
@@ -50,18 +29,18 @@ digest=$("$VS_BIN/fsverity" measure "$f" | cut -d' ' -f1)
 # --quarantine: the damaged original kept as quarantine/data.INODE
 vs_corrupt_file "$f" $((7 * 4096 + 300))
 ino=$(stat -c %i "$f")
-raw=$(raw_sum "$f")
+raw=$(vf_raw_sum "$f" 17)
 vs_expect_rc q-rc 64 vf_run --json --repair-from /mnt/src/good --quarantine "$q" "$f"
-vs_expect_eq q-status repaired "$(repair_field status)"
-vs_expect_eq q-field "$q/data.$ino" "$(repair_field quarantine)"
+vs_expect_eq q-status repaired "$(vf_repair_field status)"
+vs_expect_eq q-field "$q/data.$ino" "$(vf_repair_field quarantine)"
 vs_expect_eq q-sources '"sources":[{"source":"/mnt/src/good","bytes":4096,"rejected_blocks":0}]' \
-	"$(grep -o '"sources":\[[^]]*\]' $VF_OUT)"
+	"$(vf_sources)"
 vs_expect_eq q-new-scrub '"new_scrub":{"complete":true,"bytes_verified":'$size',"ranges":[]}' \
-	"$(grep -o '"new_scrub":{[^}]*}' $VF_OUT)"
-vs_expect_eq q-listing "data.$ino" "$(listing "$q")"
-vs_expect_eq q-dir-listing data "$(listing "$d")"
+	"$(vf_new_scrub)"
+vs_expect_eq q-listing "data.$ino" "$(vf_listing "$q")"
+vs_expect_eq q-dir-listing data "$(vf_listing "$d")"
 vs_expect_eq q-old-inode "$ino 1" "$(stat -c '%i %h' "$q/data.$ino")"
-vs_expect_eq q-old-bytes "$raw" "$(raw_sum "$q/data.$ino")"
+vs_expect_eq q-old-bytes "$raw" "$(vf_raw_sum "$q/data.$ino" 17)"
 vs_expect_eq q-new-inode 1 "$([ "$(stat -c %i "$f")" != "$ino" ] && echo 1)"
 vs_expect_eq q-same-digest "$digest" "$("$VS_BIN/fsverity" measure "$f" | cut -d' ' -f1)"
 # the kept original still scrubs bad, at the same block
@@ -81,16 +60,16 @@ for attr in i a; do
 	vs_corrupt_file "$f" $((2 * 4096 + 5))
 	"$VS_BIN/chattr" +$attr "$f"
 	ino=$(stat -c %i "$f")
-	raw=$(raw_sum "$f")
+	raw=$(vf_raw_sum "$f" 17)
 	vs_expect_rc $attr-rc 1 vf_run --json --repair-from /mnt/src/good --quarantine "$q" "$f"
-	vs_expect_eq $attr-status not_repaired "$(repair_field status)"
+	vs_expect_eq $attr-status not_repaired "$(vf_repair_field status)"
 	vs_expect_eq $attr-reason "the file is immutable or append-only: it cannot be replaced; nothing written" \
-		"$(repair_field reason)"
-	vs_expect_eq $attr-replaced false "$(repair_field replaced)"
+		"$(vf_repair_field reason)"
+	vs_expect_eq $attr-replaced false "$(vf_repair_field replaced)"
 	vs_expect_eq $attr-same-inode "$ino" "$(stat -c %i "$f")"
-	vs_expect_eq $attr-same-bytes "$raw" "$(raw_sum "$f")"
-	vs_expect_eq $attr-listing data "$(listing "$d")"
-	vs_expect_eq $attr-quarantine-empty "" "$(listing "$q")"
+	vs_expect_eq $attr-same-bytes "$raw" "$(vf_raw_sum "$f" 17)"
+	vs_expect_eq $attr-listing data "$(vf_listing "$d")"
+	vs_expect_eq $attr-quarantine-empty "" "$(vf_listing "$q")"
 	vs_expect_rc $attr-human-rc 1 vf_run --repair-from /mnt/src/good "$f"
 	vs_expect_eq $attr-human "$f: NOT REPAIRED: the file is immutable or append-only: it cannot be replaced; nothing written" \
 		"$(sed -n 2p $VF_OUT)"

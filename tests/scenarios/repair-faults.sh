@@ -43,11 +43,6 @@ listing() {
 		tr '\n' ' ' | sed 's/ $//'
 }
 
-repair_field() {	# the first value of KEY after "repair":
-	grep -o '"repair":{.*' $VF_OUT | grep -o "\"$1\":[^,}]*" | head -n 1 |
-		sed 's/^[^:]*://; s/^"//; s/"$//'
-}
-
 # free_inodes: the filesystem's free inodes (an unnamed temporary still
 # open would hold one).
 free_inodes() {
@@ -151,10 +146,10 @@ damage
 mount -o remount,ro "$VS_MNT"
 w0=$(dev_writes)
 vs_expect_rc ro-rc 9 vf_run --json --repair-from /mnt/src/data "$f"
-vs_expect_eq ro-status not_repaired "$(repair_field status)"
+vs_expect_eq ro-status not_repaired "$(vf_repair_field status)"
 vs_expect_eq ro-reason "create failed: Read-only file system; nothing replaced" \
-	"$(repair_field reason)"
-vs_expect_eq ro-replaced false "$(repair_field replaced)"
+	"$(vf_repair_field reason)"
+vs_expect_eq ro-replaced false "$(vf_repair_field replaced)"
 vs_expect_rc ro-human-rc 9 vf_run --repair-from /mnt/src/data "$f"
 vs_expect_eq ro-human "$f: NOT REPAIRED: create failed: Read-only file system; nothing replaced" \
 	"$(sed -n 2p $VF_OUT)"
@@ -170,11 +165,11 @@ vs_dm_error "$(vs_phys "$VS_MNT/src/data" $((9 * 4096)))" 4096
 vs_drop_caches
 ifree=$(free_inodes)
 vs_expect_rc eio-src-rc 1 vf_run --json --repair-from "$VS_MNT/src/data" "$f"
-vs_expect_eq eio-src-status not_repaired "$(repair_field status)"
+vs_expect_eq eio-src-status not_repaired "$(vf_repair_field status)"
 vs_expect_eq eio-src-reason "no source has a copy of the block at offset 36864 that matches the file's Merkle tree" \
-	"$(repair_field reason)"
+	"$(vf_repair_field reason)"
 vs_expect_eq eio-src-sources "\"sources\":[{\"source\":\"$VS_MNT/src/data\",\"bytes\":4096,\"rejected_blocks\":1,\"first_rejected_offset\":36864}]" \
-	"$(grep -o '"sources":\[[^]]*\]' $VF_OUT)"
+	"$(vf_sources)"
 intact eio-src
 vs_dm_restore
 rm -r "$VS_MNT/src"
@@ -184,9 +179,9 @@ ifree=$(free_inodes)
 head -c $((9 * 4096 + 100)) /mnt/src/data > /mnt/src/short
 vs_expect_rc short-src-rc 1 vf_run --json --repair-from /mnt/src/short "$f"
 vs_expect_eq short-src-reason "no source has a copy of the block at offset 36864 that matches the file's Merkle tree" \
-	"$(repair_field reason)"
+	"$(vf_repair_field reason)"
 vs_expect_eq short-src-sources '"sources":[{"source":"/mnt/src/short","bytes":4096,"rejected_blocks":1,"first_rejected_offset":36864}]' \
-	"$(grep -o '"sources":\[[^]]*\]' $VF_OUT)"
+	"$(vf_sources)"
 intact short-src
 
 # a full filesystem: zeroes until ENOSPC
@@ -197,14 +192,14 @@ sync
 ifree=$(free_inodes)
 vs_expect_eq fill-enospc 2 "$(grep -c 'No space left on device' /tmp/fill.err)"
 vs_expect_rc full-rc 9 vf_run --json --repair-from /mnt/src/data "$f"
-vs_expect_eq full-status not_repaired "$(repair_field status)"
+vs_expect_eq full-status not_repaired "$(vf_repair_field status)"
 # ext4 allocates the inode and fails the write; f2fs has no node block
 # left for the inode
 step=write
 [ "$VS_FS" = f2fs ] && step=create
 vs_expect_eq full-reason "$step failed: No space left on device; nothing replaced" \
-	"$(repair_field reason)"
-vs_expect_eq full-replaced false "$(repair_field replaced)"
+	"$(vf_repair_field reason)"
+vs_expect_eq full-replaced false "$(vf_repair_field replaced)"
 intact full
 rm "$VS_MNT/fill"
 next_run full 64
@@ -230,10 +225,10 @@ for q in "write pwrite 1" "fsync fsync 1" "fsync fsync 2"; do
 	vs_expect_rc "$n-rc" 9 quota_run "$2" "$3"
 	vs_expect_eq "$n-where" "preload-kill: errno 122 at $2 #$3" \
 		"$(grep preload-kill /tmp/vf.err)"
-	vs_expect_eq "$n-status" not_repaired "$(repair_field status)"
+	vs_expect_eq "$n-status" not_repaired "$(vf_repair_field status)"
 	vs_expect_eq "$n-reason" "$1 failed: Disk quota exceeded; nothing replaced" \
-		"$(repair_field reason)"
-	vs_expect_eq "$n-replaced" false "$(repair_field replaced)"
+		"$(vf_repair_field reason)"
+	vs_expect_eq "$n-replaced" false "$(vf_repair_field replaced)"
 	intact "$n"
 	next_run "$n" 64
 done

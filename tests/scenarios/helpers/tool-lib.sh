@@ -92,3 +92,21 @@ vf_expect_rescrub() {
 	vs_expect_eq rescrub-ranges "[]" "$(vf_ranges)"
 	vs_expect_eq rescrub-whole-file true "$(vf_num whole_file_from_disk)"
 }
+# vf_repair_field KEY: the first value of KEY in the "repair" object of
+# the last --json run, without quotes.
+vf_repair_field() {
+	grep -o '"repair":{.*' $VF_OUT | grep -o "\"$1\":[^,}]*" | head -n 1 |
+		sed 's/^[^:]*://; s/^"//; s/"$//'
+}
+# vf_raw_sum FILE BLOCKS: md5 of the first BLOCKS 4096-byte blocks of FILE
+# as they are on the device (each block where it is mapped now).
+vf_raw_sum() {
+	vs_drop_caches
+	_i=0
+	while [ $_i -lt "$2" ]; do
+		_p=$(vs_phys "$1" $((_i * 4096)))
+		"$VS_BIN/dd" if="$VS_DEV" bs=4096 skip=$((_p / 4096)) count=1 \
+			iflag=direct status=none
+		_i=$((_i + 1))
+	done | md5sum | cut -d' ' -f1
+}
