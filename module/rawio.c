@@ -18,26 +18,6 @@
 #include "vs_private.h"
 
 #define VS_MAX_MOVES	3	/* a block that moves more is not judged */
-/* The most of tree + descriptor read in one go (vs_meta_prefetch()). */
-#define VS_META_MAX	SZ_32K
-
-/**
- * struct vs_meta - a small file's whole tree and descriptor, read raw at
- *	once instead of block by block
- * @from: first byte of the file's mapping held (the tree's start)
- * @to: end of the bytes held, a multiple of the block size
- * @page: the bytes: 1 << @order pages
- * @order: order of @page
- * @ok: per filesystem block from @from: read, and still at the device
- *	address it was read from; the others are read as before
- */
-struct vs_meta {
-	u64 from;
-	u64 to;
-	struct page *page;
-	unsigned int order;
-	DECLARE_BITMAP(ok, VS_META_MAX >> 10);
-};
 
 /**
  * vs_map_block() - device block of the filesystem block holding byte @pos
@@ -109,130 +89,6 @@ static int read_retried(struct vs_scrub *s, sector_t phys, u32 *detail)
 	}
 }
 
-/*
- * Copy [@pos, @pos + @len), within one block, from the prefetched tree and
- * descriptor if that block was read there; counted as the read it saves.
- */
-static bool meta_served(struct vs_scrub *s, u64 pos, u8 *buf,
-			unsigned int len)
-{
-	const struct vs_meta *m = s->meta;
-	unsigned int blkbits = s->inode->i_blkbits;
-
-	if (!m || pos < m->from || pos + len > m->to ||
-	    !test_bit((pos - m->from) >> blkbits, m->ok))
-		return false;
-	memcpy(buf, page_address(m->page) + (pos - m->from), len);
-	s->args->bytes_read += 1U << blkbits;
-	return true;
-}
-
-/*
- * Read the @n blocks from block @first of @m, at device block @phys on,
- * with one bio; mark them ok if it succeeded.
- */
-static void meta_read_run(struct vs_scrub *s, struct vs_meta *m,
-			  unsigned int first, unsigned int n, sector_t phys)
-{
-	unsigned int blkbits = s->inode->i_blkbits, i;
-	size_t off = (size_t)first << blkbits;
-	struct bio *bio;
-
-	bio = bio_alloc(s->inode->i_sb->s_bdev, n, REQ_OP_READ, GFP_NOIO);
-	bio->bi_iter.bi_sector = phys << (blkbits - SECTOR_SHIFT);
-	for (i = 0; i < n; i++, off += 1U << blkbits)
-		__bio_add_page(bio, m->page + (off >> PAGE_SHIFT),
-			       1U << blkbits, offset_in_page(off));
-	if (!submit_bio_wait(bio))
-		bitmap_set(m->ok, first, n);
-	bio_put(bio);
-}
-
-/*
- * Read every block of @m whose device address is known, one bio per run
- * of consecutive device blocks, then keep only those still at the address
- * they were read from.  Holes and blocks that cannot be mapped are left
- * to vs_raw_read(), as are the blocks of a failed bio: their reads,
- * retries and errors are then exactly those of a scrub without @m.
- */
-static void meta_read(struct vs_scrub *s, struct vs_meta *m)
-{
-	unsigned int blkbits = s->inode->i_blkbits;
-	unsigned int n = (m->to - m->from) >> blkbits, i, start = 0;
-	sector_t phys[VS_META_MAX >> 10], again;
-
-	for (i = 0; i < n; i++)
-		if (vs_map_block(s->inode, s->raw, m->from + ((u64)i << blkbits),
-				 &phys[i]))
-			phys[i] = 0;
-	for (i = 1; i <= n; i++) {
-		if (i < n && phys[i] && phys[i] == phys[i - 1] + 1)
-			continue;
-		if (phys[start])
-			meta_read_run(s, m, start, i - start, phys[start]);
-		start = i;
-	}
-	for (i = 0; i < n; i++)
-		if (test_bit(i, m->ok) &&
-		    (vs_map_block(s->inode, s->raw,
-				  m->from + ((u64)i << blkbits), &again) ||
-		     again != phys[i]))
-			clear_bit(i, m->ok);
-}
-
-/**
- * vs_meta_prefetch() - read a small file's tree and descriptor at once
- * @s: scrub, its descriptor checked (geometry known), nothing read raw yet
- *
- * A small file's tree and descriptor are a few blocks, usually next to
- * each other on the device; read block by block they cost the scrub one
- * wait for the device each.  When the scrub covers the whole file through
- * the direct path (which then reads every tree block and, unless
- * KEEP_CACHE, the descriptor), and all of it fits in VS_META_MAX, they are
- * read here together, into memory charged to the caller, and vs_raw_read()
- * serves them from it.  Best effort: without memory nothing is read here.
- */
-void vs_meta_prefetch(struct vs_scrub *s)
-{
-	const struct verity_scrub_args *a = s->args;
-	u64 desc_pos = vs_desc_pos(s->inode, s->tree_pos, &s->geom);
-	struct vs_meta *m;
-	u64 from, to;
-
-	if (!vs_direct_possible(s) || a->start || a->end < s->geom.data_size ||
-	    !vs_desc_meta_span(s->tree_pos,
-			       s->geom.tree_blocks << s->geom.log_blocksize,
-			       desc_pos, s->desc_size, i_blocksize(s->inode),
-			       VS_META_MAX, &from, &to))
-		return;
-	m = kzalloc(sizeof(*m), VS_GFP);
-	if (!m)
-		return;
-	m->from = from;
-	m->to = to;
-	m->order = get_order(to - from);
-	m->page = alloc_pages(VS_GFP, m->order);
-	if (!m->page) {
-		kfree(m);
-		return;
-	}
-	meta_read(s, m);
-	s->meta = m;
-}
-
-/**
- * vs_meta_free() - free what vs_meta_prefetch() read
- * @s: scrub
- */
-void vs_meta_free(struct vs_scrub *s)
-{
-	if (!s->meta)
-		return;
-	__free_pages(s->meta->page, s->meta->order);
-	kfree(s->meta);
-	s->meta = NULL;
-}
-
 /**
  * vs_raw_read() - read bytes of the mapping straight from the device
  * @s: the scrub
@@ -260,8 +116,6 @@ int vs_raw_read(struct vs_scrub *s, u64 pos, u8 *buf, unsigned int len,
 
 	if (!s->raw)
 		return -EOPNOTSUPP;	/* btrfs (no ->bmap), encrypted, ... */
-	if (meta_served(s, pos, buf, len))
-		return 0;
 	err = vs_map_block(s->inode, s->raw, pos, &phys);
 	for (moves = 0; !err && phys && moves < VS_MAX_MOVES; moves++) {
 		err = read_retried(s, phys, detail);

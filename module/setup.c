@@ -73,7 +73,6 @@ static int check_desc_on_disk(struct vs_scrub *s)
 
 	if (!s->raw || keep_cache(s))
 		return 0;
-	vs_meta_prefetch(s);
 	disk = kmalloc(s->desc_size, VS_GFP);
 	if (!disk)
 		return -ENOMEM;
@@ -203,7 +202,6 @@ int vs_scrub_setup(struct vs_scrub *s, struct file *file,
 void vs_scrub_teardown(struct vs_scrub *s)
 {
 	vs_mark_restore(s);
-	vs_meta_free(s);
 	if (s->raw_page)
 		__free_page(s->raw_page);
 	kfree(s->walk.tbuf);

@@ -101,9 +101,6 @@ unsigned int vs_alg_digest_size(unsigned int alg);
 /* desc.c */
 int vs_desc_validate(const struct fsverity_descriptor *desc, size_t size,
 		     u64 i_size, unsigned int max_log_blocksize);
-bool vs_desc_meta_span(u64 tree_pos, u64 tree_bytes, u64 desc_pos,
-		       u32 desc_size, u32 fs_bs, u32 max_bytes, u64 *from,
-		       u64 *to);
 
 /* ranges.c */
 
@@ -370,7 +367,6 @@ struct vs_run {
  *	(vs_raw_limit())
  * @mark: metadata pages cached before the scrub
  * @raw_page: bounce page for raw reads
- * @meta: a small file's tree and descriptor read raw at once, or NULL
  * @tree_ra: pages of tree to read ahead on a tree page miss (0: none)
  * @first: first data byte of the scrub (block aligned)
  * @end: end of the scrub, exclusive, clamped to the file size
@@ -409,7 +405,6 @@ struct vs_scrub {
 	sector_t raw;
 	struct vs_cachemark mark;
 	struct page *raw_page;
-	struct vs_meta *meta;
 	unsigned int tree_ra;
 	u64 first;
 	u64 end;
@@ -441,8 +436,6 @@ int vs_map_block(struct inode *inode, sector_t limit, u64 pos,
 int vs_raw_read(struct vs_scrub *s, u64 pos, u8 *buf, unsigned int len,
 		u32 *detail);
 bool vs_tail_bad(struct vs_scrub *s, u64 from, u64 to);
-void vs_meta_prefetch(struct vs_scrub *s);
-void vs_meta_free(struct vs_scrub *s);
 
 /* scrub.c */
 int vs_scrub_file(struct file *file, struct verity_scrub_args *args,
