@@ -544,6 +544,29 @@ def loadavg():
         return ' '.join(f.read().split()[:3])
 
 
+# --only: which of the tree cases stay (the one-file cases are dropped)
+ONLY = {'small': ('files',), 'mixed': ('mixed',), 'trees': ('files', 'mixed')}
+
+
+def apply_only(args, ap):
+    """Keep only the tree cases --only names: no one-file case, no one-file
+    methods, the tree methods profiled unless --profile was given."""
+    keep = ONLY[args.only]
+    args.size_mb = args.big_mb = 0
+    if 'files' not in keep:
+        args.files = ''
+    elif args.files in ('', '0'):
+        ap.error(f'--only {args.only} needs --files COUNTxKIB')
+    if 'mixed' not in keep:
+        args.mixed_mb = 0
+    elif not args.mixed_mb:
+        ap.error(f'--only {args.only} needs --mixed-mb > 0')
+    args.methods = args.big_methods = ''
+    if not any(a == '--profile' or a.startswith('--profile=') for a in sys.argv) \
+            and 'BENCH_PROFILE' not in os.environ:
+        args.profile = 'vf-r-j1,find-cat'
+
+
 def main():
     if len(sys.argv) == 3 and sys.argv[1] in ('--plot', '--report'):
         # --report RESULT.json: redo the table (and targets) and the plot
@@ -598,8 +621,14 @@ def main():
                     help='apply this patch (-p1, relative to the top directory) '
                          'to a private copy of the module before building it: '
                          'time an engine variant without touching module/')
+    ap.add_argument('--only', choices=tuple(ONLY), default=env_default('ONLY', None),
+                    help='run only these cases (small: the tree of --files; mixed: the '
+                         'mixed tree; trees: both), their tree methods and a profile of '
+                         'vf-r-j1 and find-cat: measure issue 14 without the whole bench')
     ap.add_argument('--out', default=env_default('OUT', RESULTS))
     args = ap.parse_args()
+    if args.only:
+        apply_only(args, ap)
     methods = [m for m in args.methods.split(',') if m]
     big_methods = [m for m in args.big_methods.split(',') if m]
     tree_methods = [m for m in args.tree_methods.split(',') if m]

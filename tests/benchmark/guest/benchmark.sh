@@ -227,6 +227,13 @@ if [ "$BENCH_PROFILE" = yes ] && [ -x "$B/perf" ]; then
 		"$B/perf" report -i /tmp/perf.data --stdio --no-children \
 			--sort comm,dso,sym --percent-limit 0.7 2>/dev/null |
 			grep -v '^#' | grep . | head -n 45 > /dev/console || true
+		case $m in
+		vf*)	# verify-file's own time, finer: the per-file costs
+			"$B/perf" report -i /tmp/perf.data --stdio --no-children \
+				--comms verify-file --sort sym --percent-limit 0.3 \
+				2>/dev/null | grep -v '^#' | grep . | head -n 40 \
+				> /dev/console || true ;;
+		esac
 		echo "VSB-PROFILE-END $m" > /dev/console
 		rm -f /tmp/perf.data
 	done
