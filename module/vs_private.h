@@ -367,6 +367,8 @@ struct vs_run {
  *	(vs_raw_limit())
  * @mark: metadata pages cached before the scrub
  * @raw_page: bounce page for raw reads
+ * @meta: a small file's tree and descriptor read raw at once, or NULL
+ *	(owned by rawio.c)
  * @tree_ra: pages of tree to read ahead on a tree page miss (0: none)
  * @first: first data byte of the scrub (block aligned)
  * @end: end of the scrub, exclusive, clamped to the file size
@@ -389,6 +391,8 @@ struct vs_run {
  *	(never evicted; verified raw unless KEEP_CACHE)
  * @has_cached: whether @cached of the slot has any bit set
  */
+struct vs_meta;
+
 struct vs_scrub {
 	struct file *file;
 	struct inode *inode;
@@ -405,6 +409,7 @@ struct vs_scrub {
 	sector_t raw;
 	struct vs_cachemark mark;
 	struct page *raw_page;
+	struct vs_meta *meta;
 	unsigned int tree_ra;
 	u64 first;
 	u64 end;
