@@ -103,22 +103,22 @@ host-check:
 	$(MAKE) -C userspace check
 
 check:
-	tests/bench/vsbench.py check
+	tests/harness/vsbench.py check
 
 check-quick:
-	tests/bench/vsbench.py check --kernels 6.12
+	tests/harness/vsbench.py check --kernels 6.12
 
 # Optional: the engine scenarios on the 6.12 test kernel with KASAN (built
 # once, cached like the others; not part of make check).
 check-kasan:
-	tests/bench/vsbench.py check --kernels 6.12-kasan --only '^engine-' \
+	tests/harness/vsbench.py check --kernels 6.12-kasan --only '^engine-' \
 		--no-host --no-lint
 
 lint:
-	tests/bench/lint.sh
+	tests/harness/lint.sh
 
 demo:
-	tests/bench/vsbench.py demo
+	tests/harness/vsbench.py demo
 
 # Optional: the README's "See it work" commands (make demo) on a fresh
 # Debian 12 root (debootstrap, cached as a tarball; a chroot per run with a

@@ -4,7 +4,7 @@
 files today, side by side in one guest (make bench).
 
 Boots one guest (Debian's 6.1 kernel, no debug options, 2 vCPUs, TCG) with
-the bench's machinery (tests/bench/vsbench.py), makes verity files on ext4
+the bench's machinery (tests/harness/vsbench.py), makes verity files on ext4
 (BENCH_SIZE_MB, default 256, and BENCH_BIG_MB, default 1024, larger than
 the guest's BENCH_MEM_MB of RAM) and times every method, cold cache each
 run, BENCH_RUNS rounds.  Writes tests/benchmark/results/<stamp>.{md,json,png}.
@@ -36,7 +36,7 @@ TOP = os.path.abspath(os.path.join(HERE, '..', '..'))
 # build/ and would race with ours on build/mod-6.1 and build/tools.
 os.environ.setdefault('VS_BUILD', os.path.join(TOP, 'build', 'benchmark'))
 sys.dont_write_bytecode = True      # no __pycache__ in the source tree
-sys.path.insert(0, os.path.join(TOP, 'tests', 'bench'))
+sys.path.insert(0, os.path.join(TOP, 'tests', 'harness'))
 import vsbenchlib as vsbench  # noqa: E402  (the bench's machinery, reused as is)
 
 BUILD = vsbench.BUILD
@@ -122,7 +122,7 @@ def build_helpers():
     out = os.path.join(BUILD, 'bin')
     os.makedirs(out, exist_ok=True)
     pairs = []
-    hdir = os.path.join(HERE, 'helpers')
+    hdir = os.path.join(TOP, 'tests', 'guest', 'benchmark')
     for f in sorted(os.listdir(hdir)):
         if not f.endswith('.c'):
             continue
@@ -646,7 +646,7 @@ def main():
     # BENCH runs share build/benchmark; set VS_BUILD to run another beside.
     lock = vsbench.lock_build_dir()  # noqa: F841 (held until exit)
     t0 = time.time()
-    subprocess.run([os.path.join(TOP, 'tests', 'bench', 'install-deps.sh')],
+    subprocess.run([os.path.join(TOP, 'tests', 'harness', 'install-deps.sh')],
                    stdout=subprocess.DEVNULL, check=True)
     can_plot = ensure_plot_tools()
     kinfo = vsbench.provision(args.kernel)
@@ -670,7 +670,7 @@ def main():
         log('test tools did not build: ' + why)
         return 1
     files = list(tools) + build_helpers()
-    files.append(f'{os.path.join(HERE, "guest", "benchmark.sh")}='
+    files.append(f'{os.path.join(TOP, "tests", "guest", "benchmark", "benchmark.sh")}='
                  f'/tests/demo/{SCRIPT_NAME}.sh')
     files.append('/usr/bin/cat=/opt/bin/cat')   # coreutils', not busybox's
     ko = build_hashfloor(args.kernel, kinfo['kdir'])

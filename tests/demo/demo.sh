@@ -2,7 +2,7 @@
 # verify-file reports, repair it from a copy and scrub it clean; then a
 # mapped file rotting on disk, repaired from its own page cache.  Runs in a Debian 6.1 guest (make demo; make
 # check runs it too).  The report is checked, exact ranges and exit
-# statuses, by judge_demo() in tests/bench/vsbench.py (DEMO_*): change both
+# statuses, by judge_demo() in tests/harness/vsbench.py (DEMO_*): change both
 # together.
 # vs-fs: ext4
 # vs-timeout: 300

@@ -175,7 +175,7 @@ log "the README's commands took ${secs}s ($((secs / 60)) min $((secs % 60)) s), 
 check $rc readme-commands-exit "exit status $rc"
 
 # What the user saw: the promised ranges (the checks make check makes).
-vout=$(python3 "$root/root/verity-scrub/tests/bench/vsbench.py" verify-demo "$out") || true
+vout=$(python3 "$root/root/verity-scrub/tests/harness/vsbench.py" verify-demo "$out") || true
 printf '%s\n' "$vout" | grep -E '^(PASS|FAIL) '
 if n=$(printf '%s\n' "$vout" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p') &&
 	[ -n "$n" ]; then

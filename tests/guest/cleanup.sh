@@ -1,4 +1,4 @@
 #!/bin/sh
 # Undo whatever a scenario left behind, so the next one starts clean.
-. /tests/lib/guest-lib.sh
+. /tests/guest/lib.sh
 vs_cleanup

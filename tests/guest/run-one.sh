@@ -3,7 +3,7 @@
 name=$1
 VS_FS=$2
 export VS_FS
-. /tests/lib/guest-lib.sh
+. /tests/guest/lib.sh
 VS_SCENARIO=$name
 if [ "$name" = kunit ]; then
 	vs_run_kunit

@@ -3,7 +3,7 @@
 # tests/install/run.sh - host-side install tests (issue 6): DKMS, make
 # install/uninstall, modules_install, the pkg-config file, the udev rule.
 #
-# Called by tests/bench/vsbench.py check after the 6.1 module build (it
+# Called by tests/harness/vsbench.py check after the 6.1 module build (it
 # needs build/mod-6.1/verity_scrub.ko); root only; installs the Debian
 # packages it needs.  Prints one line per check:
 #   INSTALL PASS <name>
@@ -70,10 +70,10 @@ fi
 # ---- dependencies ------------------------------------------------------------
 
 deps_ok=1
-ABI=$("$TOP/tests/bench/install-deps.sh" 2> "$LOGDIR/install-deps.log") || ABI=
+ABI=$("$TOP/tests/harness/install-deps.sh" 2> "$LOGDIR/install-deps.log") || ABI=
 if [ -z "$ABI" ]; then
 	deps_ok=0
-	deps_why="tests/bench/install-deps.sh failed: $(last install-deps.log)"
+	deps_why="tests/harness/install-deps.sh failed: $(last install-deps.log)"
 fi
 missing=()
 for p in dkms openssl; do

@@ -2,7 +2,7 @@
 # exactly, on a 1K-block ext4 and with 4 blocks per page on 4K filesystems.
 # vs-kernels: 6.12
 # vs-fs: ext4-1k ext4 f2fs
-. /tests/scenarios/helpers/engine-lib.sh
+. /tests/guest/engine-lib.sh
 
 vs_mkfs
 f=$VS_MNT/k

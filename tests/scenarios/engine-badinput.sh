@@ -1,7 +1,7 @@
 # Engine: bad input gets a clear errno and changes nothing.
 # vs-kernels: 6.1 6.12
 # vs-fs: ext4
-. /tests/scenarios/helpers/engine-lib.sh
+. /tests/guest/engine-lib.sh
 
 vs_mkfs
 f=$VS_MNT/v

@@ -3,7 +3,7 @@
 # vs-kernels: 6.1 6.12
 # vs-fs: btrfs
 # vs-timeout: 300
-. /tests/scenarios/helpers/engine-lib.sh
+. /tests/guest/engine-lib.sh
 
 vs_mkfs
 f=$VS_MNT/b

@@ -10,8 +10,8 @@
 # vs-kernels: 6.1 6.12
 # vs-fs: ext4 f2fs
 # vs-timeout: 400
-. /tests/scenarios/helpers/engine-lib.sh
-. /tests/scenarios/helpers/tool-lib.sh
+. /tests/guest/engine-lib.sh
+. /tests/guest/tool-lib.sh
 
 vs_mkfs
 size=$((1048576))

@@ -2,7 +2,7 @@
 # are reported as exactly their blocks, as HASH_MISMATCH.
 # vs-kernels: 6.1 6.12
 # vs-fs: ext4 f2fs
-. /tests/scenarios/helpers/engine-lib.sh
+. /tests/guest/engine-lib.sh
 
 vs_mkfs
 f=$VS_MNT/data

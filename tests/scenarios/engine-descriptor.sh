@@ -3,7 +3,7 @@
 # kernel exports its digest, 6.5+); a malformed one fails with EUCLEAN.
 # vs-kernels: 6.1 6.12
 # vs-fs: ext4
-. /tests/scenarios/helpers/engine-lib.sh
+. /tests/guest/engine-lib.sh
 
 vs_mkfs
 f=$VS_MNT/d

@@ -4,7 +4,7 @@
 # vs-kernels: 6.1 6.12
 # vs-fs: ext4 f2fs
 # vs-timeout: 200
-. /tests/scenarios/helpers/engine-lib.sh
+. /tests/guest/engine-lib.sh
 
 vs_mkfs
 f=$VS_MNT/dm

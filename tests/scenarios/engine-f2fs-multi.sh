@@ -6,7 +6,7 @@
 # HASH_MISMATCH of garbage.
 # vs-fs: f2fs
 # vs-disk2: 256
-. /tests/scenarios/helpers/engine-lib.sh
+. /tests/guest/engine-lib.sh
 
 # mkfs on the first 512 MiB of the scratch disk, then let the device
 # grow to all of it (mkfs.f2fs takes no size with several devices).

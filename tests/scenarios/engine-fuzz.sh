@@ -7,7 +7,7 @@
 # vs-kernels: 6.1 6.12
 # vs-fs: ext4
 # vs-timeout: 1200
-. /tests/scenarios/helpers/engine-lib.sh
+. /tests/guest/engine-lib.sh
 
 vs_mkfs
 f=$VS_MNT/fuzz

@@ -6,7 +6,7 @@
 # looked at; window 1 is read and hashed with them.
 # vs-fs: ext4
 # vs-timeout: 240
-. /tests/scenarios/helpers/engine-lib.sh
+. /tests/guest/engine-lib.sh
 
 vs_mkfs
 f=$VS_MNT/h

@@ -6,7 +6,7 @@
 # and a clean file is clean even before the journal is checkpointed.  A
 # plain file of the same filesystem still is read raw.
 # vs-fs: ext4
-. /tests/scenarios/helpers/engine-lib.sh
+. /tests/guest/engine-lib.sh
 
 size=$((2 * 1048576))
 # ej_check NAME FILE DIRECT: scrub FILE, expect it clean, DIRECT 8 or 0.

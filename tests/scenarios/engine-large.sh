@@ -7,7 +7,7 @@
 # vs-mem: 384
 # vs-disk: 1024
 # vs-timeout: 900
-. /tests/scenarios/helpers/engine-lib.sh
+. /tests/guest/engine-lib.sh
 
 vs_mkfs
 f=$VS_MNT/large

@@ -8,8 +8,8 @@
 # vs-kernels: 6.1 6.12
 # vs-fs: ext4
 # vs-timeout: 420
-. /tests/scenarios/helpers/engine-lib.sh
-. /tests/scenarios/helpers/tool-lib.sh
+. /tests/guest/engine-lib.sh
+. /tests/guest/tool-lib.sh
 
 vs_mkfs
 f=$VS_MNT/life

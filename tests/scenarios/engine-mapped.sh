@@ -8,7 +8,7 @@
 # vs-kernels: 6.1 6.12
 # vs-fs: ext4 f2fs btrfs
 # vs-timeout: 400
-. /tests/scenarios/helpers/engine-lib.sh
+. /tests/guest/engine-lib.sh
 
 vs_mkfs
 size=$((8 * 1048576))

@@ -2,7 +2,7 @@
 # detail MEDIUM for exactly that block.
 # vs-kernels: 6.1 6.12
 # vs-fs: ext4
-. /tests/scenarios/helpers/engine-lib.sh
+. /tests/guest/engine-lib.sh
 
 dev=$(vs_scsi_debug)
 vs_mkfs "$dev"

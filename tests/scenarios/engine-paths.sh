@@ -5,7 +5,7 @@
 # vs-kernels: 6.1 6.12
 # vs-fs: ext4 f2fs
 # vs-timeout: 200
-. /tests/scenarios/helpers/engine-lib.sh
+. /tests/guest/engine-lib.sh
 
 DIRECT=8		# VERITY_SCRUB_OUT_DIRECT
 PAGE_CACHE=4		# VERITY_SCRUB_FLAG_PAGE_CACHE

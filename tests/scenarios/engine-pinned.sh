@@ -4,7 +4,7 @@
 # counted as skipped (checked only in the page cache).
 # vs-kernels: 6.1 6.12
 # vs-fs: ext4 f2fs btrfs
-. /tests/scenarios/helpers/engine-lib.sh
+. /tests/guest/engine-lib.sh
 
 vs_mkfs
 f=$VS_MNT/p

@@ -8,7 +8,7 @@
 # vs-fs: ext4
 # vs-mem: 1024
 # vs-timeout: 900
-. /tests/scenarios/helpers/engine-lib.sh
+. /tests/guest/engine-lib.sh
 
 vs_mkfs
 f=$VS_MNT/res

@@ -4,7 +4,7 @@
 # equal those of one uninterrupted call, exactly.
 # vs-kernels: 6.1 6.12
 # vs-fs: ext4 f2fs
-. /tests/scenarios/helpers/engine-lib.sh
+. /tests/guest/engine-lib.sh
 
 vs_mkfs
 f=$VS_MNT/resume

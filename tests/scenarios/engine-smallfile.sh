@@ -8,7 +8,7 @@
 # and a file of two windows still scrubs whole.
 # vs-kernels: 6.1 6.12
 # vs-fs: ext4 f2fs
-. /tests/scenarios/helpers/engine-lib.sh
+. /tests/guest/engine-lib.sh
 
 # dev_reads: "READS SECTORS" the dm device completed so far.
 dev_reads() {

@@ -5,7 +5,7 @@
 # exactly the data it covers.
 # vs-kernels: 6.1 6.12
 # vs-fs: ext4 f2fs
-. /tests/scenarios/helpers/engine-lib.sh
+. /tests/guest/engine-lib.sh
 
 vs_mkfs
 size=$((8 * 1048576))

@@ -6,7 +6,7 @@
 # transient (engine-dm-error).
 # vs-kernels: 6.12
 # vs-fs: ext4 f2fs
-. /tests/scenarios/helpers/engine-lib.sh
+. /tests/guest/engine-lib.sh
 
 vs_mkfs
 # Nothing else may send requests while the failure is armed.

@@ -8,7 +8,7 @@
 # vs-fs: ext4
 # vs-module: no
 KO=/lib/vs/dkms/verity_scrub.ko
-. /tests/scenarios/helpers/tool-lib.sh
+. /tests/guest/tool-lib.sh
 
 if [ ! -f "$KO" ]; then
 	vs_fail dkms-module "$KO missing: tests/install/run.sh must build build/dkms-6.1/verity_scrub.ko before the 6.1 guest boots"

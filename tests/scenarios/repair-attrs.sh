@@ -8,7 +8,7 @@
 # vs-kernels: 6.1 6.12
 # vs-fs: ext4
 # vs-timeout: 300
-. /tests/scenarios/helpers/tool-lib.sh
+. /tests/guest/tool-lib.sh
 
 vs_mkfs
 d=$VS_MNT/dir

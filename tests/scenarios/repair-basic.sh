@@ -5,7 +5,7 @@
 # vs-kernels: 6.1 6.12
 # vs-fs: ext4 f2fs
 # vs-timeout: 300
-. /tests/scenarios/helpers/tool-lib.sh
+. /tests/guest/tool-lib.sh
 
 vs_mkfs
 size=$((16 * 4096 + 1000))		# 17 blocks, the last of 1000 bytes

@@ -11,7 +11,7 @@
 # vs-kernels: 6.1 6.12
 # vs-fs: ext4 f2fs
 # vs-timeout: 500
-. /tests/scenarios/helpers/tool-lib.sh
+. /tests/guest/tool-lib.sh
 
 # A small filesystem (96 MiB), so that filling it is quick.
 vs_dm_dev vssmall "0 $((96 * 2048)) linear $VS_SCRATCH 0"

@@ -8,7 +8,7 @@
 # vs-kernels: 6.1 6.12
 # vs-fs: ext4 f2fs
 # vs-timeout: 400
-. /tests/scenarios/helpers/tool-lib.sh
+. /tests/guest/tool-lib.sh
 
 # flip_byte FILE OFFSET: complement one byte of an ordinary file.
 flip_byte() {

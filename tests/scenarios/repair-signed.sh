@@ -9,9 +9,9 @@
 # vs-kernels: 6.1
 # vs-fs: ext4 f2fs
 # vs-timeout: 300
-. /tests/scenarios/helpers/tool-lib.sh
+. /tests/guest/tool-lib.sh
 
-sign=/tests/scenarios/helpers/sign
+sign=/tests/guest/helpers/sign
 vs_expect_rc key-loaded 0 /opt/bin/addkey $sign/cert.der
 
 vs_mkfs

@@ -6,7 +6,7 @@
 # vs-kernels: 6.1 6.12
 # vs-fs: ext4 f2fs
 # vs-timeout: 300
-. /tests/scenarios/helpers/tool-lib.sh
+. /tests/guest/tool-lib.sh
 
 vs_mkfs
 # 200 blocks, the last of 1000 bytes; SHA-256, 4K: two leaf blocks under

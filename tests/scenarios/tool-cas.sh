@@ -6,7 +6,7 @@
 # the rest are clean.
 # vs-kernels: 6.1 6.12
 # vs-fs: ext4 f2fs
-. /tests/scenarios/helpers/tool-lib.sh
+. /tests/guest/tool-lib.sh
 
 vs_mkfs
 store=$VS_MNT/store

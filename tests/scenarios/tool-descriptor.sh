@@ -6,7 +6,7 @@
 # too (the data read, through libfsverity, against the kernel's digest).
 # vs-kernels: 6.1 6.12
 # vs-fs: ext4
-. /tests/scenarios/helpers/tool-lib.sh
+. /tests/guest/tool-lib.sh
 
 vs_mkfs
 f=$VS_MNT/d

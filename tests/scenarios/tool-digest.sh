@@ -2,7 +2,7 @@
 # a match exits 0, a mismatch is corruption (exit 1, status bad).
 # vs-kernels: 6.1 6.12
 # vs-fs: ext4 f2fs
-. /tests/scenarios/helpers/tool-lib.sh
+. /tests/guest/tool-lib.sh
 
 vs_mkfs
 f=$VS_MNT/d256

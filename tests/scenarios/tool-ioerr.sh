@@ -3,7 +3,7 @@
 # bad, errno EIO), not an operational error (8); also in a -r walk.
 # vs-kernels: 6.1 6.12
 # vs-fs: ext4
-. /tests/scenarios/helpers/tool-lib.sh
+. /tests/guest/tool-lib.sh
 
 vs_mkfs
 mkdir "$VS_MNT/dir"

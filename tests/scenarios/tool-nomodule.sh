@@ -5,7 +5,7 @@
 # vs-kernels: 6.1 6.12
 # vs-fs: ext4 f2fs btrfs
 # vs-module: no
-. /tests/scenarios/helpers/tool-lib.sh
+. /tests/guest/tool-lib.sh
 
 # an earlier scenario in the same guest may have loaded it
 vs_unload_module

@@ -3,7 +3,7 @@
 # crossed without --cross-mounts; -j 2 gives the same report.
 # vs-kernels: 6.1 6.12
 # vs-fs: ext4
-. /tests/scenarios/helpers/tool-lib.sh
+. /tests/guest/tool-lib.sh
 
 vs_mkfs
 top=$VS_MNT/tree

@@ -8,7 +8,7 @@
 # vs-kernels: 6.1 6.12
 # vs-fs: ext4
 # vs-timeout: 500
-. /tests/scenarios/helpers/tool-lib.sh
+. /tests/guest/tool-lib.sh
 
 # vf_file NAME: the JSON object of file NAME in the last --json run.
 vf_file() {

@@ -5,7 +5,7 @@
 # vs-kernels: 6.1 6.12
 # vs-fs: ext4
 # vs-timeout: 400
-. /tests/scenarios/helpers/tool-lib.sh
+. /tests/guest/tool-lib.sh
 
 vs_mkfs
 f=$VS_MNT/big

@@ -7,7 +7,7 @@
 # the module in /lib/modules/KVER/extra (depmod), nothing loaded yet.
 # The second disk (/dev/vdb) becomes an ext4 filesystem with verity.
 #
-# Prints, on the console, the bench's lines (tests/lib/guest-lib.sh):
+# Prints, on the console, the bench's lines (tests/guest/lib.sh):
 #   VS-BOOTED, VS-BEGIN systemd-guest ext4, VS-RESULT PASS|FAIL ...,
 #   VS-END systemd-guest ext4 rc=0 secs=N, VS-DONE; then powers off.
 set -u

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-"""vsbenchlib - the verity-scrub test bench's machinery (tests/bench/vsbench.py
+"""vsbenchlib - the verity-scrub test bench's machinery (tests/harness/vsbench.py
 is its command; tests/benchmark/run.py reuses it).
 
 Builds the module against the bench kernels, builds the userspace tools,
@@ -25,7 +25,7 @@ import threading
 import time
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
-BENCH = os.path.join(TOP, 'tests', 'bench')
+BENCH = os.path.join(TOP, 'tests', 'harness')
 SCEN_DIR = os.path.join(TOP, 'tests', 'scenarios')
 BUILD = os.environ.get('VS_BUILD', os.path.join(TOP, 'build'))
 KERNELS = ('6.1', '6.12')
@@ -188,7 +188,7 @@ def build_tools():
     os.makedirs(tdir, exist_ok=True)
     files = []
     srcs = []
-    for sub in ('tests/tools', 'tests/scenarios/helpers'):
+    for sub in ('tests/guest/helpers',):
         d = os.path.join(TOP, sub)
         if os.path.isdir(d):
             srcs += [os.path.join(d, f) for f in sorted(os.listdir(d))

@@ -1,5 +1,5 @@
 # shellcheck shell=sh
-# guest-lib.sh - helpers for guest scenarios (busybox ash, sourced).
+# lib.sh - helpers for guest scenarios (busybox ash, sourced).
 #
 # Environment a scenario sees:
 #   VS_KERNEL    6.1 or 6.12

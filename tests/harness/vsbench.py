@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """vsbench - the verity-scrub test bench (the command; the machinery is
-tests/bench/vsbenchlib.py).
+tests/harness/vsbenchlib.py).
 
 Builds the module against the bench kernels, builds the userspace tools,
 boots qemu guests (TCG) with a busybox initramfs, runs the KUnit suites and

@@ -62,7 +62,7 @@ echo "$kernel" > "$root/etc/vs-kernel"
 cp "$top/tests/guest/init" "$root/init"
 chmod +x "$root/init"
 mkdir -p "$root/tests"
-cp -r "$top/tests/lib" "$top/tests/guest" "$top/tests/demo" "$root/tests/"
+cp -r "$top/tests/guest" "$top/tests/demo" "$root/tests/"
 for pair in "$@"; do
 	src=${pair%%=*} dst=${pair#*=}
 	mkdir -p "$root$(dirname "$dst")"

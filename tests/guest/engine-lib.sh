@@ -1,6 +1,6 @@
 # shellcheck shell=sh
 # engine-lib.sh - helpers of the engine-*.sh scenarios (sourced after
-# tests/lib/guest-lib.sh).  scrubctl is tests/scenarios/helpers/scrubctl.c.
+# tests/guest/lib.sh).  scrubctl is tests/guest/helpers/scrubctl.c.
 
 ES_OUT=/tmp/es-scrub.out
 
