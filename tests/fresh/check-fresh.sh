@@ -183,8 +183,9 @@ vout=$(python3 "$root/root/verity-scrub/tests/bench/vsbench.py" verify-demo "$ou
 	grep '^VS-RESULT ') || true
 if [ -n "$vout" ]; then
 	printf '%s\n' "$vout"
-	passed=$((passed + $(printf '%s\n' "$vout" | grep -c '^VS-RESULT PASS ')))
-	failed=$((failed + $(printf '%s\n' "$vout" | grep -vc '^VS-RESULT PASS ')))
+	n=$(printf '%s\n' "$vout" | wc -l)
+	npass=$(printf '%s\n' "$vout" | grep -c '^VS-RESULT PASS ' || true)
+	passed=$((passed + npass)); failed=$((failed + n - npass))
 else
 	check 1 verify-demo "no VS-RESULT lines from vsbench.py verify-demo"
 fi

@@ -122,8 +122,9 @@ static void add_file_fields(struct entry *e, const struct vf_run *run,
 			    const struct vf_file *f)
 {
 	struct vf_digest disk = vf_file_digest(f);
-	const struct vf_digest *d = vf_file_flag(f, DESCRIPTOR_CHANGED) &&
-				    f->measured.size ? &f->measured : &disk;
+	const struct vf_digest *d =
+		vf_file_flag(f, VERITY_SCRUB_OUT_DESCRIPTOR_CHANGED) &&
+		f->measured.size ? &f->measured : &disk;
 	char digest[160];
 
 	add_field(e, "VERITY_SCRUB_PATH=%s", f->path);

@@ -26,15 +26,16 @@ static int is_corruption(uint32_t kind)
 
 static int digest_bad(const struct vf_file *f)
 {
-	return vf_file_flag(f, DESCRIPTOR_CHANGED) || f->descriptor_corrupt ||
-	       (f->expect_checked && !f->expect_match);
+	return vf_file_flag(f, VERITY_SCRUB_OUT_DESCRIPTOR_CHANGED) ||
+	       f->descriptor_corrupt || (f->expect_checked && !f->expect_match);
 }
 
 enum vf_status vf_file_status(const struct vf_file *f)
 {
 	size_t i;
 
-	if (digest_bad(f) || vf_file_flag(f, DESC_UNREADABLE) || f->io_errno)
+	if (digest_bad(f) || f->io_errno ||
+	    vf_file_flag(f, VERITY_SCRUB_OUT_DESC_UNREADABLE))
 		return VF_STATUS_BAD;
 	for (i = 0; i < f->nranges; i++)
 		if (f->ranges[i].kind != VERITY_SCRUB_KIND_TRANSIENT)
@@ -63,7 +64,7 @@ int vf_file_exit_bits(const struct vf_file *f)
 	}
 	if (digest_bad(f))
 		bits |= VF_EXIT_CORRUPT;
-	if (vf_file_flag(f, DESC_UNREADABLE) || f->io_errno)
+	if (vf_file_flag(f, VERITY_SCRUB_OUT_DESC_UNREADABLE) || f->io_errno)
 		bits |= VF_EXIT_IO;
 	else if (f->error && !f->descriptor_corrupt)
 		bits |= VF_EXIT_OPERATIONAL;
@@ -229,7 +230,8 @@ static int print_items(FILE *out, const struct vf_file *f, int transient)
 		fprintf(out, "descriptor changed (the descriptor on disk does "
 			"not describe the data the kernel verified, %s)", a);
 		sep = "; ";
-	} else if (!transient && vf_file_flag(f, DESCRIPTOR_CHANGED)) {
+	} else if (!transient &&
+		   vf_file_flag(f, VERITY_SCRUB_OUT_DESCRIPTOR_CHANGED)) {
 		vf_format_digest(a, sizeof(a), &disk);
 		vf_format_digest(b, sizeof(b), &f->measured);
 		fprintf(out, "descriptor changed (on disk %s, kernel holds %s)",
@@ -305,8 +307,8 @@ static int repairable_from_cache(const struct vf_run *run,
 	size_t i, cached = 0;
 
 	if (vf_file_status(f) != VF_STATUS_BAD || digest_bad(f) ||
-	    vf_file_flag(f, DESC_UNREADABLE) || f->io_errno || f->error ||
-	    f->interrupted || f->repair || run->o->have_range)
+	    vf_file_flag(f, VERITY_SCRUB_OUT_DESC_UNREADABLE) || f->io_errno ||
+	    f->error || f->interrupted || f->repair || run->o->have_range)
 		return 0;
 	for (i = 0; i < f->nranges; i++) {
 		if (f->ranges[i].kind == VERITY_SCRUB_KIND_TRANSIENT)
@@ -365,8 +367,8 @@ static void print_file(FILE *out, const struct vf_run *run,
 			(unsigned long long)f->res.bytes_verified,
 			(unsigned long long)f->res.bytes_read,
 			f->fallback ? "without the module" :
-			vf_file_flag(f, DIRECT) ? "from the device" :
-			"through the page cache",
+			vf_file_flag(f, VERITY_SCRUB_OUT_DIRECT) ?
+			"from the device" : "through the page cache",
 			(unsigned long long)f->res.blocks_retried);
 	}
 	fputc('\n', out);
@@ -632,7 +634,8 @@ static json_object *json_file(const struct vf_run *run,
 		add(o, "method", json_object_new_string(f->fallback ? "pread" :
 							"module"));
 		add(o, "read_path", json_object_new_string(
-			    vf_file_flag(f, DIRECT) ? "direct" : "page_cache"));
+			    vf_file_flag(f, VERITY_SCRUB_OUT_DIRECT) ? "direct" :
+			    "page_cache"));
 		add(o, "descriptor_checked",
 		    json_object_new_boolean(f->descriptor_checked));
 	}
@@ -644,18 +647,19 @@ static json_object *json_file(const struct vf_run *run,
 		add(o, "descriptor_disk_differs", json_object_new_boolean(1));
 	if (vf_have_info(f) && f->descriptor_checked)
 		add(o, "descriptor_changed",
-		    json_object_new_boolean(vf_file_flag(f,
-							 DESCRIPTOR_CHANGED)));
+		    json_object_new_boolean(vf_file_flag(
+			    f, VERITY_SCRUB_OUT_DESCRIPTOR_CHANGED)));
 	if (f->descriptor_corrupt)
 		add(o, "descriptor_corrupt", json_object_new_boolean(1));
-	if (vf_file_flag(f, DESC_UNREADABLE))
+	if (vf_file_flag(f, VERITY_SCRUB_OUT_DESC_UNREADABLE))
 		add(o, "descriptor_unreadable", json_object_new_boolean(1));
 	if (f->io_errno)
 		add(o, "errno", json_object_new_string(
 			    vf_io_errno_name(f->io_errno)));
-	if (vf_file_flag(f, RETRIES_CUT))
+	if (vf_file_flag(f, VERITY_SCRUB_OUT_RETRIES_CUT))
 		add(o, "retries_cut", json_object_new_boolean(1));
-	if (vf_file_flag(f, DESCRIPTOR_CHANGED) && f->measured.size)
+	if (f->measured.size &&
+	    vf_file_flag(f, VERITY_SCRUB_OUT_DESCRIPTOR_CHANGED))
 		add(o, "measured_digest", json_digest(&f->measured));
 	if (f->expect_checked) {
 		add(o, "expected_digest", json_digest(&f->expected));

@@ -214,8 +214,11 @@ static inline int vf_have_info(const struct vf_file *f)
 	return f->res.block_size != 0;
 }
 
-/* Whether @f's scrub set VERITY_SCRUB_OUT_@flag. */
-#define vf_file_flag(f, flag) (!!((f)->res.out_flags & VERITY_SCRUB_OUT_##flag))
+/* Whether @f's result has the VERITY_SCRUB_OUT_* @flag. */
+static inline int vf_file_flag(const struct vf_file *f, uint64_t flag)
+{
+	return !!(f->res.out_flags & flag);
+}
 void vf_set_error(struct vf_file *f, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 const char *vf_io_errno_name(int err);
