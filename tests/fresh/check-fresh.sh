@@ -21,7 +21,9 @@
 #
 # Environment: VS_FRESH_TMP (where the temporary root goes; default
 # /var/tmp), VS_FRESH_KEEP=1 (keep the root after the run, unmounted).
-# Ends with "N passed, N failed"; exit status 1 if any failed.
+# Prints one VS-RESULT line per check (tests/guest/result.sh: fresh[chroot],
+# and verify-demo's demo[ext4]); ends with "N passed, N failed"; exit status
+# 1 if any failed.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -33,13 +35,14 @@ die() { log "$*"; exit 1; }
 
 [ "$(id -u)" = 0 ] || die "run as root (debootstrap, chroot, mounts)"
 
+. "$top/tests/guest/result.sh"
 passed=0 failed=0
 ok() { if "$@" >/dev/null 2>&1; then echo 0; else echo 1; fi; }	# 0 if "$@" succeeds
-check() {	# check 0|1 NAME [WHY]
+check() {	# check 0|1 NAME [WHY]: one VS-RESULT line
 	if [ "$1" = 0 ]; then
-		passed=$((passed + 1)); echo "PASS fresh/$2"
+		passed=$((passed + 1)); vs_result PASS "fresh[chroot]" "$2"
 	else
-		failed=$((failed + 1)); echo "FAIL fresh/$2${3:+ -- $3}"
+		failed=$((failed + 1)); vs_result FAIL "fresh[chroot]" "$2" "${3:-}"
 	fi
 }
 
@@ -175,13 +178,16 @@ log "the README's commands took ${secs}s ($((secs / 60)) min $((secs % 60)) s), 
 check $rc readme-commands-exit "exit status $rc"
 
 # What the user saw: the promised ranges (the checks make check makes).
-vout=$(python3 "$root/root/verity-scrub/tests/harness/vsbench.py" verify-demo "$out") || true
-printf '%s\n' "$vout" | grep -E '^(PASS|FAIL) '
-if n=$(printf '%s\n' "$vout" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p') &&
-	[ -n "$n" ]; then
-	passed=$((passed + ${n% *})); failed=$((failed + ${n#* }))
+# Its VS-RESULT lines (demo[ext4]) are shown as they are and counted here.
+vout=$(python3 "$root/root/verity-scrub/tests/harness/vsbench.py" verify-demo "$out" |
+	grep '^VS-RESULT ') || true
+if [ -n "$vout" ]; then
+	printf '%s\n' "$vout"
+	n=$(printf '%s\n' "$vout" | wc -l)
+	npass=$(printf '%s\n' "$vout" | grep -c '^VS-RESULT PASS ' || true)
+	passed=$((passed + npass)); failed=$((failed + n - npass))
 else
-	check 1 verify-demo "no summary from vsbench.py verify-demo"
+	check 1 verify-demo "no VS-RESULT lines from vsbench.py verify-demo"
 fi
 
 # Only Debian's 6.1 kernel, provisioned by this run in the chroot's own

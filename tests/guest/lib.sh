@@ -23,15 +23,16 @@ DM_DISABLE_UDEV=1
 export VS_KERNEL VS_SCRATCH VS_SCRATCH2 VS_DEV VS_MNT DM_DISABLE_UDEV
 
 # ---- results -------------------------------------------------------------
-# Every check prints exactly one line the host counts:
+# Every check prints exactly one line the host counts (tests/guest/result.sh):
 #   VS-RESULT PASS|FAIL <scenario>[<fs>] <check> [-- reason]
+. /tests/guest/result.sh
 
 vs_pass() {
-	echo "VS-RESULT PASS $VS_SCENARIO[$VS_FS] $1" > /dev/console
+	vs_result PASS "$VS_SCENARIO[$VS_FS]" "$1" > /dev/console
 }
 
 vs_fail() {
-	echo "VS-RESULT FAIL $VS_SCENARIO[$VS_FS] $1 -- $2" > /dev/console
+	vs_result FAIL "$VS_SCENARIO[$VS_FS]" "$1" "$2" > /dev/console
 }
 
 # vs_expect_eq CHECK EXPECTED ACTUAL

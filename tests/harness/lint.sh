@@ -1,19 +1,21 @@
 #!/bin/bash
 # Lint the kernel code: checkpatch.pl --strict (from the 6.12 kernel tree),
 # sparse (C=2) against the 6.12 build, and no LINUX_VERSION_CODE outside
-# module/compat.h.  Prints "LINT PASS|FAIL <check> [-- reason]" lines.
+# module/compat.h.  Prints one "VS-RESULT PASS|FAIL lint[host] <check>
+# [-- reason]" line per check (tests/guest/result.sh).
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 build=${VS_BUILD:-$top/build}
 rc=0
+. "$top/tests/guest/result.sh"
 
 result() {
 	if [ "$2" = 0 ]; then
-		echo "LINT PASS $1"
+		vs_result PASS "lint[host]" "$1"
 	else
-		echo "LINT FAIL $1 -- $3"
+		vs_result FAIL "lint[host]" "$1" "$3"
 		rc=1
 	fi
 }

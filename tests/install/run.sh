@@ -5,9 +5,9 @@
 #
 # Called by tests/harness/vsbench.py check after the 6.1 module build (it
 # needs build/mod-6.1/verity_scrub.ko); root only; installs the Debian
-# packages it needs.  Prints one line per check:
-#   INSTALL PASS <name>
-#   INSTALL FAIL <name> -- <reason>
+# packages it needs.  Prints one line per check (tests/guest/result.sh):
+#   VS-RESULT PASS install[host] <name>
+#   VS-RESULT FAIL install[host] <name> -- <reason>
 # and exits 0 even when checks fail (the driver counts the lines).  A check
 # whose prerequisite failed prints FAIL (never nothing, never PASS).
 #
@@ -35,8 +35,9 @@ mkdir -p "$LOGDIR"
 TMP=$(mktemp -d /tmp/vs-install.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 
-pass() { echo "INSTALL PASS $1"; }
-fail() { echo "INSTALL FAIL $1 -- $2"; }
+. "$TOP/tests/guest/result.sh"
+pass() { vs_result PASS "install[host]" "$1"; }
+fail() { vs_result FAIL "install[host]" "$1" "$2"; }
 # check NAME REASON-IF-FAILED CMD...: PASS if CMD succeeds.
 check() {
 	local name=$1 why=$2

@@ -18,6 +18,11 @@
  * builds must be the one on disk.  The builtin signature is not part of
  * the digest (fs-verity hashes the descriptor with sig_size 0), so it is
  * not read.
+ *
+ * What it finds goes into the file's &struct verity_scrub_result, the type
+ * the library fills for the module engine (module.c): the same fields mean
+ * the same (calls, ranges and complete, which verify-file does not read,
+ * stay 0; cursor is set when the scrub is interrupted).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -44,11 +49,12 @@ struct feed {
 	int have_disk, have_built;
 };
 
-/* Learn the digest and geometry without the module. */
+/* Learn the digest and geometry without the module, into @c->f->res. */
 static int read_info(struct feed *c)
 {
 	struct vf_file *f = c->f;
-	int err = vf_sys.measure(c->fd, &f->digest);
+	struct vf_digest d;
+	int err = vf_sys.measure(c->fd, &d);
 	off_t size;
 
 	if (err == -ENODATA) {
@@ -65,6 +71,7 @@ static int read_info(struct feed *c)
 			     strerror(-err));
 		return err;
 	}
+	vf_file_set_digest(f, &d);
 	/* after the measure: files that cannot seek (procfs) are not verity */
 	size = lseek(c->fd, 0, SEEK_END);
 	if (size < 0) {
@@ -72,11 +79,11 @@ static int read_info(struct feed *c)
 		vf_set_error(f, "cannot seek: %s", strerror(-err));
 		return err;
 	}
-	f->size = (uint64_t)size;
-	f->block_size = 4096;	/* before Linux 5.12: always PAGE_SIZE */
+	f->res.file_size = (uint64_t)size;
+	f->res.block_size = 4096;	/* before 5.12: always PAGE_SIZE */
 	err = vf_sys.read_descriptor(c->fd, &c->disk);
 	if (err == -EIO) {	/* as the module says it: an I/O finding */
-		f->descriptor_unreadable = 1;
+		vf_file_set_flag(f, VERITY_SCRUB_OUT_DESC_UNREADABLE, 1);
 	} else if (err == -ENOTTY || err == -EOPNOTSUPP) {	/* btrfs, < 5.12 */
 		f->descriptor_unchecked = "the filesystem or the kernel cannot "
 					  "read it (no FS_IOC_READ_VERITY_"
@@ -85,13 +92,12 @@ static int read_info(struct feed *c)
 		f->descriptor_unchecked = "it cannot be read (FS_IOC_READ_"
 					  "VERITY_METADATA failed)";
 	} else if (c->disk.log_blocksize >= 10 && c->disk.log_blocksize <= 16) {
-		f->block_size = 1U << c->disk.log_blocksize;
+		f->res.block_size = 1U << c->disk.log_blocksize;
 		c->have_disk = 1;
 	} else {
 		f->descriptor_unchecked = "its block size is not one fs-verity "
 					  "uses";
 	}
-	f->have_info = 1;
 	return 0;
 }
 
@@ -112,16 +118,16 @@ static void narrow_block(struct vf_run *run, int fd, struct vf_file *f,
 	unsigned int i;
 
 	for (i = 0; i < tries; i++) {
-		f->blocks_retried += i == 0;
+		f->res.blocks_retried += i == 0;
 		drop_cache(run, fd, pos, len);
 		if (vf_sys.pread(fd, buf, len, (off_t)pos) == (ssize_t)len) {
 			r.kind = VERITY_SCRUB_KIND_TRANSIENT;
-			f->bytes_verified += len;
+			f->res.bytes_verified += len;
 			break;
 		}
 	}
-	f->bytes_read += len * (i + 1);
-	f->kind_blocks[r.kind]++;
+	f->res.bytes_read += len * (i + 1);
+	f->res.kind_blocks[r.kind]++;
 	vf_add_range(f, &r);
 }
 
@@ -132,15 +138,15 @@ static void narrow_block(struct vf_run *run, int fd, struct vf_file *f,
 static int64_t scrub_chunk(struct vf_run *run, int fd, struct vf_file *f,
 			   char *buf, uint64_t pos, uint64_t end)
 {
-	uint64_t done = 0, want = end - pos, bs = f->block_size, blen;
+	uint64_t done = 0, want = end - pos, bs = f->res.block_size, blen;
 	ssize_t n;
 
 	while (done < want) {
 		n = vf_sys.pread(fd, buf + done, want - done, (off_t)(pos + done));
 		if (n > 0) {
 			done += (uint64_t)n;
-			f->bytes_verified += (uint64_t)n;
-			f->bytes_read += (uint64_t)n;
+			f->res.bytes_verified += (uint64_t)n;
+			f->res.bytes_read += (uint64_t)n;
 			continue;
 		}
 		if (n == 0)	/* the file ended early: nothing more to read */
@@ -149,7 +155,7 @@ static int64_t scrub_chunk(struct vf_run *run, int fd, struct vf_file *f,
 			continue;
 		if (errno == EINTR) {	/* stopped: what was read counts */
 			f->interrupted = 1;
-			f->resume_offset = pos + done;
+			f->res.cursor = pos + done;
 			return (int64_t)done;
 		}
 		if (errno != EIO)
@@ -189,7 +195,7 @@ static int next_chunk(struct feed *c)
 		return 0;
 	if (vf_cancel) {
 		f->interrupted = 1;
-		f->resume_offset = c->pos;
+		f->res.cursor = c->pos;
 	}
 	if (f->interrupted)
 		return -EINTR;
@@ -257,6 +263,7 @@ static void judge_descriptor(struct feed *c, const struct libfsverity_digest *d)
 	struct vf_file *f = c->f;
 	struct vf_digest disk = { .alg = d->digest_algorithm,
 				  .size = d->digest_size };
+	struct vf_digest kernel = vf_file_digest(f);
 
 	if (c->data_bad || f->error || f->interrupted) {
 		f->descriptor_unchecked = f->interrupted ? "interrupted" :
@@ -269,14 +276,14 @@ static void judge_descriptor(struct feed *c, const struct libfsverity_digest *d)
 	}
 	memcpy(disk.bytes, d->digest, d->digest_size);
 	f->descriptor_checked = 1;
-	if (disk.alg != f->digest.alg || disk.size != f->digest.size ||
-	    memcmp(disk.bytes, f->digest.bytes, disk.size)) {
-		/* as with the module: @digest on disk, @measured the kernel's */
-		f->descriptor_changed = 1;
-		f->measured = f->digest;
-		f->digest = disk;
+	if (disk.alg != kernel.alg || disk.size != kernel.size ||
+	    memcmp(disk.bytes, kernel.bytes, disk.size)) {
+		/* as with the module: on disk in res, the kernel's @measured */
+		vf_file_set_flag(f, VERITY_SCRUB_OUT_DESCRIPTOR_CHANGED, 1);
+		f->measured = kernel;
+		vf_file_set_digest(f, &disk);
 	} else if (!same_descriptor(&c->disk, &c->built)) {
-		f->descriptor_changed = 1;
+		vf_file_set_flag(f, VERITY_SCRUB_OUT_DESCRIPTOR_CHANGED, 1);
 		f->descriptor_disk_differs = 1;
 	}
 }
@@ -289,7 +296,8 @@ static void scrub_and_digest(struct feed *c)
 	};
 	struct libfsverity_merkle_tree_params p = {
 		.version = 1, .hash_algorithm = c->disk.hash_algorithm,
-		.file_size = c->f->size, .block_size = c->f->block_size,
+		.file_size = c->f->res.file_size,
+		.block_size = c->f->res.block_size,
 		.salt_size = c->disk.salt_size, .salt = c->disk.salt,
 		.metadata_callbacks = &cb,
 	};
@@ -326,21 +334,21 @@ int vf_fallback_scrub(struct vf_run *run, int fd, struct vf_file *f)
 	err = read_info(&c);
 	if (err)
 		return err;
-	bs = f->block_size;
-	c.end = f->size;
+	bs = f->res.block_size;
+	c.end = f->res.file_size;
 	if (run->o->have_range) {
 		c.pos = run->o->range_start / bs * bs;
 		if (run->o->range_end < c.end)	/* round up, clamp to EOF */
 			c.end = (run->o->range_end + bs - 1) / bs * bs;
-		if (c.end > f->size)
-			c.end = f->size;
+		if (c.end > f->res.file_size)
+			c.end = f->res.file_size;
 	}
 	c.buf = malloc(CHUNK_SIZE);
 	if (!c.buf) {
 		vf_set_error(f, "out of memory");
 		return -ENOMEM;
 	}
-	if (c.have_disk && c.pos == 0 && c.end == f->size)
+	if (c.have_disk && c.pos == 0 && c.end == f->res.file_size)
 		scrub_and_digest(&c);
 	else if (c.have_disk)
 		f->descriptor_unchecked = "only part of the file was read";

@@ -121,13 +121,15 @@ static const char *msgid_of(uint32_t kind)
 static void add_file_fields(struct entry *e, const struct vf_run *run,
 			    const struct vf_file *f)
 {
-	const struct vf_digest *d = f->descriptor_changed && f->measured.size ?
-				    &f->measured : &f->digest;
+	struct vf_digest disk = vf_file_digest(f);
+	const struct vf_digest *d =
+		vf_file_flag(f, VERITY_SCRUB_OUT_DESCRIPTOR_CHANGED) &&
+		f->measured.size ? &f->measured : &disk;
 	char digest[160];
 
 	add_field(e, "VERITY_SCRUB_PATH=%s", f->path);
 	add_field(e, "VERITY_SCRUB_ROOT=%s", run->o->paths[f->root]);
-	if (f->have_info && d->size) {
+	if (vf_have_info(f) && d->size) {
 		vf_format_digest(digest, sizeof(digest), d);
 		add_field(e, "VERITY_SCRUB_DIGEST=%s", digest);
 	}

@@ -59,9 +59,9 @@ void vf_tally(const struct vf_run *run, int root, struct vf_tally *t)
 		if (!f->started && !f->finished)
 			continue;
 		t->status[vf_file_status(f)]++;
-		t->bytes_verified += f->bytes_verified;
+		t->bytes_verified += f->res.bytes_verified;
 		for (k = 0; k < VERITY_SCRUB_KIND_COUNT; k++)
-			t->kind_blocks[k] += f->kind_blocks[k];
+			t->kind_blocks[k] += f->res.kind_blocks[k];
 	}
 	for (i = 0; i < run->nskipped; i++)
 		if (root < 0 || same_root(run, run->skipped[i].root, root))

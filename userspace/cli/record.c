@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * record.c - what the scrub engines record about one file: its first
- * error, its bad ranges (merged by the library's vs_range_extend()), and
- * the --limit throttle both engines call after the bytes they read
+ * error, its bad ranges (merged by the library's vs_range_extend()), its
+ * digest and flags in its &struct verity_scrub_result, and the --limit
+ * throttle both engines call after the bytes they read
  *
  * Called by both engines (module.c, fallback.c), by the driver (scrub.c)
  * and by repair.c; it calls none of them.
@@ -90,6 +91,38 @@ void vf_add_range(struct vf_file *f, const struct verity_scrub_range *r)
 		f->ranges_cap = cap;
 	}
 	f->ranges[f->nranges++] = *r;
+}
+
+/* The digest of @f's descriptor on disk, as its result holds it. */
+struct vf_digest vf_file_digest(const struct vf_file *f)
+{
+	struct vf_digest d = { .alg = f->res.hash_algorithm,
+			       .size = f->res.digest_size };
+
+	if (d.size > sizeof(d.bytes))	/* never: both hold 64 bytes */
+		d.size = sizeof(d.bytes);
+	memcpy(d.bytes, f->res.digest, d.size);
+	return d;
+}
+
+/* Store @d as the digest of @f's descriptor on disk. */
+void vf_file_set_digest(struct vf_file *f, const struct vf_digest *d)
+{
+	uint32_t size = d->size < sizeof(f->res.digest) ? d->size :
+			sizeof(f->res.digest);
+
+	f->res.hash_algorithm = d->alg;
+	f->res.digest_size = size;
+	memcpy(f->res.digest, d->bytes, size);
+}
+
+/* Set (@on) or clear the VERITY_SCRUB_OUT_* @flag of @f's result. */
+void vf_file_set_flag(struct vf_file *f, uint64_t flag, int on)
+{
+	if (on)
+		f->res.out_flags |= flag;
+	else
+		f->res.out_flags &= ~flag;
 }
 
 /*

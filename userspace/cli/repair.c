@@ -481,7 +481,7 @@ static void rescrub(struct vf_run *run, struct verity_scrub_dev *dev,
 		set_reason(r, "replaced, but the new file could not be "
 			   "scrubbed: %s",
 			   verity_scrub_strerror(VERITY_SCRUB_OP_SCRUB, err));
-	else if (r->nranges || res.file_size != f->size)
+	else if (r->nranges || res.file_size != f->res.file_size)
 		set_reason(r, "replaced, but the new file does not scrub clean");
 	else
 		r->repaired = 1;

@@ -26,15 +26,16 @@ static int is_corruption(uint32_t kind)
 
 static int digest_bad(const struct vf_file *f)
 {
-	return f->descriptor_changed || f->descriptor_corrupt ||
-	       (f->expect_checked && !f->expect_match);
+	return vf_file_flag(f, VERITY_SCRUB_OUT_DESCRIPTOR_CHANGED) ||
+	       f->descriptor_corrupt || (f->expect_checked && !f->expect_match);
 }
 
 enum vf_status vf_file_status(const struct vf_file *f)
 {
 	size_t i;
 
-	if (digest_bad(f) || f->descriptor_unreadable || f->io_errno)
+	if (digest_bad(f) || f->io_errno ||
+	    vf_file_flag(f, VERITY_SCRUB_OUT_DESC_UNREADABLE))
 		return VF_STATUS_BAD;
 	for (i = 0; i < f->nranges; i++)
 		if (f->ranges[i].kind != VERITY_SCRUB_KIND_TRANSIENT)
@@ -63,7 +64,7 @@ int vf_file_exit_bits(const struct vf_file *f)
 	}
 	if (digest_bad(f))
 		bits |= VF_EXIT_CORRUPT;
-	if (f->descriptor_unreadable || f->io_errno)
+	if (vf_file_flag(f, VERITY_SCRUB_OUT_DESC_UNREADABLE) || f->io_errno)
 		bits |= VF_EXIT_IO;
 	else if (f->error && !f->descriptor_corrupt)
 		bits |= VF_EXIT_OPERATIONAL;
@@ -219,24 +220,26 @@ int vf_format_digest(char *buf, size_t len, const struct vf_digest *d)
 /* Return: the number of items printed. */
 static int print_items(FILE *out, const struct vf_file *f, int transient)
 {
+	struct vf_digest disk = vf_file_digest(f);
 	char buf[256], a[160], b[160];
 	const char *sep = "";
 	size_t i;
 
 	if (!transient && f->descriptor_disk_differs) {
-		vf_format_digest(a, sizeof(a), &f->digest);
+		vf_format_digest(a, sizeof(a), &disk);
 		fprintf(out, "descriptor changed (the descriptor on disk does "
 			"not describe the data the kernel verified, %s)", a);
 		sep = "; ";
-	} else if (!transient && f->descriptor_changed) {
-		vf_format_digest(a, sizeof(a), &f->digest);
+	} else if (!transient &&
+		   vf_file_flag(f, VERITY_SCRUB_OUT_DESCRIPTOR_CHANGED)) {
+		vf_format_digest(a, sizeof(a), &disk);
 		vf_format_digest(b, sizeof(b), &f->measured);
 		fprintf(out, "descriptor changed (on disk %s, kernel holds %s)",
 			a, f->measured.size ? b : "a different digest");
 		sep = "; ";
 	}
 	if (!transient && f->expect_checked && !f->expect_match) {
-		vf_format_digest(a, sizeof(a), &f->digest);
+		vf_format_digest(a, sizeof(a), &disk);
 		vf_format_digest(b, sizeof(b), &f->expected);
 		fprintf(out, "%sdigest %s, expected %s", sep, a, b);
 		sep = "; ";
@@ -257,8 +260,8 @@ static void asked_range(const struct vf_run *run, const struct vf_file *f,
 			uint64_t *start, uint64_t *end)
 {
 	*start = run->o->have_range ? run->o->range_start : 0;
-	*end = run->o->have_range && run->o->range_end < f->size ?
-	       run->o->range_end : f->size;
+	*end = run->o->have_range && run->o->range_end < f->res.file_size ?
+	       run->o->range_end : f->res.file_size;
 	if (*end < *start)
 		*end = *start;
 }
@@ -270,9 +273,10 @@ static void asked_range(const struct vf_run *run, const struct vf_file *f,
  */
 static int nothing_scrubbed(const struct vf_run *run, const struct vf_file *f)
 {
-	return f->have_info && !f->error && run->o->have_range &&
-	       f->block_size &&
-	       run->o->range_start / f->block_size * f->block_size >= f->size;
+	uint64_t bs = f->res.block_size;
+
+	return vf_have_info(f) && !f->error && run->o->have_range &&
+	       run->o->range_start / bs * bs >= f->res.file_size;
 }
 
 /*
@@ -287,9 +291,9 @@ static int whole_file_from_disk(const struct vf_run *run,
 	uint64_t start, end;
 
 	asked_range(run, f, &start, &end);
-	return f->have_info && !f->error && !f->interrupted && !f->fallback &&
-	       !run->o->keep_cache && !f->bytes_skipped && start == 0 &&
-	       end == f->size;
+	return vf_have_info(f) && !f->error && !f->interrupted &&
+	       !f->fallback && !run->o->keep_cache && !f->res.bytes_skipped &&
+	       start == 0 && end == f->res.file_size;
 }
 
 /*
@@ -303,8 +307,8 @@ static int repairable_from_cache(const struct vf_run *run,
 	size_t i, cached = 0;
 
 	if (vf_file_status(f) != VF_STATUS_BAD || digest_bad(f) ||
-	    f->descriptor_unreadable || f->io_errno || f->error ||
-	    f->interrupted || f->repair || run->o->have_range)
+	    vf_file_flag(f, VERITY_SCRUB_OUT_DESC_UNREADABLE) || f->io_errno ||
+	    f->error || f->interrupted || f->repair || run->o->have_range)
 		return 0;
 	for (i = 0; i < f->nranges; i++) {
 		if (f->ranges[i].kind == VERITY_SCRUB_KIND_TRANSIENT)
@@ -332,7 +336,7 @@ static void print_file(FILE *out, const struct vf_run *run,
 	if (st == VF_STATUS_OK && nothing_scrubbed(run, f)) {
 		fprintf(out, "%s: nothing scrubbed: the range starts past the "
 			"last block of the file (%llu bytes)\n", path,
-			(unsigned long long)f->size);
+			(unsigned long long)f->res.file_size);
 		return;
 	}
 	fprintf(out, "%s: %s", path, status_text[st]);
@@ -353,16 +357,19 @@ static void print_file(FILE *out, const struct vf_run *run,
 			(unsigned long long)f->start_offset);
 	if (f->interrupted)
 		fprintf(out, " (interrupted at offset %llu)",
-			(unsigned long long)f->resume_offset);
-	if (run->o->verbose && f->have_info) {
-		vf_format_digest(a, sizeof(a), &f->digest);
+			(unsigned long long)f->res.cursor);
+	if (run->o->verbose && vf_have_info(f)) {
+		struct vf_digest disk = vf_file_digest(f);
+
+		vf_format_digest(a, sizeof(a), &disk);
 		fprintf(out, " [%s, block size %u, %llu bytes verified, %llu read "
-			"%s, %llu blocks retried]", a, f->block_size,
-			(unsigned long long)f->bytes_verified,
-			(unsigned long long)f->bytes_read,
+			"%s, %llu blocks retried]", a, f->res.block_size,
+			(unsigned long long)f->res.bytes_verified,
+			(unsigned long long)f->res.bytes_read,
 			f->fallback ? "without the module" :
-			f->direct ? "from the device" : "through the page cache",
-			(unsigned long long)f->blocks_retried);
+			vf_file_flag(f, VERITY_SCRUB_OUT_DIRECT) ?
+			"from the device" : "through the page cache",
+			(unsigned long long)f->res.blocks_retried);
 	}
 	fputc('\n', out);
 	if (repairable_from_cache(run, f))
@@ -370,15 +377,15 @@ static void print_file(FILE *out, const struct vf_run *run,
 			"verified: repair it now, from the cache, with "
 			"'verify-file --repair %s'\n", path, path);
 	vf_repair_print(out, run, f);
-	if (f->have_info && !f->descriptor_checked && !run->o->quiet)
+	if (vf_have_info(f) && !f->descriptor_checked && !run->o->quiet)
 		fprintf(out, "%s: note: the fs-verity descriptor on disk was not "
 			"checked (%s)\n", path, f->descriptor_unchecked ?
 			f->descriptor_unchecked : "only the kernel's digest is "
 			"known");
-	if (f->bytes_skipped && !run->o->quiet)
+	if (f->res.bytes_skipped && !run->o->quiet)
 		fprintf(out, "%s: note: %llu bytes could not be evicted or read "
 			"raw and were checked only in the page cache\n", path,
-			(unsigned long long)f->bytes_skipped);
+			(unsigned long long)f->res.bytes_skipped);
 }
 
 void vf_print_file(FILE *out, const struct vf_run *run,
@@ -422,9 +429,9 @@ static void sum_up(const struct vf_run *run, struct totals *t)
 		case VF_STATUS_ERROR: t->errors++; break;
 		case VF_STATUS_INTERRUPTED: t->interrupted++; break;
 		}
-		t->bytes_verified += f->bytes_verified;
+		t->bytes_verified += f->res.bytes_verified;
 		for (k = 0; k < VERITY_SCRUB_KIND_COUNT; k++)
-			t->kind_blocks[k] += f->kind_blocks[k];
+			t->kind_blocks[k] += f->res.kind_blocks[k];
 	}
 }
 
@@ -596,7 +603,8 @@ static json_object *json_file(const struct vf_run *run,
 		[VF_STATUS_INTERRUPTED] = "interrupted",
 	};
 	json_object *o = json_object_new_object(), *ranges;
-	const char *alg = libfsverity_get_hash_name(f->digest.alg);
+	struct vf_digest disk = vf_file_digest(f);
+	const char *alg = libfsverity_get_hash_name(disk.alg);
 	int valid;
 	size_t i;
 
@@ -606,55 +614,58 @@ static json_object *json_file(const struct vf_run *run,
 	add(o, "status", json_object_new_string(status[vf_file_status(f)]));
 	if (f->error)
 		add(o, "error", json_object_new_string(f->error));
-	if (f->have_info) {
-		add(o, "size", json_object_new_uint64(f->size));
-		add(o, "block_size", json_object_new_uint64(f->block_size));
+	if (vf_have_info(f)) {
+		add(o, "size", json_object_new_uint64(f->res.file_size));
+		add(o, "block_size", json_object_new_uint64(f->res.block_size));
 		add(o, "hash_algorithm", json_object_new_string(alg ? alg :
 								"unknown"));
-		add(o, "digest", json_digest(&f->digest));
+		add(o, "digest", json_digest(&disk));
 	}
-	add(o, "bytes_verified", json_object_new_uint64(f->bytes_verified));
+	add(o, "bytes_verified", json_object_new_uint64(f->res.bytes_verified));
 	ranges = json_object_new_array();
 	for (i = 0; i < f->nranges; i++)
 		json_object_array_add(ranges, vf_range_json(&f->ranges[i]));
 	add(o, "ranges", ranges);
 	/* additions to the documented shape */
-	add(o, "bytes_read", json_object_new_uint64(f->bytes_read));
-	add(o, "blocks_retried", json_object_new_uint64(f->blocks_retried));
-	add(o, "bytes_skipped", json_object_new_uint64(f->bytes_skipped));
-	if (f->have_info) {	/* the file was read: how */
+	add(o, "bytes_read", json_object_new_uint64(f->res.bytes_read));
+	add(o, "blocks_retried", json_object_new_uint64(f->res.blocks_retried));
+	add(o, "bytes_skipped", json_object_new_uint64(f->res.bytes_skipped));
+	if (vf_have_info(f)) {	/* the file was read: how */
 		add(o, "method", json_object_new_string(f->fallback ? "pread" :
 							"module"));
-		add(o, "read_path", json_object_new_string(f->direct ? "direct" :
-							   "page_cache"));
+		add(o, "read_path", json_object_new_string(
+			    vf_file_flag(f, VERITY_SCRUB_OUT_DIRECT) ? "direct" :
+			    "page_cache"));
 		add(o, "descriptor_checked",
 		    json_object_new_boolean(f->descriptor_checked));
 	}
-	if (f->have_info && !f->descriptor_checked)
+	if (vf_have_info(f) && !f->descriptor_checked)
 		add(o, "descriptor_unchecked_reason", json_object_new_string(
 			    f->descriptor_unchecked ? f->descriptor_unchecked :
 			    "only the kernel's digest is known"));
 	if (f->descriptor_disk_differs)
 		add(o, "descriptor_disk_differs", json_object_new_boolean(1));
-	if (f->have_info && f->descriptor_checked)
+	if (vf_have_info(f) && f->descriptor_checked)
 		add(o, "descriptor_changed",
-		    json_object_new_boolean(f->descriptor_changed));
+		    json_object_new_boolean(vf_file_flag(
+			    f, VERITY_SCRUB_OUT_DESCRIPTOR_CHANGED)));
 	if (f->descriptor_corrupt)
 		add(o, "descriptor_corrupt", json_object_new_boolean(1));
-	if (f->descriptor_unreadable)
+	if (vf_file_flag(f, VERITY_SCRUB_OUT_DESC_UNREADABLE))
 		add(o, "descriptor_unreadable", json_object_new_boolean(1));
 	if (f->io_errno)
 		add(o, "errno", json_object_new_string(
 			    vf_io_errno_name(f->io_errno)));
-	if (f->retries_cut)
+	if (vf_file_flag(f, VERITY_SCRUB_OUT_RETRIES_CUT))
 		add(o, "retries_cut", json_object_new_boolean(1));
-	if (f->descriptor_changed && f->measured.size)
+	if (f->measured.size &&
+	    vf_file_flag(f, VERITY_SCRUB_OUT_DESCRIPTOR_CHANGED))
 		add(o, "measured_digest", json_digest(&f->measured));
 	if (f->expect_checked) {
 		add(o, "expected_digest", json_digest(&f->expected));
 		add(o, "digest_matches", json_object_new_boolean(f->expect_match));
 	}
-	if (f->have_info) {
+	if (vf_have_info(f)) {
 		asked_range(run, f, &start, &end);
 		if (run->o->have_range)
 			add(o, "range", json_offlen(start, end));
@@ -667,7 +678,7 @@ static json_object *json_file(const struct vf_run *run,
 		add(o, "resumed_from", json_object_new_uint64(f->start_offset));
 	if (f->interrupted) {
 		add(o, "interrupted", json_object_new_boolean(1));
-		add(o, "resume_offset", json_object_new_uint64(f->resume_offset));
+		add(o, "resume_offset", json_object_new_uint64(f->res.cursor));
 	}
 	if (f->repair)
 		add(o, "repair", vf_repair_json(f));

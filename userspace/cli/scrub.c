@@ -32,23 +32,24 @@ static int digest_equal(const struct vf_digest *a, const struct vf_digest *b)
 static void check_digests(struct vf_run *run, int fd, struct vf_file *f)
 {
 	const struct vf_digest *want = vf_expected_for(run->o, f->path);
-	struct vf_digest m, named;
+	struct vf_digest disk = vf_file_digest(f), m, named;
 	int err;
 
 	/*
 	 * Without the module the fallback measured and compared already:
-	 * @f->measured is the kernel's digest if it differs from @f->digest.
+	 * @f->measured is the kernel's digest if it differs from the disk's.
 	 */
 	err = f->fallback ? 0 : vf_sys.measure(fd, &m);
 	if (f->fallback) {
-		m = f->measured.size ? f->measured : f->digest;
+		m = f->measured.size ? f->measured : disk;
 	} else if (err) {
 		vf_set_error(f, "FS_IOC_MEASURE_VERITY failed: %s",
 			     strerror(-err));
 	} else {
 		f->descriptor_checked = 1;
-		if (!digest_equal(&m, &f->digest)) {
-			f->descriptor_changed = 1;
+		if (!digest_equal(&m, &disk)) {
+			vf_file_set_flag(f,
+					 VERITY_SCRUB_OUT_DESCRIPTOR_CHANGED, 1);
 			f->measured = m;
 		}
 	}
@@ -69,7 +70,7 @@ static void check_digests(struct vf_run *run, int fd, struct vf_file *f)
 		return;
 	f->expect_checked = 1;
 	f->expected = *want;
-	f->expect_match = digest_equal(want, &f->digest) &&
+	f->expect_match = digest_equal(want, &disk) &&
 			  (err || digest_equal(want, &m));
 }
 
@@ -96,6 +97,7 @@ void vf_scrub_file(struct vf_run *run, struct verity_scrub_dev *dev,
 	int fd;
 
 	f->started = 1;
+	verity_scrub_result_init(&f->res);	/* the engine fills it */
 	/* O_NONBLOCK: never wait for a writer on a FIFO */
 	fd = vf_sys.open(f->path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0) {
@@ -115,7 +117,7 @@ void vf_scrub_file(struct vf_run *run, struct verity_scrub_dev *dev,
 	} else {
 		vf_module_scrub(run, dev, fd, f);
 	}
-	if (f->have_info)
+	if (vf_have_info(f))
 		check_digests(run, fd, f);
 	vf_repair_file(run, dev, fd, f);
 	close(fd);

@@ -414,7 +414,7 @@ void vf_state_file_done(struct vf_run *run, struct vf_file *f)
 	pthread_mutex_lock(&run->state->lock);
 	f->state_phase = 2;
 	if (f->interrupted)
-		f->cursor = f->resume_offset;
+		f->cursor = f->res.cursor;
 	save_due(run, run->state);
 	pthread_mutex_unlock(&run->state->lock);
 }

@@ -115,7 +115,7 @@ static void gather_finished(struct gather *g, const struct vf_file *f)
 	} else {
 		g->t.ok++;
 	}
-	g->t.bytes_verified += f->prev_verified + f->bytes_verified;
+	g->t.bytes_verified += f->prev_verified + f->res.bytes_verified;
 	if (!strcmp(name, "ok") && !f->nranges && !f->nprev)
 		return;
 	o = ref_json(f);
@@ -146,11 +146,11 @@ static void gather_part(struct gather *g, const struct vf_run *run,
 	if (run->use_fallback || (!f->state_phase && !f->start_offset))
 		return;
 	o = ref_json(f);
-	add(o, "offset", json_object_new_uint64(stopped ? f->resume_offset :
+	add(o, "offset", json_object_new_uint64(stopped ? f->res.cursor :
 						f->start_offset));
 	add(o, "position", json_object_new_uint64(pos));
 	add(o, "bytes_verified", json_object_new_uint64(f->prev_verified +
-		    (stopped ? f->bytes_verified : 0)));
+		    (stopped ? f->res.bytes_verified : 0)));
 	add(o, "bad", json_object_new_boolean(f->prev_bad ||
 		    (stopped && vf_file_status(f) == VF_STATUS_BAD)));
 	add(o, "ranges", vf_state_ranges_json(f->prev_ranges, f->nprev,
@@ -308,7 +308,7 @@ void vf_state_tell_resume(const struct vf_run *run, const struct vf_state *st)
 			"at %s offset %llu", st->file,
 			path ? path : "(out of memory)",
 			(unsigned long long)(f->interrupted && !run->use_fallback ?
-					     f->resume_offset : f->start_offset));
+					     f->res.cursor : f->start_offset));
 		free(path);
 		return;
 	}

@@ -90,29 +90,29 @@ struct vf_file {
 	unsigned int root;		/* index of the PATH it was found under */
 	uint64_t size_hint;		/* from the walk, for progress */
 	int started, finished, interrupted, fallback;
-	int direct;			/* read straight from the device */
 	char *error;			/* operational error message */
 	int io_errno;			/* EIO, EUCLEAN or EBADMSG from the
 					 * lookup, open or stat: a finding */
 	int error_told;			/* already said once on stderr */
-	int have_info;
-	uint64_t size;
-	uint32_t block_size;
-	struct vf_digest digest;	/* of the descriptor on disk */
+	/*
+	 * What the scrub found, in the library's own type: verity_scrub_fd()
+	 * fills it (module.c), the fallback fills the fields verify-file
+	 * reads (fallback.c).  Its digest is the descriptor's on disk
+	 * (vf_file_digest()); cursor is where an interrupted scrub stopped.
+	 * Of out_flags verify-file reads DIRECT, RETRIES_CUT, DESC_UNREADABLE
+	 * and DESCRIPTOR_CHANGED (vf_file_flag()); the engines and the
+	 * driver's digest check (scrub.c) also set the last two.  Size,
+	 * geometry and digest are known once block_size is (vf_have_info()).
+	 */
+	struct verity_scrub_result res;
 	int descriptor_checked;		/* disk copy compared with the kernel's */
 	const char *descriptor_unchecked; /* why not, if not (static text) */
 	int descriptor_disk_differs;	/* --no-module: the descriptor on disk
 					 * does not describe the data */
-	int descriptor_changed;
 	int descriptor_corrupt;		/* -EUCLEAN: malformed on disk */
-	int descriptor_unreadable;	/* -EIO reading it */
-	int retries_cut;		/* some io_error judged on fewer retries */
 	struct vf_digest measured;	/* FS_IOC_MEASURE_VERITY, if it differs */
 	int expect_checked, expect_match;
 	struct vf_digest expected;
-	uint64_t bytes_verified, bytes_read, blocks_retried, bytes_skipped;
-	uint64_t kind_blocks[VERITY_SCRUB_KIND_COUNT];
-	uint64_t resume_offset;		/* where an interrupted scrub stopped */
 	struct verity_scrub_range *ranges;
 	size_t nranges, ranges_cap;
 	struct vf_repair *repair;	/* --repair-from: what was done */
@@ -204,6 +204,21 @@ int vf_fallback_scrub(struct vf_run *run, int fd, struct vf_file *f);
 /* record.c: what the engines record about a file */
 extern volatile sig_atomic_t vf_cancel;
 void vf_add_range(struct vf_file *f, const struct verity_scrub_range *r);
+struct vf_digest vf_file_digest(const struct vf_file *f);
+void vf_file_set_digest(struct vf_file *f, const struct vf_digest *d);
+void vf_file_set_flag(struct vf_file *f, uint64_t flag, int on);
+
+/* @f's size, geometry and digest are known: its scrub got that far. */
+static inline int vf_have_info(const struct vf_file *f)
+{
+	return f->res.block_size != 0;
+}
+
+/* Whether @f's result has the VERITY_SCRUB_OUT_* @flag. */
+static inline int vf_file_flag(const struct vf_file *f, uint64_t flag)
+{
+	return !!(f->res.out_flags & flag);
+}
 void vf_set_error(struct vf_file *f, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 const char *vf_io_errno_name(int err);

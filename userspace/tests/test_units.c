@@ -296,10 +296,10 @@ static void test_status_and_exit_bits(void)
 	r[1].kind = VERITY_SCRUB_KIND_HASH_MISMATCH;
 	CHECK_U64(vf_file_exit_bits(&f), VF_EXIT_TRANSIENT | VF_EXIT_CORRUPT);
 	f.nranges = 0;
-	f.descriptor_changed = 1;
+	f.res.out_flags = VERITY_SCRUB_OUT_DESCRIPTOR_CHANGED;
 	CHECK_U64(vf_file_status(&f), VF_STATUS_BAD);
 	CHECK_U64(vf_file_exit_bits(&f), VF_EXIT_CORRUPT);
-	f.descriptor_changed = 0;
+	f.res.out_flags = 0;
 	f.expect_checked = 1;
 	f.expect_match = 0;
 	CHECK_U64(vf_file_exit_bits(&f), VF_EXIT_CORRUPT);
