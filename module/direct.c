@@ -12,10 +12,12 @@
  * check_slot() finishes slot k, all in pages of the file:
  *   [s->first, s->cursor)   checked and reported (s->cursor is moved by
  *                           account_window() and the page-cache walk)
- *   win[k]                  hashed; being compared with the tree and
- *                           accounted, its bad pages handed to the
+ *   win[k]                  hashed (all its pages bad if a block could
+ *                           not be mapped); being compared with the tree
+ *                           and accounted, its bad pages handed to the
  *                           page-cache walk; idle (nr 0) afterwards
- *   win[k + 1]              read; being hashed by the helpers
+ *   win[k + 1]              read; being hashed by the helpers (the
+ *                           caller joins in at the next check_slot())
  *   win[k + 2 .. k - 1]     reads in flight (win[k - 1] refilled by this
  *                           check_slot(), from @next)
  *   [next, s->end)          not read yet
