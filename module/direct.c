@@ -4,9 +4,24 @@
  * the block device (dwin.c), hash each window's blocks with the module's
  * own code, check them against the tree (tree.c).  A ring of windows is in
  * flight; a window is hashed while the one before it is compared and
- * settled.  The page cache is not touched; pages not found clean here (a
+ * accounted.  The page cache is not touched; pages not found clean here (a
  * failed bio, a block that does not match, a tree block that cannot be
  * used) go through the page-cache walk, which classifies them.
+ *
+ * The ring: win[] holds VS_DIRECT_DEPTH windows in file order.  While
+ * check_slot() finishes slot k, all in pages of the file:
+ *   [s->first, s->cursor)   checked and reported (s->cursor is moved by
+ *                           account_window() and the page-cache walk)
+ *   win[k]                  hashed (all its pages bad if a block could
+ *                           not be mapped); being compared with the tree
+ *                           and accounted, its bad pages handed to the
+ *                           page-cache walk; idle (nr 0) afterwards
+ *   win[k + 1]              read; being hashed by the helpers (the
+ *                           caller joins in at the next check_slot())
+ *   win[k + 2 .. k - 1]     reads in flight (win[k - 1] refilled by this
+ *                           check_slot(), from @next)
+ *   [next, s->end)          not read yet
+ * A file of fewer windows has fewer slots (d->win[i] NULL past them).
  *
  * Hashing runs on the caller's CPUs at no more than the caller's priority
  * and is charged to its cgroups: the calling thread hashes, helped by
@@ -37,7 +52,7 @@
  * @flip: which buffer the next window hashed uses
  * @hashing: the window being hashed, or NULL
  * @claimed: blocks of it claimed so far, by the caller and the helpers
- * @bad: pages of the window being settled left to the page-cache walk
+ * @bad: pages of the window being accounted left to the page-cache walk
  * @pool: the helpers, started with the first whole window (then @pool.fn
  *	is set)
  */
@@ -127,7 +142,7 @@ static int hash_wait(struct vs_direct *d, bool help)
  * The helpers must be idle (hash_wait()).  They are started with the
  * first whole window: a smaller file is hashed by the caller alone.
  */
-static void begin(struct vs_direct *d, struct vs_dwin *dw)
+static void start_hashing(struct vs_direct *d, struct vs_dwin *dw)
 {
 	struct vs_scrub *s = d->s;
 	u32 lbs = s->geom.log_blocksize;
@@ -167,7 +182,7 @@ static void mark_bad(struct vs_direct *d, struct vs_dwin *dw, u64 blk,
  * cannot be used marks all the blocks it covers; blocks past EOF that are
  * not zero mark the page spanning EOF.
  */
-static void compare(struct vs_direct *d, struct vs_dwin *dw)
+static void compare_with_tree(struct vs_direct *d, struct vs_dwin *dw)
 {
 	const struct vs_geom *g = &d->s->geom;
 	u64 blk, first, n, end = dw->base + dw->count;
@@ -193,7 +208,7 @@ static void compare(struct vs_direct *d, struct vs_dwin *dw)
  * Account the clean pages of window @dw and send the runs of bad pages to
  * the page-cache walk, in file order.
  */
-static int settle(struct vs_direct *d, struct vs_dwin *dw)
+static int account_window(struct vs_direct *d, struct vs_dwin *dw)
 {
 	struct vs_scrub *s = d->s;
 	unsigned long i = 0, j;
@@ -206,8 +221,8 @@ static int settle(struct vs_direct *d, struct vs_dwin *dw)
 		j = bad ? find_next_zero_bit(d->bad, dw->nr, i) :
 			  find_next_bit(d->bad, dw->nr, i);
 		if (bad) {
-			err = vs_scrub_cached(s, dw->w + i, j - i,
-					      dw->failed_pages, dw->w);
+			err = vs_cachewalk_pages(s, dw->w + i, j - i,
+						 dw->failed_pages, dw->w);
 			if (err)
 				return err;
 		} else {
@@ -216,7 +231,7 @@ static int settle(struct vs_direct *d, struct vs_dwin *dw)
 			to = min_t(u64, (u64)(dw->w + j) << PAGE_SHIFT, s->end);
 			if (from < to) {
 				s->args->bytes_verified += to - from;
-				s->cursor = to;
+				vs_checked_to(s, to);
 			}
 		}
 		i = j;
@@ -248,7 +263,8 @@ static void refill(struct vs_direct *d, unsigned int slot, pgoff_t *next)
 /*
  * Finish the window in @slot, being hashed (or failed): once its hashes
  * are in, start hashing the next window, refill the slot before it (idle
- * since the last call), compare, settle.  The slot is idle afterwards.
+ * since the last call), compare with the tree, account the window.  The
+ * slot is idle afterwards.
  */
 static int check_slot(struct vs_direct *d, unsigned int slot, pgoff_t *next)
 {
@@ -259,18 +275,18 @@ static int check_slot(struct vs_direct *d, unsigned int slot, pgoff_t *next)
 	if (dw->hashed)
 		err = hash_wait(d, true);
 	if (!err && nx && nx->nr)
-		begin(d, nx);
+		start_hashing(d, nx);
 	refill(d, (slot + VS_DIRECT_DEPTH - 1) % VS_DIRECT_DEPTH, next);
 	if (err)
 		return err;
 	bitmap_zero(d->bad, VS_WINDOW_PAGES);
 	if (dw->hashed) {
-		compare(d, dw);
+		compare_with_tree(d, dw);
 		bitmap_or(d->bad, d->bad, dw->failed_pages, dw->nr);
 	} else {
 		bitmap_set(d->bad, 0, dw->nr);
 	}
-	err = settle(d, dw);
+	err = account_window(d, dw);
 	dw->nr = 0;
 	return err;
 }
@@ -361,7 +377,7 @@ int vs_scrub_direct(struct vs_scrub *s)
 	s->args->out_flags |= VERITY_SCRUB_OUT_DIRECT;
 	for (slot = 0; slot < VS_DIRECT_DEPTH; slot++)
 		refill(d, slot, &next);
-	begin(d, d->win[0]);
+	start_hashing(d, d->win[0]);
 	for (slot = 0; !err && d->win[slot] && d->win[slot]->nr;
 	     slot = (slot + 1) % VS_DIRECT_DEPTH) {
 		vs_retry_window(s);

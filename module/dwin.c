@@ -121,7 +121,7 @@ static struct bio *new_bio(struct vs_bio_build *b, sector_t phys,
 }
 
 /* The parent every bio of the window is chained to (made on first use). */
-static struct bio *parent(struct vs_bio_build *b)
+static struct bio *parent_bio(struct vs_bio_build *b)
 {
 	struct vs_dwin *dw = b->dw;
 
@@ -134,7 +134,7 @@ static struct bio *parent(struct vs_bio_build *b)
 
 static void submit_chained(struct vs_bio_build *b, struct bio *bio)
 {
-	bio_chain(bio, parent(b));
+	bio_chain(bio, parent_bio(b));
 	submit_bio(bio);
 }
 
@@ -142,7 +142,7 @@ static void submit_chained(struct vs_bio_build *b, struct bio *bio)
  * Queue the bio being built: submitted, chained to the parent, except the
  * first bio of a lazy window, held back until a second one is needed.
  */
-static void submit(struct vs_bio_build *b)
+static void queue_bio(struct vs_bio_build *b)
 {
 	struct vs_dwin *dw = b->dw;
 	struct vs_dwin_bio *db = &dw->bios[dw->nr_bios++];
@@ -175,7 +175,7 @@ static void add_block(struct vs_bio_build *b, sector_t phys,
 
 	if (b->bio && (phys != b->next ||
 		       bio_add_page(b->bio, dw->pages[i], len, off) != len))
-		submit(b);
+		queue_bio(b);
 	if (!b->bio) {
 		if (!dw->nr_bios) {	/* the window's first bio */
 			b->first = phys;
@@ -256,7 +256,7 @@ u64 vs_dwin_start(struct vs_dwin *dw, struct inode *inode, sector_t limit,
 		}
 	}
 	if (b.bio)
-		submit(&b);
+		queue_bio(&b);
 	if (b.held)		/* a lazy window of one bio: its own parent */
 		dw->parent = b.held;
 	return read;

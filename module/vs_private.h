@@ -307,7 +307,7 @@ void vs_mark_tree(struct vs_scrub *s);
 void vs_mark_restore(struct vs_scrub *s);
 void vs_drop_pages(struct vs_scrub *s, pgoff_t first, pgoff_t count);
 
-/* setup.c */
+/* progress.c */
 
 /**
  * struct vs_mark - a point of the scrub and what it had counted there, to
@@ -326,9 +326,23 @@ struct vs_mark {
 	u64 skipped;
 };
 
+void vs_mark_here(struct vs_scrub *s, struct vs_mark *m, u64 pos);
+void vs_checked_to(struct vs_scrub *s, u64 pos);
+int vs_emit_range(struct vs_scrub *s, const struct verity_scrub_range *r,
+		  const struct vs_mark *m);
+int vs_report_range(struct vs_scrub *s, u64 from, u64 to,
+		    const struct vs_verdict *v);
+int vs_report_kind(struct vs_scrub *s, u64 from, u64 to, u32 kind);
+void vs_retry_window(struct vs_scrub *s);
+bool vs_retry_allowed(const struct vs_scrub *s);
+void vs_retry_spent(struct vs_scrub *s, unsigned long since);
+unsigned long vs_window_len(const struct vs_scrub *s, pgoff_t w);
+
+/* cachewalk.c */
+
 /**
  * struct vs_run - a run of adjacent folios whose first read failed
- *	(scrub.c, "Transient")
+ *	(cachewalk.c, "Transient")
  * @open: a run is open
  * @broken: a block of it failed for good
  * @from: its first byte
@@ -348,6 +362,31 @@ struct vs_run {
 	pgoff_t w;
 	DECLARE_BITMAP(retried, VS_WINDOW_PAGES);
 };
+
+/**
+ * struct vs_cachewalk - state of the page-cache walk, read and written
+ *	only by cachewalk.c
+ * @run: the run of folios whose first read failed ("Transient")
+ * @dfailed: pages whose direct-path read failed (bit 0 is page
+ *	@dfailed_w), or NULL
+ * @dfailed_w: see @dfailed
+ * @cached: per window slot, pages that were cached before its readahead
+ *	(never evicted; verified raw unless KEEP_CACHE)
+ * @has_cached: whether @cached of the slot has any bit set
+ */
+struct vs_cachewalk {
+	struct vs_run run;
+	const unsigned long *dfailed;
+	pgoff_t dfailed_w;
+	DECLARE_BITMAP(cached[2], VS_WINDOW_PAGES);
+	bool has_cached[2];
+};
+
+int vs_cachewalk_all(struct vs_scrub *s);
+int vs_cachewalk_pages(struct vs_scrub *s, pgoff_t w, unsigned long nr,
+		       const unsigned long *failed, pgoff_t failed_w);
+
+/* setup.c */
 
 /**
  * struct vs_scrub - state of one scrub call
@@ -372,7 +411,10 @@ struct vs_run {
  * @tree_ra: pages of tree to read ahead on a tree page miss (0: none)
  * @first: first data byte of the scrub (block aligned)
  * @end: end of the scrub, exclusive, clamped to the file size
- * @cursor: first byte not yet reported; becomes args->start
+ * @cursor: first byte not yet reported; becomes args->start.  Written
+ *	by setup.c (set_range(): the start of the call) and progress.c
+ *	only: vs_checked_to(), called by the walks when they checked up to
+ *	a point, and the rewind of vs_emit_range() when the array fills
  * @retry_window: jiffies spent retrying in this window (budget 2 s)
  * @retry_call: jiffies spent retrying in this call (budget 10 s)
  * @full: the range array is full
@@ -380,16 +422,11 @@ struct vs_run {
  *	budget or fatal signal)
  * @tail: 0 until the blocks past EOF of the page spanning EOF are read
  *	(vs_tail_bad()), then whether they are zero
- * @dfailed: pages whose direct-path read failed (bit 0 is page
- *	@dfailed_w), or NULL
- * @dfailed_w: see @dfailed
- * @run: the run of folios whose first read failed (scrub.c, "Transient")
- * @folio_mark: the start of the folio being checked
+ * @folio_mark: the start of the folio being checked (set by the
+ *	page-cache walk, read by vs_report_range())
  * @range_mark: @folio_mark of the folio in which the open range began
- * @ra: private readahead state
- * @cached: per window slot, pages that were cached before its readahead
- *	(never evicted; verified raw unless KEEP_CACHE)
- * @has_cached: whether @cached of the slot has any bit set
+ * @ra: readahead state of the page-cache walk (initialised by setup.c)
+ * @cw: state of the page-cache walk (cachewalk.c only)
  */
 struct vs_meta;
 
@@ -419,14 +456,10 @@ struct vs_scrub {
 	bool full;
 	bool retries_cut;
 	int tail;
-	const unsigned long *dfailed;
-	pgoff_t dfailed_w;
-	struct vs_run run;
 	struct vs_mark folio_mark;
 	struct vs_mark range_mark;
 	struct file_ra_state ra;
-	DECLARE_BITMAP(cached[2], VS_WINDOW_PAGES);
-	bool has_cached[2];
+	struct vs_cachewalk cw;
 };
 
 int vs_scrub_setup(struct vs_scrub *s, struct file *file,
@@ -445,12 +478,6 @@ bool vs_tail_bad(struct vs_scrub *s, u64 from, u64 to);
 /* scrub.c */
 int vs_scrub_file(struct file *file, struct verity_scrub_args *args,
 		  struct verity_scrub_range __user *uranges);
-void vs_retry_window(struct vs_scrub *s);
-bool vs_retry_allowed(const struct vs_scrub *s);
-void vs_retry_spent(struct vs_scrub *s, unsigned long since);
-int vs_scrub_cached(struct vs_scrub *s, pgoff_t w, unsigned long nr,
-		    const unsigned long *failed, pgoff_t failed_w);
-unsigned long vs_window_len(const struct vs_scrub *s, pgoff_t w);
 
 /* dwin.c */
 
