@@ -15,9 +15,38 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "meta.h"
 #include "vs_private.h"
 
 #define VS_MAX_MOVES	3	/* a block that moves more is not judged */
+
+/**
+ * struct vs_meta - a small file's whole tree and descriptor, read raw at
+ *	once instead of block by block
+ * @from: first byte of the file's mapping held (the tree's start)
+ * @to: end of the bytes held, a multiple of the block size
+ * @page: the bytes: 1 << @order pages
+ * @order: order of @page
+ * @ok: per filesystem block from @from: read, and still at the device
+ *	address it was read from; only these are served from @page
+ * @failed: whether a bio of the prefetch failed (its blocks are not @ok)
+ * @routed: the scrub was sent to the page-cache walk (vs_meta_route())
+ * @flags: the caller's &verity_scrub_args.flags, restored by
+ *	vs_meta_free() when @routed
+ * @failed_pages: the data pages of the scrub, all set when @routed: each
+ *	failed its first read (s->dfailed)
+ */
+struct vs_meta {
+	u64 from;
+	u64 to;
+	struct page *page;
+	unsigned int order;
+	DECLARE_BITMAP(ok, VS_META_MAX >> 10);
+	bool failed;
+	bool routed;
+	u32 flags;
+	DECLARE_BITMAP(failed_pages, VS_WINDOW_PAGES);
+};
 
 /**
  * vs_map_block() - device block of the filesystem block holding byte @pos
@@ -89,6 +118,172 @@ static int read_retried(struct vs_scrub *s, sector_t phys, u32 *detail)
 	}
 }
 
+/*
+ * Copy [@pos, @pos + @len), within one block, from the prefetched tree and
+ * descriptor if that block was read there; counted as the read it saves.
+ */
+static bool meta_served(struct vs_scrub *s, u64 pos, u8 *buf,
+			unsigned int len)
+{
+	const struct vs_meta *m = s->meta;
+	unsigned int blkbits = s->inode->i_blkbits;
+
+	if (!m || pos < m->from || pos + len > m->to ||
+	    !test_bit((pos - m->from) >> blkbits, m->ok))
+		return false;
+	memcpy(buf, page_address(m->page) + (pos - m->from), len);
+	s->args->bytes_read += 1U << blkbits;
+	return true;
+}
+
+/*
+ * Read the @n blocks from block @first of @m, at device block @phys on,
+ * with one bio; mark them ok if it succeeded, note the failure if not.
+ */
+static void meta_read_run(struct vs_scrub *s, struct vs_meta *m,
+			  unsigned int first, unsigned int n, sector_t phys)
+{
+	unsigned int blkbits = s->inode->i_blkbits, i;
+	size_t off = (size_t)first << blkbits;
+	struct bio *bio;
+
+	bio = bio_alloc(s->inode->i_sb->s_bdev, n, REQ_OP_READ, GFP_NOIO);
+	bio->bi_iter.bi_sector = phys << (blkbits - SECTOR_SHIFT);
+	for (i = 0; i < n; i++, off += 1U << blkbits)
+		__bio_add_page(bio, m->page + (off >> PAGE_SHIFT),
+			       1U << blkbits, offset_in_page(off));
+	if (submit_bio_wait(bio))
+		m->failed = true;
+	else
+		bitmap_set(m->ok, first, n);
+	bio_put(bio);
+}
+
+/*
+ * Read every block of @m whose device address is known, one bio per run
+ * of consecutive device blocks, then keep only those still at the address
+ * they were read from.  Holes and blocks that cannot be mapped are left
+ * to vs_raw_read(), as are moved blocks and the blocks of a failed bio
+ * (which vs_meta_route() also makes the scrub report).
+ */
+static void meta_read(struct vs_scrub *s, struct vs_meta *m)
+{
+	unsigned int blkbits = s->inode->i_blkbits;
+	unsigned int n = (m->to - m->from) >> blkbits, i, start = 0;
+	sector_t phys[VS_META_MAX >> 10], again;
+
+	for (i = 0; i < n; i++)
+		if (vs_map_block(s->inode, s->raw, m->from + ((u64)i << blkbits),
+				 &phys[i]))
+			phys[i] = 0;
+	for (i = 1; i <= n; i++) {
+		if (i < n && phys[i] && phys[i] == phys[i - 1] + 1)
+			continue;
+		if (phys[start])
+			meta_read_run(s, m, start, i - start, phys[start]);
+		start = i;
+	}
+	for (i = 0; i < n; i++)
+		if (test_bit(i, m->ok) &&
+		    (vs_map_block(s->inode, s->raw,
+				  m->from + ((u64)i << blkbits), &again) ||
+		     again != phys[i]))
+			clear_bit(i, m->ok);
+}
+
+/**
+ * vs_meta_prefetch() - read a small file's tree and descriptor at once
+ * @s: scrub, its descriptor checked (geometry known), nothing read raw yet
+ *
+ * A small file's tree and descriptor are a few blocks, usually next to
+ * each other on the device; read block by block they cost the scrub one
+ * wait for the device each.  When the scrub covers the whole file, of at
+ * most one window, through the direct path (which then reads every tree
+ * block and, unless KEEP_CACHE, the descriptor), and all of it fits in
+ * VS_META_MAX, they are read here together, into memory charged to the
+ * caller, and vs_raw_read() serves them from it.  Best effort: without
+ * memory nothing is read here.  A failed read is not hidden: see
+ * vs_meta_route().
+ */
+void vs_meta_prefetch(struct vs_scrub *s)
+{
+	const struct verity_scrub_args *a = s->args;
+	u64 desc_pos = vs_desc_pos(s->inode, s->tree_pos, &s->geom);
+	u64 size = s->geom.data_size;
+	struct vs_meta *m;
+	u64 from, to;
+
+	if (s->meta || !vs_direct_possible(s) || a->start || a->end < size ||
+	    !size || DIV_ROUND_UP(size, PAGE_SIZE) > VS_WINDOW_PAGES ||
+	    !vs_desc_meta_span(s->tree_pos,
+			       s->geom.tree_blocks << s->geom.log_blocksize,
+			       desc_pos, s->desc_size, i_blocksize(s->inode),
+			       VS_META_MAX, &from, &to))
+		return;
+	m = kzalloc(sizeof(*m), VS_GFP);
+	if (!m)
+		return;
+	m->from = from;
+	m->to = to;
+	m->order = get_order(to - from);
+	m->page = alloc_pages(VS_GFP, m->order);
+	if (!m->page) {
+		kfree(m);
+		return;
+	}
+	meta_read(s, m);
+	s->meta = m;
+}
+
+/**
+ * vs_meta_route() - make a failed prefetch count as the failed first
+ *	read it is
+ * @s: scrub, set up (its range set)
+ *
+ * A bio of vs_meta_prefetch() that failed read blocks of the tree or the
+ * descriptor, on which every data block of the (small) file depends.  As
+ * for a failed bio of the direct path, the file's data then goes through
+ * the page-cache walk as pages whose first read failed: read again by the
+ * filesystem and verified by fs-verity they are TRANSIENT; a failure for
+ * good is classified from the raw copies, the blocks of the failed bio read
+ * again one by one (vs_raw_read(), with its retries), with the block
+ * layer's reason.  The direct path is left out by setting PAGE_CACHE in
+ * the caller's flags until vs_meta_free().
+ */
+void vs_meta_route(struct vs_scrub *s)
+{
+	struct vs_meta *m = s->meta;
+
+	if (!m || !m->failed || s->first >= s->end)
+		return;
+	bitmap_set(m->failed_pages, 0, DIV_ROUND_UP(s->end, PAGE_SIZE));
+	m->routed = true;
+	m->flags = s->args->flags;
+	s->args->flags |= VERITY_SCRUB_FLAG_PAGE_CACHE;
+	s->dfailed = m->failed_pages;
+	s->dfailed_w = 0;
+}
+
+/**
+ * vs_meta_free() - free what vs_meta_prefetch() read; give the caller's
+ *	flags back
+ * @s: scrub
+ */
+void vs_meta_free(struct vs_scrub *s)
+{
+	struct vs_meta *m = s->meta;
+
+	if (!m)
+		return;
+	if (m->routed) {
+		s->args->flags = m->flags;
+		s->dfailed = NULL;
+	}
+	__free_pages(m->page, m->order);
+	kfree(m);
+	s->meta = NULL;
+}
+
 /**
  * vs_raw_read() - read bytes of the mapping straight from the device
  * @s: the scrub
@@ -116,6 +311,8 @@ int vs_raw_read(struct vs_scrub *s, u64 pos, u8 *buf, unsigned int len,
 
 	if (!s->raw)
 		return -EOPNOTSUPP;	/* btrfs (no ->bmap), encrypted, ... */
+	if (meta_served(s, pos, buf, len))
+		return 0;
 	err = vs_map_block(s->inode, s->raw, pos, &phys);
 	for (moves = 0; !err && phys && moves < VS_MAX_MOVES; moves++) {
 		err = read_retried(s, phys, detail);
