@@ -29,12 +29,14 @@
  * @order: order of @page
  * @ok: per filesystem block from @from: read, and still at the device
  *	address it was read from; only these are served from @page
- * @failed: whether a bio of the prefetch failed (its blocks are not @ok)
+ * @failed: per filesystem block from @from: its bio failed, and it then
+ *	read alone, as did every other block of that bio (a transient
+ *	failure)
  * @routed: the scrub was sent to the page-cache walk (vs_meta_route())
  * @flags: the caller's &verity_scrub_args.flags, restored by
  *	vs_meta_free() when @routed
- * @failed_pages: the data pages of the scrub, all set when @routed: each
- *	failed its first read (s->dfailed)
+ * @failed_pages: the data pages under a tree block of @failed: each failed
+ *	its first read (s->dfailed, when @routed)
  */
 struct vs_meta {
 	u64 from;
@@ -42,7 +44,7 @@ struct vs_meta {
 	struct page *page;
 	unsigned int order;
 	DECLARE_BITMAP(ok, VS_META_MAX >> 10);
-	bool failed;
+	DECLARE_BITMAP(failed, VS_META_MAX >> 10);
 	bool routed;
 	u32 flags;
 	DECLARE_BITMAP(failed_pages, VS_WINDOW_PAGES);
@@ -138,7 +140,7 @@ static bool meta_served(struct vs_scrub *s, u64 pos, u8 *buf,
 
 /*
  * Read the @n blocks from block @first of @m, at device block @phys on,
- * with one bio; mark them ok if it succeeded, note the failure if not.
+ * with one bio; mark them ok if it succeeded.
  */
 static void meta_read_run(struct vs_scrub *s, struct vs_meta *m,
 			  unsigned int first, unsigned int n, sector_t phys)
@@ -152,19 +154,44 @@ static void meta_read_run(struct vs_scrub *s, struct vs_meta *m,
 	for (i = 0; i < n; i++, off += 1U << blkbits)
 		__bio_add_page(bio, m->page + (off >> PAGE_SHIFT),
 			       1U << blkbits, offset_in_page(off));
-	if (submit_bio_wait(bio))
-		m->failed = true;
-	else
+	if (!submit_bio_wait(bio))
 		bitmap_set(m->ok, first, n);
 	bio_put(bio);
+}
+
+/*
+ * The bio of the @n blocks from block @first of @m (device block @phys on)
+ * failed: read them again one by one, as vs_raw_read() would, with its
+ * retries.  If all read, the bio's failure was transient: they are kept
+ * (ok) and noted failed for vs_meta_route().  If one fails for good, the
+ * others were collateral: none is kept, each is read and judged alone
+ * later, as without @m.
+ */
+static void meta_reread_run(struct vs_scrub *s, struct vs_meta *m,
+			    unsigned int first, unsigned int n, sector_t phys)
+{
+	unsigned int blkbits = s->inode->i_blkbits, i;
+	u32 detail;
+	void *kaddr;
+
+	for (i = 0; i < n; i++) {
+		if (read_retried(s, phys + i, &detail))
+			return;
+		kaddr = kmap_local_page(s->raw_page);
+		memcpy(page_address(m->page) + ((size_t)(first + i) << blkbits),
+		       kaddr, 1U << blkbits);
+		kunmap_local(kaddr);
+	}
+	bitmap_set(m->ok, first, n);
+	bitmap_set(m->failed, first, n);
 }
 
 /*
  * Read every block of @m whose device address is known, one bio per run
  * of consecutive device blocks, then keep only those still at the address
  * they were read from.  Holes and blocks that cannot be mapped are left
- * to vs_raw_read(), as are moved blocks and the blocks of a failed bio
- * (which vs_meta_route() also makes the scrub report).
+ * to vs_raw_read(), as are moved blocks; a failed bio's blocks are read
+ * again one by one (meta_reread_run()).
  */
 static void meta_read(struct vs_scrub *s, struct vs_meta *m)
 {
@@ -179,8 +206,12 @@ static void meta_read(struct vs_scrub *s, struct vs_meta *m)
 	for (i = 1; i <= n; i++) {
 		if (i < n && phys[i] && phys[i] == phys[i - 1] + 1)
 			continue;
-		if (phys[start])
+		if (phys[start]) {
 			meta_read_run(s, m, start, i - start, phys[start]);
+			if (!test_bit(start, m->ok))
+				meta_reread_run(s, m, start, i - start,
+						phys[start]);
+		}
 		start = i;
 	}
 	for (i = 0; i < n; i++)
@@ -235,28 +266,69 @@ void vs_meta_prefetch(struct vs_scrub *s)
 	s->meta = m;
 }
 
+/* Mark in @m the data pages under tree block @tblk (from the tree's start). */
+static void meta_mark_covered(const struct vs_geom *g, struct vs_meta *m,
+			      u64 tblk)
+{
+	unsigned int level, shift;
+	u64 first, n;
+
+	for (level = 0; level < g->num_levels; level++) {
+		if (tblk < g->level_start[level] ||
+		    tblk >= g->level_start[level] + g->level_blocks[level])
+			continue;
+		shift = (level + 1) * g->log_arity;
+		first = tblk - g->level_start[level];
+		first = shift >= 64 ? 0 : first << shift;
+		if (first >= g->data_blocks)
+			return;
+		vs_geom_covered(g, level, first, &first, &n);
+		first <<= g->log_blocksize;
+		n <<= g->log_blocksize;
+		bitmap_set(m->failed_pages, first >> PAGE_SHIFT,
+			   DIV_ROUND_UP(first + n, PAGE_SIZE) -
+			   (first >> PAGE_SHIFT));
+		return;
+	}
+}
+
 /**
- * vs_meta_route() - make a failed prefetch count as the failed first
- *	read it is
+ * vs_meta_route() - make a failed prefetch of tree blocks count as the
+ *	failed first read it is
  * @s: scrub, set up (its range set)
  *
- * A bio of vs_meta_prefetch() that failed read blocks of the tree or the
- * descriptor, on which every data block of the (small) file depends.  As
- * for a failed bio of the direct path, the file's data then goes through
- * the page-cache walk as pages whose first read failed: read again by the
- * filesystem and verified by fs-verity they are TRANSIENT; a failure for
- * good is classified from the raw copies, the blocks of the failed bio read
- * again one by one (vs_raw_read(), with its retries), with the block
- * layer's reason.  The direct path is left out by setting PAGE_CACHE in
- * the caller's flags until vs_meta_free().
+ * A bio of vs_meta_prefetch() failed, and each of its blocks then read
+ * alone (@failed of struct vs_meta): a transient failure of a read of
+ * tree blocks, on which the data blocks under them depend.  As for a
+ * failed bio of the direct path, the file then goes through the page-cache
+ * walk, those data pages as pages whose first read failed: read again by
+ * the filesystem and verified by fs-verity they are TRANSIENT; one that
+ * fails now is classified from the raw copies, with the block layer's
+ * reason.  (A block of the bio that failed for good left it unrouted: its
+ * error is found where it is read, as without the prefetch.)  The direct
+ * path is left out by setting PAGE_CACHE in the caller's flags until
+ * vs_meta_free().  A descriptor block alone changes nothing here: its raw
+ * copy is only compared (check_desc_on_disk(); DESC_UNREADABLE if it
+ * fails for good).
  */
 void vs_meta_route(struct vs_scrub *s)
 {
+	const struct vs_geom *g = &s->geom;
 	struct vs_meta *m = s->meta;
+	unsigned int blkbits = s->inode->i_blkbits, n, i;
+	u64 t, tend;
 
-	if (!m || !m->failed || s->first >= s->end)
+	if (!m || s->first >= s->end)
 		return;
-	bitmap_set(m->failed_pages, 0, DIV_ROUND_UP(s->end, PAGE_SIZE));
+	n = (m->to - m->from) >> blkbits;
+	for_each_set_bit(i, m->failed, n) {
+		t = ((u64)i << blkbits) >> g->log_blocksize;
+		tend = ((u64)(i + 1) << blkbits) >> g->log_blocksize;
+		for (; t < tend && t < g->tree_blocks; t++)
+			meta_mark_covered(g, m, t);
+	}
+	if (bitmap_empty(m->failed_pages, VS_WINDOW_PAGES))
+		return;
 	m->routed = true;
 	m->flags = s->args->flags;
 	s->args->flags |= VERITY_SCRUB_FLAG_PAGE_CACHE;
