@@ -5,6 +5,7 @@
  */
 #include <linux/string.h>
 
+#include "meta.h"
 #include "test_util.h"
 
 #define SIZE	5000ULL
@@ -157,7 +158,65 @@ static void test_fs_block_limit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0, vs_desc_validate(&d, sizeof(d), SIZE, 10));
 }
 
+/**
+ * struct span_case - one call of vs_desc_meta_span()
+ * @desc: case description
+ * @tree_pos: where the tree starts
+ * @tree_bytes: its size
+ * @desc_pos: where the descriptor starts
+ * @desc_size: its size
+ * @bs: filesystem block size
+ * @ok: the expected return
+ * @from: the expected span start (0xdead: left as it was)
+ * @to: the expected span end (0xbeef: left as it was)
+ */
+struct span_case {
+	const char *desc;
+	u64 tree_pos, tree_bytes, desc_pos;
+	u32 desc_size, bs;
+	bool ok;
+	u64 from, to;
+};
+
+static const struct span_case spans[] = {
+	{ "32K file, ext4 4K: tree block + descriptor block",
+	  65536, 4096, 69632, 256, 4096, true, 65536, 73728 },
+	{ "descriptor across a block boundary",
+	  65536, 4096, 69632, 5000, 4096, true, 65536, 77824 },
+	{ "f2fs-like: descriptor right after the tree, 1K blocks",
+	  65536, 3072, 68608, 256, 1024, true, 65536, 69632 },
+	{ "exactly 32K", 65536, 28672, 94208, 4096, 4096, true, 65536, 98304 },
+	{ "one block over 32K", 65536, 32768, 98304, 256, 4096, false,
+	  0xdead, 0xbeef },
+	{ "tree not block-aligned", 65537, 4096, 69633, 256, 4096, false,
+	  0xdead, 0xbeef },
+	{ "descriptor inside the tree", 65536, 8192, 69632, 256, 4096, false,
+	  0xdead, 0xbeef },
+};
+
+static void span_desc(const struct span_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(spans, spans, span_desc);
+
+/* The span of tree + descriptor read at once: exact bounds or refused */
+static void test_meta_span(struct kunit *test)
+{
+	const struct span_case *c = test->param_value;
+	u64 from = 0xdead, to = 0xbeef;
+
+	KUNIT_EXPECT_EQ(test, c->ok,
+			vs_desc_meta_span(c->tree_pos, c->tree_bytes,
+					  c->desc_pos, c->desc_size, c->bs,
+					  SZ_32K, &from, &to));
+	KUNIT_EXPECT_EQ(test, from, c->from);
+	KUNIT_EXPECT_EQ(test, to, c->to);
+}
+
 static struct kunit_case desc_cases[] = {
+	KUNIT_CASE_PARAM(test_meta_span, spans_gen_params),
 	KUNIT_CASE_PARAM(test_validate, mangles_gen_params),
 	KUNIT_CASE(test_fs_block_limit),
 	{}

@@ -7,6 +7,7 @@
 #include <linux/kernel.h>
 #include <linux/string.h>
 
+#include "meta.h"
 #include "vs_private.h"
 
 /**
@@ -44,4 +45,35 @@ int vs_desc_validate(const struct fsverity_descriptor *desc, size_t size,
 	if (le64_to_cpu(desc->data_size) != i_size)
 		return -EINVAL;
 	return 0;
+}
+
+/**
+ * vs_desc_meta_span() - the filesystem blocks holding a file's whole
+ *	Merkle tree and its descriptor, if they are few
+ * @tree_pos: where the tree starts (a multiple of @fs_bs)
+ * @tree_bytes: its size
+ * @desc_pos: where the descriptor starts, at or past the tree's end
+ * @desc_size: its size
+ * @fs_bs: the filesystem block size
+ * @max_bytes: the most the span may cover
+ * @from: first byte of the span (out)
+ * @to: its end, a multiple of @fs_bs (out)
+ *
+ * Return: true if [@from, @to) holds the tree and the descriptor in at most
+ * @max_bytes; false (nothing set) otherwise.
+ */
+bool vs_desc_meta_span(u64 tree_pos, u64 tree_bytes, u64 desc_pos,
+		       u32 desc_size, u32 fs_bs, u32 max_bytes, u64 *from,
+		       u64 *to)
+{
+	u64 end;
+
+	if (!fs_bs || (tree_pos & (fs_bs - 1)) || desc_pos < tree_pos + tree_bytes)
+		return false;
+	end = round_up(desc_pos + desc_size, fs_bs);
+	if (end - tree_pos > max_bytes)
+		return false;
+	*from = tree_pos;
+	*to = end;
+	return true;
 }

@@ -15,9 +15,40 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "meta.h"
 #include "vs_private.h"
 
 #define VS_MAX_MOVES	3	/* a block that moves more is not judged */
+
+/**
+ * struct vs_meta - a small file's whole tree and descriptor, read raw at
+ *	once instead of block by block
+ * @from: first byte of the file's mapping held (the tree's start)
+ * @to: end of the bytes held, a multiple of the block size
+ * @page: the bytes: 1 << @order pages
+ * @order: order of @page
+ * @ok: per filesystem block from @from: read, and still at the device
+ *	address it was read from; only these are served from @page
+ * @failed: per filesystem block from @from: its bio failed, and it then
+ *	read alone, as did every other block of that bio (a transient
+ *	failure)
+ * @routed: the scrub was sent to the page-cache walk (vs_meta_route())
+ * @flags: the caller's &verity_scrub_args.flags, restored by
+ *	vs_meta_free() when @routed
+ * @failed_pages: the data pages under a tree block of @failed: each failed
+ *	its first read (s->dfailed, when @routed)
+ */
+struct vs_meta {
+	u64 from;
+	u64 to;
+	struct page *page;
+	unsigned int order;
+	DECLARE_BITMAP(ok, VS_META_MAX >> 10);
+	DECLARE_BITMAP(failed, VS_META_MAX >> 10);
+	bool routed;
+	u32 flags;
+	DECLARE_BITMAP(failed_pages, VS_WINDOW_PAGES);
+};
 
 /**
  * vs_map_block() - device block of the filesystem block holding byte @pos
@@ -89,6 +120,242 @@ static int read_retried(struct vs_scrub *s, sector_t phys, u32 *detail)
 	}
 }
 
+/*
+ * Copy [@pos, @pos + @len), within one block, from the prefetched tree and
+ * descriptor if that block was read there; counted as the read it saves.
+ */
+static bool meta_served(struct vs_scrub *s, u64 pos, u8 *buf,
+			unsigned int len)
+{
+	const struct vs_meta *m = s->meta;
+	unsigned int blkbits = s->inode->i_blkbits;
+
+	if (!m || pos < m->from || pos + len > m->to ||
+	    !test_bit((pos - m->from) >> blkbits, m->ok))
+		return false;
+	memcpy(buf, page_address(m->page) + (pos - m->from), len);
+	s->args->bytes_read += 1U << blkbits;
+	return true;
+}
+
+/*
+ * Read the @n blocks from block @first of @m, at device block @phys on,
+ * with one bio; mark them ok if it succeeded.
+ */
+static void meta_read_run(struct vs_scrub *s, struct vs_meta *m,
+			  unsigned int first, unsigned int n, sector_t phys)
+{
+	unsigned int blkbits = s->inode->i_blkbits, i;
+	size_t off = (size_t)first << blkbits;
+	struct bio *bio;
+
+	bio = bio_alloc(s->inode->i_sb->s_bdev, n, REQ_OP_READ, GFP_NOIO);
+	bio->bi_iter.bi_sector = phys << (blkbits - SECTOR_SHIFT);
+	for (i = 0; i < n; i++, off += 1U << blkbits)
+		__bio_add_page(bio, m->page + (off >> PAGE_SHIFT),
+			       1U << blkbits, offset_in_page(off));
+	if (!submit_bio_wait(bio))
+		bitmap_set(m->ok, first, n);
+	bio_put(bio);
+}
+
+/*
+ * The bio of the @n blocks from block @first of @m (device block @phys on)
+ * failed: read them again one by one, as vs_raw_read() would, with its
+ * retries.  If all read, the bio's failure was transient: they are kept
+ * (ok) and noted failed for vs_meta_route().  If one fails for good, the
+ * others were collateral: none is kept, each is read and judged alone
+ * later, as without @m.
+ */
+static void meta_reread_run(struct vs_scrub *s, struct vs_meta *m,
+			    unsigned int first, unsigned int n, sector_t phys)
+{
+	unsigned int blkbits = s->inode->i_blkbits, i;
+	u32 detail;
+	void *kaddr;
+
+	for (i = 0; i < n; i++) {
+		if (read_retried(s, phys + i, &detail))
+			return;
+		kaddr = kmap_local_page(s->raw_page);
+		memcpy(page_address(m->page) + ((size_t)(first + i) << blkbits),
+		       kaddr, 1U << blkbits);
+		kunmap_local(kaddr);
+	}
+	bitmap_set(m->ok, first, n);
+	bitmap_set(m->failed, first, n);
+}
+
+/*
+ * Read every block of @m whose device address is known, one bio per run
+ * of consecutive device blocks, then keep only those still at the address
+ * they were read from.  Holes and blocks that cannot be mapped are left
+ * to vs_raw_read(), as are moved blocks; a failed bio's blocks are read
+ * again one by one (meta_reread_run()).
+ */
+static void meta_read(struct vs_scrub *s, struct vs_meta *m)
+{
+	unsigned int blkbits = s->inode->i_blkbits;
+	unsigned int n = (m->to - m->from) >> blkbits, i, start = 0;
+	sector_t phys[VS_META_MAX >> 10], again;
+
+	for (i = 0; i < n; i++)
+		if (vs_map_block(s->inode, s->raw, m->from + ((u64)i << blkbits),
+				 &phys[i]))
+			phys[i] = 0;
+	for (i = 1; i <= n; i++) {
+		if (i < n && phys[i] && phys[i] == phys[i - 1] + 1)
+			continue;
+		if (phys[start]) {
+			meta_read_run(s, m, start, i - start, phys[start]);
+			if (!test_bit(start, m->ok))
+				meta_reread_run(s, m, start, i - start,
+						phys[start]);
+		}
+		start = i;
+	}
+	for (i = 0; i < n; i++)
+		if (test_bit(i, m->ok) &&
+		    (vs_map_block(s->inode, s->raw,
+				  m->from + ((u64)i << blkbits), &again) ||
+		     again != phys[i]))
+			clear_bit(i, m->ok);
+}
+
+/**
+ * vs_meta_prefetch() - read a small file's tree and descriptor at once
+ * @s: scrub, its descriptor checked (geometry known), nothing read raw yet
+ *
+ * A small file's tree and descriptor are a few blocks, usually next to
+ * each other on the device; read block by block they cost the scrub one
+ * wait for the device each.  When the scrub covers the whole file, of at
+ * most one window, through the direct path (which then reads every tree
+ * block and, unless KEEP_CACHE, the descriptor), and all of it fits in
+ * VS_META_MAX, they are read here together, into memory charged to the
+ * caller, and vs_raw_read() serves them from it.  Best effort: without
+ * memory nothing is read here.  A failed read is not hidden: see
+ * vs_meta_route().
+ */
+void vs_meta_prefetch(struct vs_scrub *s)
+{
+	const struct verity_scrub_args *a = s->args;
+	u64 desc_pos = vs_desc_pos(s->inode, s->tree_pos, &s->geom);
+	u64 size = s->geom.data_size;
+	struct vs_meta *m;
+	u64 from, to;
+
+	if (s->meta || !vs_direct_possible(s) || a->start || a->end < size ||
+	    !size || DIV_ROUND_UP(size, PAGE_SIZE) > VS_WINDOW_PAGES ||
+	    !vs_desc_meta_span(s->tree_pos,
+			       s->geom.tree_blocks << s->geom.log_blocksize,
+			       desc_pos, s->desc_size, i_blocksize(s->inode),
+			       VS_META_MAX, &from, &to))
+		return;
+	m = kzalloc(sizeof(*m), VS_GFP);
+	if (!m)
+		return;
+	m->from = from;
+	m->to = to;
+	m->order = get_order(to - from);
+	m->page = alloc_pages(VS_GFP, m->order);
+	if (!m->page) {
+		kfree(m);
+		return;
+	}
+	meta_read(s, m);
+	s->meta = m;
+}
+
+/* Mark in @m the data pages under tree block @tblk (from the tree's start). */
+static void meta_mark_covered(const struct vs_geom *g, struct vs_meta *m,
+			      u64 tblk)
+{
+	unsigned int level, shift;
+	u64 first, n;
+
+	for (level = 0; level < g->num_levels; level++) {
+		if (tblk < g->level_start[level] ||
+		    tblk >= g->level_start[level] + g->level_blocks[level])
+			continue;
+		shift = (level + 1) * g->log_arity;
+		first = tblk - g->level_start[level];
+		first = shift >= 64 ? 0 : first << shift;
+		if (first >= g->data_blocks)
+			return;
+		vs_geom_covered(g, level, first, &first, &n);
+		first <<= g->log_blocksize;
+		n <<= g->log_blocksize;
+		bitmap_set(m->failed_pages, first >> PAGE_SHIFT,
+			   DIV_ROUND_UP(first + n, PAGE_SIZE) -
+			   (first >> PAGE_SHIFT));
+		return;
+	}
+}
+
+/**
+ * vs_meta_route() - make a failed prefetch of tree blocks count as the
+ *	failed first read it is
+ * @s: scrub, set up (its range set)
+ *
+ * A bio of vs_meta_prefetch() failed, and each of its blocks then read
+ * alone (@failed of struct vs_meta): a transient failure of a read of
+ * tree blocks, on which the data blocks under them depend.  As for a
+ * failed bio of the direct path, the file then goes through the page-cache
+ * walk, those data pages as pages whose first read failed: read again by
+ * the filesystem and verified by fs-verity they are TRANSIENT; one that
+ * fails now is classified from the raw copies, with the block layer's
+ * reason.  (A block of the bio that failed for good left it unrouted: its
+ * error is found where it is read, as without the prefetch.)  The direct
+ * path is left out by setting PAGE_CACHE in the caller's flags until
+ * vs_meta_free().  A descriptor block alone changes nothing here: its raw
+ * copy is only compared (check_desc_on_disk(); DESC_UNREADABLE if it
+ * fails for good).
+ */
+void vs_meta_route(struct vs_scrub *s)
+{
+	const struct vs_geom *g = &s->geom;
+	struct vs_meta *m = s->meta;
+	unsigned int blkbits = s->inode->i_blkbits, n, i;
+	u64 t, tend;
+
+	if (!m || s->first >= s->end)
+		return;
+	n = (m->to - m->from) >> blkbits;
+	for_each_set_bit(i, m->failed, n) {
+		t = ((u64)i << blkbits) >> g->log_blocksize;
+		tend = ((u64)(i + 1) << blkbits) >> g->log_blocksize;
+		for (; t < tend && t < g->tree_blocks; t++)
+			meta_mark_covered(g, m, t);
+	}
+	if (bitmap_empty(m->failed_pages, VS_WINDOW_PAGES))
+		return;
+	m->routed = true;
+	m->flags = s->args->flags;
+	s->args->flags |= VERITY_SCRUB_FLAG_PAGE_CACHE;
+	s->dfailed = m->failed_pages;
+	s->dfailed_w = 0;
+}
+
+/**
+ * vs_meta_free() - free what vs_meta_prefetch() read; give the caller's
+ *	flags back
+ * @s: scrub
+ */
+void vs_meta_free(struct vs_scrub *s)
+{
+	struct vs_meta *m = s->meta;
+
+	if (!m)
+		return;
+	if (m->routed) {
+		s->args->flags = m->flags;
+		s->dfailed = NULL;
+	}
+	__free_pages(m->page, m->order);
+	kfree(m);
+	s->meta = NULL;
+}
+
 /**
  * vs_raw_read() - read bytes of the mapping straight from the device
  * @s: the scrub
@@ -116,6 +383,8 @@ int vs_raw_read(struct vs_scrub *s, u64 pos, u8 *buf, unsigned int len,
 
 	if (!s->raw)
 		return -EOPNOTSUPP;	/* btrfs (no ->bmap), encrypted, ... */
+	if (meta_served(s, pos, buf, len))
+		return 0;
 	err = vs_map_block(s->inode, s->raw, pos, &phys);
 	for (moves = 0; !err && phys && moves < VS_MAX_MOVES; moves++) {
 		err = read_retried(s, phys, detail);

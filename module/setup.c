@@ -10,6 +10,7 @@
 #include <linux/pagemap.h>
 #include <linux/slab.h>
 
+#include "meta.h"
 #include "vs_private.h"
 
 static bool keep_cache(const struct vs_scrub *s)
@@ -73,6 +74,7 @@ static int check_desc_on_disk(struct vs_scrub *s)
 
 	if (!s->raw || keep_cache(s))
 		return 0;
+	vs_meta_prefetch(s);
 	disk = kmalloc(s->desc_size, VS_GFP);
 	if (!disk)
 		return -ENOMEM;
@@ -192,6 +194,7 @@ int vs_scrub_setup(struct vs_scrub *s, struct file *file,
 	vs_walk_init(&s->walk, &s->geom, &s->hasher, s->desc->root_hash,
 		     &vs_raw_ops, s);
 	set_range(s);
+	vs_meta_route(s);
 	return 0;
 }
 
@@ -202,6 +205,7 @@ int vs_scrub_setup(struct vs_scrub *s, struct file *file,
 void vs_scrub_teardown(struct vs_scrub *s)
 {
 	vs_mark_restore(s);
+	vs_meta_free(s);
 	if (s->raw_page)
 		__free_page(s->raw_page);
 	kfree(s->walk.tbuf);

@@ -13,9 +13,11 @@ vs_mkfs
 es_quiet_mount
 f=$VS_MNT/tr
 g=$VS_MNT/one
+h=$VS_MNT/small
 vs_verity_file "$f" 1048576
 vs_verity_file "$g" 4096
-exec 3< "$f" 4< "$g"
+vs_verity_file "$h" 32768
+exec 3< "$f" 4< "$g" 5< "$h"
 
 # et_scrub CHECK FLAGS FILE: drop the file's pages, keep its descriptor
 # and the filesystem's superblock cached, fail the request after the
@@ -45,4 +47,12 @@ et_scrub big-direct 0 "$f"
 vs_expect_eq big-direct-range "RANGE 0 1048576 TRANSIENT NONE 0;" "$(es_ranges)"
 vs_expect_eq big-direct-retried 256 "$(es_field retried)"
 vs_expect_eq big-direct-verified 1048576 "$(es_field verified)"
-exec 3<&- 4<&-
+# A small file's tree and descriptor blocks are read raw in one request
+# (8 KiB, issue 14): that request fails once.  Not hidden: the whole file,
+# read again, verifies, so it is TRANSIENT like a failed data read.
+et_scrub small-direct 0 "$h"
+vs_expect_eq small-direct-range "RANGE 0 32768 TRANSIENT NONE 0;" "$(es_ranges)"
+vs_expect_eq small-direct-retried 8 "$(es_field retried)"
+vs_expect_eq small-direct-verified 32768 "$(es_field verified)"
+vs_expect_eq small-direct-desc-read 16 "$(( $(es_field flags) & 48 ))"
+exec 3<&- 4<&- 5<&-
