@@ -533,6 +533,8 @@ int vs_cachewalk_pages(struct vs_scrub *s, pgoff_t w, unsigned long nr,
 /**
  * vs_cachewalk_all() - scrub [s->first, s->end) through the page cache
  * @s: scrub, set up
+ * @failed: pages whose first read failed (bit 0: page 0), or NULL; set
+ *	only for a file of one window (vs_meta_failed_pages())
  *
  * Walk all windows; the next one is read ahead while one is checked.
  *
@@ -540,13 +542,15 @@ int vs_cachewalk_pages(struct vs_scrub *s, pgoff_t w, unsigned long nr,
  * when the range array filled, -EFAULT, or the error of a classification
  * (vs_classify_block()).
  */
-int vs_cachewalk_all(struct vs_scrub *s)
+int vs_cachewalk_all(struct vs_scrub *s, const unsigned long *failed)
 {
 	pgoff_t w = s->first >> PAGE_SHIFT;
 	unsigned long nr = vs_window_len(s, w), next_nr;
 	unsigned int slot = 0;
 	int err = 0;
 
+	s->cw.dfailed = failed;
+	s->cw.dfailed_w = 0;
 	if (nr)
 		start_window(s, slot, w, nr);
 	while (nr) {
@@ -566,6 +570,7 @@ int vs_cachewalk_all(struct vs_scrub *s)
 		nr = next_nr;
 		slot = !slot;
 	}
+	s->cw.dfailed = NULL;
 	return err;
 }
 

@@ -22,6 +22,7 @@ bool vs_desc_meta_span(u64 tree_pos, u64 tree_bytes, u64 desc_pos,
 /* rawio.c */
 void vs_meta_prefetch(struct vs_scrub *s);
 void vs_meta_route(struct vs_scrub *s);
+const unsigned long *vs_meta_failed_pages(const struct vs_scrub *s);
 void vs_meta_free(struct vs_scrub *s);
 
 #endif /* VS_META_H */

@@ -32,11 +32,10 @@
  * @failed: per filesystem block from @from: its bio failed, and it then
  *	read alone, as did every other block of that bio (a transient
  *	failure)
- * @routed: the scrub was sent to the page-cache walk (vs_meta_route())
- * @flags: the caller's &verity_scrub_args.flags, restored by
- *	vs_meta_free() when @routed
+ * @routed: the scrub goes through the page-cache walk with @failed_pages
+ *	(vs_meta_route(), vs_meta_failed_pages())
  * @failed_pages: the data pages under a tree block of @failed: each failed
- *	its first read (s->dfailed, when @routed)
+ *	its first read (handed to the page-cache walk when @routed)
  */
 struct vs_meta {
 	u64 from;
@@ -46,7 +45,6 @@ struct vs_meta {
 	DECLARE_BITMAP(ok, VS_META_MAX >> 10);
 	DECLARE_BITMAP(failed, VS_META_MAX >> 10);
 	bool routed;
-	u32 flags;
 	DECLARE_BITMAP(failed_pages, VS_WINDOW_PAGES);
 };
 
@@ -305,9 +303,9 @@ static void meta_mark_covered(const struct vs_geom *g, struct vs_meta *m,
  * the filesystem and verified by fs-verity they are TRANSIENT; one that
  * fails now is classified from the raw copies, with the block layer's
  * reason.  (A block of the bio that failed for good left it unrouted: its
- * error is found where it is read, as without the prefetch.)  The direct
- * path is left out by setting PAGE_CACHE in the caller's flags until
- * vs_meta_free().  A descriptor block alone changes nothing here: its raw
+ * error is found where it is read, as without the prefetch.)  The scrub
+ * call asks vs_meta_failed_pages() which walk to take.  A descriptor
+ * block alone changes nothing here: its raw
  * copy is only compared (check_desc_on_disk(); DESC_UNREADABLE if it
  * fails for good).
  */
@@ -330,15 +328,25 @@ void vs_meta_route(struct vs_scrub *s)
 	if (bitmap_empty(m->failed_pages, VS_WINDOW_PAGES))
 		return;
 	m->routed = true;
-	m->flags = s->args->flags;
-	s->args->flags |= VERITY_SCRUB_FLAG_PAGE_CACHE;
-	s->dfailed = m->failed_pages;
-	s->dfailed_w = 0;
 }
 
 /**
- * vs_meta_free() - free what vs_meta_prefetch() read; give the caller's
- *	flags back
+ * vs_meta_failed_pages() - the data pages whose first read failed with a
+ *	prefetch of their tree blocks
+ * @s: scrub, set up
+ *
+ * Return: a bitmap of pages (bit 0: page 0; the file fits in one window)
+ * that the page-cache walk must judge as failed first reads, or NULL when
+ * no prefetch failed transiently (vs_meta_route()).  Valid until
+ * vs_meta_free().
+ */
+const unsigned long *vs_meta_failed_pages(const struct vs_scrub *s)
+{
+	return s->meta && s->meta->routed ? s->meta->failed_pages : NULL;
+}
+
+/**
+ * vs_meta_free() - free what vs_meta_prefetch() read
  * @s: scrub
  */
 void vs_meta_free(struct vs_scrub *s)
@@ -347,10 +355,6 @@ void vs_meta_free(struct vs_scrub *s)
 
 	if (!m)
 		return;
-	if (m->routed) {
-		s->args->flags = m->flags;
-		s->dfailed = NULL;
-	}
 	__free_pages(m->page, m->order);
 	kfree(m);
 	s->meta = NULL;

@@ -9,6 +9,7 @@
 #include <linux/slab.h>
 
 #include "vs_private.h"
+#include "meta.h"
 
 /*
  * Report the open range (the cursor moves back to it if it does not fit),
@@ -34,6 +35,21 @@ static int finish_call(struct vs_scrub *s, int err)
 	return err;
 }
 
+/*
+ * Walk [s->first, s->end): the direct path when the file can be read raw,
+ * else the page cache; also the page cache when a prefetch of the tree
+ * failed once (rawio.c), with the data pages under it as failed first
+ * reads, as the direct path hands over its failed windows.
+ */
+static int walk_range(struct vs_scrub *s)
+{
+	const unsigned long *failed = vs_meta_failed_pages(s);
+
+	if (!failed && vs_direct_possible(s))
+		return vs_scrub_direct(s);
+	return vs_cachewalk_all(s, failed);
+}
+
 /**
  * vs_scrub_file() - scrub a verity file and report its bad ranges
  * @file: the file, open for reading, verity enabled
@@ -57,8 +73,7 @@ int vs_scrub_file(struct file *file, struct verity_scrub_args *args,
 	err = vs_scrub_setup(s, file, args);
 	if (!err) {
 		if (s->first < s->end)
-			err = vs_direct_possible(s) ? vs_scrub_direct(s) :
-						      vs_cachewalk_all(s);
+			err = walk_range(s);
 		err = finish_call(s, err);
 	}
 	vs_scrub_teardown(s);

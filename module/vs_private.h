@@ -382,7 +382,7 @@ struct vs_cachewalk {
 	bool has_cached[2];
 };
 
-int vs_cachewalk_all(struct vs_scrub *s);
+int vs_cachewalk_all(struct vs_scrub *s, const unsigned long *failed);
 int vs_cachewalk_pages(struct vs_scrub *s, pgoff_t w, unsigned long nr,
 		       const unsigned long *failed, pgoff_t failed_w);
 
