@@ -117,15 +117,17 @@ held() {
 	st=$(dmsetup status $DM 2>/dev/null) || { echo none; return; }
 	awk '$3 == "delay" { s += $4 } END { print s + 0 }' <<< "$st"
 }
-# wait_held COUNT: poll (0.2 s steps, 60 s at most) until the gate holds
-# COUNT reads; then print the count
+# wait_held COUNT: poll (0.2 s steps, 60 s at most: a bound on the clock,
+# as a poll costs more than its sleep on a loaded host) until the gate
+# holds COUNT reads; then print the count
 wait_held() {
-	local n=0
-	while [ "$(held)" != none ] && [ "$(held)" -lt "$1" ] && [ $n -lt 300 ]; do
+	local end=$((SECONDS + 60)) h
+	h=$(held)
+	while [ "$h" != none ] && [ "$h" -lt "$1" ] && [ $SECONDS -lt $end ]; do
 		sleep 0.2
-		n=$((n + 1))
+		h=$(held)
 	done
-	held
+	echo "$h"
 }
 
 echo "VS-BOOTED 6.1 $(uname -r) systemd $(systemctl --version | head -n1 | cut -d' ' -f2)"
