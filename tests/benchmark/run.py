@@ -56,6 +56,12 @@ METHODS = {
     'touch':         ('mmap + touch 1 byte/page', 'user'),
     'vf-nomod':      ('`verify-file --no-module`', 'user'),
     'vf':            ('`verify-file` (ioctl)', 'module'),
+    # the same with its progress watched (userspace/cli/progress.c): the
+    # file in calls of vf_step_for() bytes, not one, as under systemd
+    # (NOTIFY_SOCKET set, here to no socket: STATUS= goes nowhere) or a
+    # TTY progress line; and as the units run it, with --state saved too
+    'vf-watched':    ('`verify-file`, progress watched (NOTIFY_SOCKET)', 'module'),
+    'vf-state':      ('`verify-file --state FILE`', 'module'),
     'ioctl':         ('ioctl, direct (vsb-scan)', 'module'),
     'ioctl-noclass': ('ioctl, NO_CLASSIFY (vsb-scan)', 'module'),
     'ioctl-pagecache': ('ioctl, PAGE_CACHE: the page-cache walk (vsb-scan)',
@@ -72,7 +78,8 @@ METHODS = {
 }
 TREE_METHODS = ['find-cat', 'xargs-cat', 'vf-r-j1', 'vf-r-j2']
 TREE_CASES = ('files', 'mixed')
-DEFAULT_METHODS = [m for m in METHODS if m not in TREE_METHODS]
+DEFAULT_METHODS = [m for m in METHODS if m not in TREE_METHODS
+                   and m not in ('vf-watched', 'vf-state')]
 # The file larger than RAM: the scrubs and the references (it cannot be
 # cached whole, and each run is 3-4 times longer).
 DEFAULT_BIG_METHODS = ['cat', 'dd', 'vf-nomod', 'vf', 'ioctl',
@@ -401,6 +408,13 @@ def targets(case):
             rss = m[tool]['maxrss_kb_max']
             rows.append(('`verify-file` peak RSS < 8 MiB', f'{rss / 1024:.1f} MiB',
                          rss < 8192))
+    for w in ('vf-watched', 'vf-state'):
+        if 'vf' in m and w in m:
+            r = wall(w, 'median') / wall('vf', 'median')
+            rb = wall(w, 'min') / wall('vf', 'min')
+            rows.append((f'watched progress: {METHODS[w][0]} wall / `verify-file` wall '
+                         '(<= 1.05: pays nothing)',
+                         f'{r:.3f}x (best runs {rb:.3f}x)', r <= 1.05))
     if 'ioctl' in m and 'ioctl-noclass' in m:
         r = wall('ioctl', 'median') / wall('ioctl-noclass', 'median')
         rb = wall('ioctl', 'min') / wall('ioctl-noclass', 'min')

@@ -10,7 +10,7 @@
 # A half-built one is never used (built aside, then renamed).
 set -euo pipefail
 
-PACKAGES="systemd systemd-sysv udev kmod e2fsprogs fsverity libfsverity0 libjson-c5 libsystemd0"
+PACKAGES="systemd systemd-sysv udev kmod e2fsprogs fsverity libfsverity0 libjson-c5 libsystemd0 dmsetup"
 RECIPE="debootstrap --variant=minbase bookworm; apt-get clean; v1"
 suite=bookworm
 cache=${VS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/verity-scrub}/systemd-root

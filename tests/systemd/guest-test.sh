@@ -5,7 +5,9 @@
 # systemd as PID 1 (tests/systemd/make-image.sh built it).  The project is
 # installed as an administrator would (make install, PREFIX=/usr/local),
 # the module in /lib/modules/KVER/extra (depmod), nothing loaded yet.
-# The second disk (/dev/vdb) becomes an ext4 filesystem with verity.
+# The second disk (/dev/vdb) becomes an ext4 filesystem with verity, the
+# third (/dev/vdc, 64 MiB) another one on device-mapper, for the
+# transient-only run (a read that fails once, through a gate).
 #
 # Prints, on the console, the bench's lines (tests/guest/lib.sh):
 #   VS-BOOTED, VS-BEGIN systemd-guest ext4, VS-RESULT PASS|FAIL ...,
@@ -23,6 +25,19 @@ SIZE_BAD=65536 SIZE_GOOD=40960
 METRICS=/var/lib/prometheus/node-exporter/verity-scrub.prom
 MAIL=/var/spool/vs-mail		# the fake /usr/sbin/sendmail writes here
 ID_HASH=d266e1c4dd46404aa843de9088741319
+ID_TRANSIENT=7a76f311cf094df6a64fb89a852da772
+ID_UNIT_SUCCESS=7ad2d189f7e94e70a38c781354912448	# systemd: "Unit succeeded"
+ID_UNIT_EXIT=98e322203f7a4ed290d09fe03c09fe15	# systemd: "Unit process exited"
+ID_UNIT_STARTING=7d4958e842da4a758f6c1cdc7b36dcc5	# systemd: "A start job ... has begun"
+# The transient-only run: a one-block verity file on its own filesystem,
+# on dm device vsdev (linear over all of /dev/vdc).
+VT=/srv/vt
+VT_DIR=$VT/once
+VT_FILE=$VT_DIR/one
+DM=vsdev
+DM_DEV=/dev/mapper/$DM
+DM_BASE=/dev/vdc
+DM_OFF=0 DM_LEN=131072		# sectors: all of /dev/vdc, 64 MiB
 
 pass() { echo "VS-RESULT PASS $NAME[$FS] $1"; }
 fail() { echo "VS-RESULT FAIL $NAME[$FS] $1 -- $2"; }
@@ -50,6 +65,70 @@ wait_done() {
 }
 # ran UNIT: "ran" if UNIT's main process ever exited, else "never-ran"
 ran() { [ "$(prop "$1" ExecMainExitTimestampMonotonic)" != 0 ] && echo ran || echo never-ran; }
+# phys_block FILE BLOCK: the filesystem block holding FILE's 4 KiB data
+# block BLOCK (filefrag: its extent)
+phys_block() {
+	filefrag -v -b4096 "$1" | awk -v b="$2" '
+	$1 ~ /^[0-9]+:$/ { split($2, l, "."); split($4, p, ".");
+		if (b >= l[1] + 0 && b <= $3 + 0) { print p[1] + b - l[1]; exit } }'
+}
+
+# ---- the gate (as tests/lib/guest-lib.sh's vs_gate, for this root) ----------
+# The sectors of one block of vsdev are read through a dm "delay" target
+# of ten minutes, which holds every read until its table is reloaded (its
+# presuspend sends them on, to device vsgate); vsgate fails them (dm
+# "error") until gate_pass maps them.  The delay target's status counts
+# the reads it holds: each step waits for an exact count, never for time.
+# dmsetup syncs with udev (55-dm.rules), as on any Debian system.
+# dm_dev NAME TABLE: create /dev/mapper/NAME with TABLE, or switch it to
+# TABLE (reload first, so a bad table leaves it running; then suspend
+# --noflush and resume).
+dm_dev() {
+	if dmsetup info "$1" > /dev/null 2>&1; then
+		dmsetup reload "$1" <<< "$2" &&
+			dmsetup suspend --noflush "$1" && dmsetup resume "$1"
+	else
+		dmsetup create "$1" <<< "$2" && [ -b "/dev/mapper/$1" ]
+	fi
+}
+dm_linear() { dm_dev $DM "0 $DM_LEN linear $DM_BASE $DM_OFF"; }
+# gate SECTOR COUNT: vsdev's sectors [SECTOR, SECTOR+COUNT) are gated, and
+# fail (gate_fail)
+gate() {
+	GATE_S=$1 GATE_N=$2
+	dm_dev vsgate "0 $GATE_N error" && gate_fail
+}
+# gate_fail: the reads the gate holds go on to vsgate and fail; the gate
+# holds those that come after
+gate_fail() {
+	local e=$((GATE_S + GATE_N))
+	dm_dev $DM "0 $GATE_S linear $DM_BASE $DM_OFF
+$GATE_S $GATE_N delay /dev/mapper/vsgate 0 600000 $DM_BASE $((DM_OFF + GATE_S)) 0
+$e $((DM_LEN - e)) linear $DM_BASE $((DM_OFF + e))"
+}
+# gate_pass: vsgate maps the block (the good data), then vsdev is linear:
+# the reads the gate holds complete, and read the data
+gate_pass() {
+	dm_dev vsgate "0 $GATE_N linear $DM_BASE $((DM_OFF + GATE_S))" && dm_linear
+}
+# held: the reads vsdev's delay target holds now ("none": no vsdev)
+held() {
+	local st
+	st=$(dmsetup status $DM 2>/dev/null) || { echo none; return; }
+	awk '$3 == "delay" { s += $4 } END { print s + 0 }' <<< "$st"
+}
+# wait_held COUNT: poll (0.2 s steps, 60 s at most: a bound on the clock,
+# as a poll costs more than its sleep on a loaded host) until the gate
+# holds COUNT reads; then print the count
+wait_held() {
+	local end=$((SECONDS + 60)) h
+	h=$(held)
+	while [ "$h" != none ] && [ "$h" -lt "$1" ] && [ $SECONDS -lt $end ]; do
+		sleep 0.2
+		h=$(held)
+	done
+	echo "$h"
+}
 
 echo "VS-BOOTED 6.1 $(uname -r) systemd $(systemctl --version | head -n1 | cut -d' ' -f2)"
 echo "VS-BEGIN $NAME $FS"
@@ -103,10 +182,8 @@ head -c $SIZE_GOOD /dev/urandom > $TREE/good
 head -c 12288 /dev/urandom > $CLEAN/a
 sync
 for f in $BAD $TREE/good $CLEAN/a; do fsverity enable "$f"; done
-# One data block of $BAD on the raw device (filefrag: its extent).
-phys=$(filefrag -v -b4096 $BAD | awk -v b=$BAD_BLOCK '
-	$1 ~ /^[0-9]+:$/ { split($2, l, "."); split($4, p, ".");
-		if (b >= l[1] + 0 && b <= $3 + 0) { print p[1] + b - l[1]; exit } }')
+# One data block of $BAD on the raw device.
+phys=$(phys_block $BAD $BAD_BLOCK)
 dd if=/dev/zero of=/dev/vdb bs=4096 seek="$phys" count=1 oflag=direct conv=notrunc status=none
 sync
 echo 3 > /proc/sys/vm/drop_caches
@@ -163,6 +240,10 @@ fu=verity-scrub-fail@verity-scrub-all.service.service
 wait_done $fu
 expect on-failure "$fu" "$(prop verity-scrub-all.service OnFailure)"
 expect fail-unit-ran "success 0 ran" "$(prop $fu Result ExecMainStatus) $(ran $fu)"
+# (the journal's record of that run, as the transient run's check reads it)
+expect fail-unit-run-journalled "1 yes" "$(
+	journalctl --no-pager -o cat UNIT=$fu MESSAGE_ID=$ID_UNIT_STARTING | grep -c .) $(
+	[ "$(journalctl --no-pager -o cat _SYSTEMD_UNIT=$fu | grep -c .)" -gt 0 ] && echo yes || echo no)"
 info $fu
 flog=$(journalctl --no-pager -o cat -u $fu)
 want_line="$BAD: BAD: hash_mismatch at offset $((BAD_BLOCK * 4096)) length 4096"
@@ -183,9 +264,10 @@ expect journal-hash-mismatch-entry \
 
 # ---- the metrics file (journal/metrics branch) -----------------------------------
 [ -f $METRICS ] && sed 's/^/VS-METRICS /' $METRICS
-# NAME{labels sorted} VALUE for the samples of root $TREE
+# norm FILE: NAME{labels sorted} VALUE for the samples of root $ROOT
+# (default $TREE)
 norm() {
-	awk -v root="$TREE" '!/^#/ && NF == 2 {
+	awk -v root="${ROOT:-$TREE}" '!/^#/ && NF == 2 {
 		name = $1; lab = ""; i = index(name, "{")
 		if (i) { lab = substr(name, i + 1, length(name) - i - 1); name = substr(name, 1, i - 1) }
 		n = split(lab, a, ","); r = 0; out = ""
@@ -218,6 +300,91 @@ expect metrics-times-present "verity_scrub_run_duration_seconds verity_scrub_run
 	"$(norm $METRICS | awk '/_timestamp_seconds |_duration_seconds / { print $1 }' | tr '\n' ' ' | sed 's/ $//')"
 expect metrics-readable "644 root" "$(stat -c '%a %U' $METRICS 2>&1)"
 expect state-file-written "yes" "$([ -s /var/lib/verity-scrub/all.state ] && echo yes || echo no)"
+
+# ---- a transient-only run: the unit succeeds (exit 4), no fail unit -------------
+# One 4 KiB verity file on its own filesystem on vsdev; its one data block
+# read through the gate: the scrub's read is held, then fails; the module
+# reads the block again, that read is held, then passes and verifies.
+# Only that block's 8 sectors are gated (the descriptor lies past EOF, a
+# one-block file has no tree); nothing else reads or writes there.
+vt_setup() {
+	modprobe dm_mod && modprobe dm_delay && dm_linear &&
+		mkfs.ext4 -F -q -b 4096 -O verity $DM_DEV && mkdir -p $VT &&
+		mount $DM_DEV $VT && mkdir -p $VT_DIR &&
+		head -c 4096 /dev/urandom > $VT_FILE && sync &&
+		fsverity enable $VT_FILE && sync &&
+		vblk=$(phys_block $VT_FILE 0) && [ -n "$vblk" ] && [ "$vblk" -gt 0 ]
+}
+vblk=
+vt_setup; rc=$?
+expect transient-setup 0 $rc
+# transient_run: the run and its checks, once the file is there
+transient_run() {
+	vinst=verity-scrub@$(systemd-escape --path $VT_DIR).service
+	vfail=verity-scrub-fail@$vinst.service
+	udevadm settle
+	echo 3 > /proc/sys/vm/drop_caches	# the data page comes from the disk
+	gate $((vblk * 8)) 8; rc=$?
+	udevadm settle
+	echo "VS-INFO transient: block $vblk of $DM_DEV gated; $(dmsetup table $DM | tr '\n' ';')"
+	echo "VS-INFO transient: $(systemctl show -p ActiveState,SubState "$(systemd-escape --path --suffix=mount $VT)" | tr '\n' ' ')"
+	expect transient-gate-idle "0 0" "$rc $(held)"
+	# A unit that ends well is garbage-collected at once: its Result and
+	# ExecMainStatus read afterwards are the defaults.  So its start job's
+	# result (systemctl start's exit status) and the manager's own journal
+	# entries: "Unit succeeded", and at debug level "Unit process exited"
+	# with the status.
+	lvl=$(systemctl log-level)
+	systemctl log-level debug
+	systemctl start "$vinst" & spid=$!
+	expect transient-first-read-held 1 "$(wait_held 1)"
+	gate_fail
+	expect transient-retry-held 1 "$(wait_held 1)"
+	gate_pass
+	wait $spid; rc=$?
+	systemctl log-level "$lvl"
+	info "$vinst"
+	expect transient-gate-open "0 linear" "$(held) $(dmsetup table $DM | awk '{ print $3 }' | tr '\n' ' ' | sed 's/ $//')"
+	j=$(journalctl --no-pager -o json UNIT="$vinst" MESSAGE_ID=$ID_UNIT_EXIT \
+		--output-fields=EXIT_CODE,EXIT_STATUS,MESSAGE | grep 'Main process exited')
+	echo "VS-INFO transient: $j"
+	expect transient-run-succeeds "0 inactive 1 exited 4 1" "$rc $(prop "$vinst" ActiveState) $(
+		journalctl --no-pager -o cat UNIT="$vinst" MESSAGE_ID=$ID_UNIT_SUCCESS | grep -c .) $(
+		field EXIT_CODE) $(field EXIT_STATUS) $(grep -c '(success)' <<< "$j")"
+	# (no start job for it began, and no process of it wrote a line; the
+	# manager's debug lines about loading it are not a run)
+	journalctl --no-pager -o cat -u "$vfail" | sed "s|^|VS-INFO $vfail: |"
+	expect transient-run-no-fail-unit "inactive 0 0" "$(prop "$vfail" ActiveState) $(
+		journalctl --no-pager -o cat UNIT="$vfail" MESSAGE_ID=$ID_UNIT_STARTING | grep -c .) $(
+		journalctl --no-pager -o cat _SYSTEMD_UNIT="$vfail" | grep -c .)"
+	journalctl --no-pager -o json MESSAGE_ID=$ID_TRANSIENT | sed 's/^/VS-JOURNAL /'
+	j=$(journalctl --no-pager -o json MESSAGE_ID=$ID_TRANSIENT \
+		--output-fields=VERITY_SCRUB_PATH,VERITY_SCRUB_OFFSET,VERITY_SCRUB_LENGTH,VERITY_SCRUB_KIND,PRIORITY,_SYSTEMD_UNIT)
+	expect journal-transient-entry "$VT_FILE 0 4096 transient 4 $vinst" \
+		"$(field VERITY_SCRUB_PATH) $(field VERITY_SCRUB_OFFSET) $(field VERITY_SCRUB_LENGTH) $(
+			field VERITY_SCRUB_KIND) $(field PRIORITY) $(field _SYSTEMD_UNIT)"
+	vmetrics=/var/lib/prometheus/node-exporter/verity-scrub@$(systemd-escape --path $VT_DIR).prom
+	[ -f "$vmetrics" ] && sed 's/^/VS-METRICS /' "$vmetrics"
+	want=$(sort <<-M
+	verity_scrub_bad_blocks{kind="hash_mismatch"} 0
+	verity_scrub_bad_blocks{kind="io_error"} 0
+	verity_scrub_bad_blocks{kind="transient"} 1
+	verity_scrub_bad_blocks{kind="tree_corrupt"} 0
+	verity_scrub_bad_blocks{kind="unknown"} 0
+	verity_scrub_bytes_verified 4096
+	verity_scrub_exit_status 4
+	verity_scrub_files{status="bad"} 0
+	verity_scrub_files{status="error"} 0
+	verity_scrub_files{status="interrupted"} 0
+	verity_scrub_files{status="ok"} 1
+	verity_scrub_files{status="skipped"} 0
+	verity_scrub_run_complete 1
+	M
+	)
+	got=$(ROOT=$VT_DIR norm "$vmetrics" | grep -v -E '_timestamp_seconds |_duration_seconds ')
+	expect transient-metrics-counts "$(tr '\n' ';' <<< "$want")" "$(tr '\n' ';' <<< "$got")"
+}
+[ $rc = 0 ] && transient_run
 
 echo "VS-END $NAME $FS rc=0 secs=$(($(cut -d. -f1 /proc/uptime) - t0))"
 echo "VS-DONE"

@@ -25,17 +25,23 @@ make -s -C "$top" install DESTDIR="$root" > "$out/make-install.log" 2>&1 ||
 	{ tail -n 20 "$out/make-install.log" >&2; exit 1; }
 ldconfig -r "$root"
 
-# Kernel modules: what the root's disk needs, and the project's module.
+# Kernel modules: what the root's disk needs (also in the initramfs), the
+# device-mapper targets of the transient test's gate (dm "delay", "error",
+# "linear": guest-test.sh), and the project's module.
 mods="virtio_blk virtio_pci ext4"
+rootmods="dm_mod dm_delay"
 m=$root/lib/modules/$kver
 mkdir -p "$m/extra"
 for f in modules.builtin modules.builtin.modinfo modules.order; do
 	[ -e "$moddir/$f" ] && cp "$moddir/$f" "$m/"
 done
-list=$(for x in $mods; do
-	modprobe -d "$kbase" -S "$kver" --show-depends "$x" | awk '$1 == "insmod" { print $2 }'
-done | awk '!seen[$0]++')
-for k in $list; do
+deps() {	# deps MODULE...: their .ko files and those they need, in load order
+	for x; do
+		modprobe -d "$kbase" -S "$kver" --show-depends "$x" | awk '$1 == "insmod" { print $2 }'
+	done | awk '!seen[$0]++'
+}
+list=$(deps $mods)
+for k in $(deps $mods $rootmods); do
 	install -D -m 0644 "$k" "$m/${k#"$moddir/"}"
 done
 install -m 0644 "$ko" "$m/extra/verity_scrub.ko"

@@ -100,6 +100,10 @@ method_cmd() {
 	vf-nomod)	[ $have_vf = yes ] && echo "$B/verify-file -q --no-module $_v" ;;
 	vf)		[ $have_vf = yes ] && [ $have_module = yes ] &&
 				echo "$B/verify-file -q $_v" ;;
+	vf-watched)	[ $have_vf = yes ] && [ $have_module = yes ] &&
+				echo "/bin/busybox env NOTIFY_SOCKET=/run/vsb-no-socket $B/verify-file -q $_v" ;;
+	vf-state)	[ $have_vf = yes ] && [ $have_module = yes ] &&
+				echo "$B/verify-file -q --state=/tmp/vsb-state $_v" ;;
 	vf-warm)	[ $have_vf = yes ] && [ $have_module = yes ] &&
 				echo "$B/verify-file -q $_v" ;;
 	ioctl)		[ $have_module = yes ] && echo "$B/vsb-scan ioctl $_v" ;;
@@ -150,6 +154,10 @@ run_one() {	# run_one CASE METHOD ROUND
 		# Its own eviction: the whole file is cached when it starts.
 		vs_drop_caches
 		"$B/cat" "$VS_MNT/$1.verity" > /dev/null ;;
+	vf-state)
+		# a fresh pass each run, not the resume of the last one
+		rm -f /tmp/vsb-state
+		vs_drop_caches ;;
 	*)
 		vs_drop_caches ;;
 	esac
