@@ -73,7 +73,7 @@ phys_block() {
 		if (b >= l[1] + 0 && b <= $3 + 0) { print p[1] + b - l[1]; exit } }'
 }
 
-# ---- the gate (as tests/lib/guest-lib.sh's vs_gate, for this root) ----------
+# ---- the gate (as tests/guest/lib.sh's vs_gate, for this root) ----------
 # The sectors of one block of vsdev are read through a dm "delay" target
 # of ten minutes, which holds every read until its table is reloaded (its
 # presuspend sends them on, to device vsgate); vsgate fails them (dm
