@@ -340,22 +340,6 @@ static void direct_teardown(struct vs_direct *d)
 }
 
 /**
- * vs_direct_possible() - can this scrub read the file's blocks directly?
- * @s: scrub, set up
- *
- * Return: true for a file on one block device with ->bmap(), not
- * encrypted, whose blocks are at most a page, when the caller did not ask
- * for the page cache.
- */
-bool vs_direct_possible(const struct vs_scrub *s)
-{
-	if (s->args->flags & (VERITY_SCRUB_FLAG_KEEP_CACHE |
-			      VERITY_SCRUB_FLAG_PAGE_CACHE))
-		return false;
-	return s->raw && s->geom.log_blocksize <= PAGE_SHIFT;
-}
-
-/**
  * vs_scrub_direct() - scrub [s->first, s->end) through the direct path
  * @s: scrub, set up; vs_direct_possible() is true
  *

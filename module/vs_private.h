@@ -467,6 +467,7 @@ int vs_scrub_setup(struct vs_scrub *s, struct file *file,
 void vs_scrub_teardown(struct vs_scrub *s);
 
 /* rawio.c */
+bool vs_direct_possible(const struct vs_scrub *s);
 extern const struct vs_io_ops vs_raw_ops;
 sector_t vs_raw_limit(struct file *file);
 int vs_map_block(struct inode *inode, sector_t limit, u64 pos,
@@ -589,7 +590,6 @@ int vs_pool_wait(struct vs_pool *p);
 void vs_pool_stop(struct vs_pool *p);
 
 /* direct.c */
-bool vs_direct_possible(const struct vs_scrub *s);
 int vs_scrub_direct(struct vs_scrub *s);
 
 /* ioctl.c */
