@@ -37,8 +37,10 @@ static int helper_fn(void *arg)
 		if (kthread_should_stop())
 			return 0;
 		h->seen = READ_ONCE(p->round);
-		smp_rmb();	/* the round's work after its number */
+		/* the round's work after its number; pairs with vs_pool_run() */
+		smp_rmb();
 		h->err = p->fn(p->arg);
+		/* full barrier: @err before busy drops; pairs with vs_pool_wait() */
 		if (atomic_dec_and_test(&p->busy))
 			wake_up(&p->done);
 	}
@@ -106,7 +108,8 @@ void vs_pool_run(struct vs_pool *p)
 	for (i = 0; i < p->nr; i++)
 		p->helper[i].err = 0;
 	atomic_set(&p->busy, p->nr);
-	smp_wmb();	/* the round's work before its number */
+	/* the round's work before its number; pairs with helper_fn() */
+	smp_wmb();
 	WRITE_ONCE(p->round, p->round + 1);
 	wake_up_all(&p->go);
 	p->running = true;
@@ -129,6 +132,8 @@ int vs_pool_wait(struct vs_pool *p)
 	if (!p->running)
 		return 0;
 	wait_event(p->done, !atomic_read(&p->busy));
+	/* the helpers' @err after busy reached 0; pairs with helper_fn() */
+	smp_rmb();
 	p->running = false;
 	for (i = 0; i < p->nr; i++)
 		err = err ?: p->helper[i].err;
