@@ -142,11 +142,8 @@ def kernel_has(kdir, option):
         return False
 
 
-def build_module(kernel, kdir, extra=()):
-    """Build module + KUnit module in a private copy of the tree.
-
-    Returns (ok, output, dir)."""
-    d = os.path.join(BUILD, f'mod-{kernel}')
+def copy_module_tree(d):
+    """A private copy of the module's sources in @d (no build products)."""
     os.makedirs(d, exist_ok=True)
     run(['rsync', '-a', '--delete', '--exclude', '*.o', '--exclude', '*.ko',
          '--exclude', '.*.cmd',
@@ -154,16 +151,36 @@ def build_module(kernel, kdir, extra=()):
          os.path.join(TOP, 'uapi'), os.path.join(TOP, 'Kbuild'),
          os.path.join(TOP, 'VERSION'), d + '/'],
         check=True)
-    cmd = ['make', '-C', kdir, f'M={d}', 'W=1', 'KCFLAGS=-Werror',
-           f'-j{os.cpu_count() or 2}', 'modules'] + list(extra)
-    p = run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def build_module(kernel, kdir, extra=()):
+    """Build module + KUnit module in a private copy of the tree.
+
+    Two builds: one with W=1 KCFLAGS=-Werror in mod-KERNEL-w1, only for its
+    warnings, and the one the guests load in mod-KERNEL, with the flags DKMS
+    uses (dkms.conf's MAKE): W=1 changes the code GCC emits for some
+    functions, and the module tested must be the module users build
+    (install's dkms-same-code compares the two).
+
+    Returns (ok, output, dir)."""
+    jobs = f'-j{os.cpu_count() or 2}'
+    w1 = os.path.join(BUILD, f'mod-{kernel}-w1')
+    copy_module_tree(w1)
+    p = run(['make', '-C', kdir, f'M={w1}', 'W=1', 'KCFLAGS=-Werror', jobs,
+             'modules'] + list(extra),
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     out = p.stdout
     # W=1 warnings must fail the build even where -Werror does not reach
     # (modpost, sparse with C=1).
     warn = [line for line in out.splitlines()
             if re.search(r'warning:|WARNING:|error:', line)]
-    ok = p.returncode == 0 and not warn
-    return ok, out if not ok else '', d
+    d = os.path.join(BUILD, f'mod-{kernel}')
+    if p.returncode != 0 or warn:
+        return False, out, d
+    copy_module_tree(d)
+    p = run(['make', '-C', kdir, f'M={d}', jobs, 'modules'] + list(extra),
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return p.returncode == 0, p.stdout if p.returncode else '', d
 
 
 USERSPACE_PRODUCTS = ('libverityscrub.a', 'verify-file',
