@@ -122,12 +122,39 @@ static void test_alg_table(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, h.tfm);
 }
 
+/*
+ * Hashers of one algorithm share one transform, made once: destroying a
+ * hasher leaves it to the others, which still hash right.
+ */
+static void test_shared_tfm(struct kunit *test)
+{
+	static const u8 block[64] = { 7 };
+	struct vs_hasher a, b, c;
+	u8 want[32], got[32];
+
+	KUNIT_ASSERT_EQ(test, 0, vs_hasher_init(&a, FS_VERITY_HASH_ALG_SHA256,
+						NULL, 0));
+	KUNIT_ASSERT_EQ(test, 0, vs_hasher_init(&b, FS_VERITY_HASH_ALG_SHA256,
+						NULL, 0));
+	KUNIT_ASSERT_EQ(test, 0, vs_hasher_init(&c, FS_VERITY_HASH_ALG_SHA512,
+						NULL, 0));
+	KUNIT_EXPECT_PTR_EQ(test, a.tfm, b.tfm);
+	KUNIT_EXPECT_PTR_NE(test, a.tfm, c.tfm);
+	KUNIT_EXPECT_EQ(test, 0, vs_hash_plain(&a, block, sizeof(block), want));
+	vs_hasher_destroy(&a);
+	KUNIT_EXPECT_EQ(test, 0, vs_hash_plain(&b, block, sizeof(block), got));
+	KUNIT_EXPECT_MEMEQ(test, got, want, sizeof(got));
+	vs_hasher_destroy(&b);
+	vs_hasher_destroy(&c);
+}
+
 static struct kunit_case hash_cases[] = {
 	KUNIT_CASE_PARAM(test_tree, vectors_gen_params),
 	KUNIT_CASE_PARAM(test_file_digest, vectors_gen_params),
 	KUNIT_CASE(test_salt_padding),
 	KUNIT_CASE(test_unknown_alg),
 	KUNIT_CASE(test_alg_table),
+	KUNIT_CASE(test_shared_tfm),
 	{}
 };
 

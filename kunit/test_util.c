@@ -181,5 +181,12 @@ struct vs_fake *vs_fake_new(struct kunit *test, const char *name)
 	return f;
 }
 
+/* The suites' hashers share hash.c's transforms, freed with the module. */
+static void __exit vs_test_exit(void)
+{
+	vs_hash_exit();
+}
+module_exit(vs_test_exit);
+
 MODULE_DESCRIPTION("KUnit tests of verity_scrub.ko");
 MODULE_LICENSE("GPL");

@@ -6,6 +6,7 @@
 #include <crypto/hash.h>
 #include <linux/err.h>
 #include <linux/kernel.h>
+#include <linux/mutex.h>
 #include <linux/slab.h>
 
 #include "vs_private.h"
@@ -34,6 +35,51 @@ static const struct vs_hash_alg *vs_hash_alg_find(unsigned int alg)
 	return &vs_hash_algs[alg];
 }
 
+/*
+ * One transform per algorithm for the module's life, as fs-verity keeps
+ * its own (fs/verity/hash_algs.c): a crypto_shash holds no state of a
+ * hash in progress, so any number of scrubs hash with it at once, each
+ * with its own descriptor on the stack.  Made on first use, freed by
+ * vs_hash_exit() when the module goes (no scrub can run then), instead
+ * of an algorithm lookup and a transform made and freed by every call.
+ */
+static struct crypto_shash *vs_tfms[ARRAY_SIZE(vs_hash_algs)];
+static DEFINE_MUTEX(vs_tfms_lock);
+
+static struct crypto_shash *vs_get_tfm(unsigned int alg)
+{
+	struct crypto_shash *tfm;
+
+	/* pairs with the smp_store_release() below */
+	tfm = smp_load_acquire(&vs_tfms[alg]);
+	if (tfm)
+		return tfm;
+	if (mutex_lock_killable(&vs_tfms_lock))
+		return ERR_PTR(-EINTR);
+	tfm = vs_tfms[alg];
+	if (!tfm) {
+		tfm = crypto_alloc_shash(vs_hash_algs[alg].name, 0, 0);
+		if (!IS_ERR(tfm))	/* pairs with smp_load_acquire() */
+			smp_store_release(&vs_tfms[alg], tfm);
+	}
+	mutex_unlock(&vs_tfms_lock);
+	return tfm;
+}
+
+/**
+ * vs_hash_exit() - free the transforms (module unload; no hasher in use)
+ */
+void vs_hash_exit(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vs_tfms); i++) {
+		if (vs_tfms[i])
+			crypto_free_shash(vs_tfms[i]);
+		vs_tfms[i] = NULL;
+	}
+}
+
 /**
  * vs_alg_digest_size() - digest size of an FS_VERITY_HASH_ALG_*
  * @alg: algorithm number
@@ -57,7 +103,8 @@ unsigned int vs_alg_digest_size(unsigned int alg)
  * The salt is zero-padded to the hash's block size and prepended to every
  * block, only if it is not empty.
  *
- * Return: 0 or -errno (-EINVAL for an unknown algorithm).
+ * Return: 0 or -errno (-EINVAL for an unknown algorithm, -EINTR on a
+ * fatal signal while another call makes the algorithm's transform).
  */
 int vs_hasher_init(struct vs_hasher *h, unsigned int alg, const u8 *salt,
 		   unsigned int salt_size)
@@ -68,7 +115,7 @@ int vs_hasher_init(struct vs_hasher *h, unsigned int alg, const u8 *salt,
 	memset(h, 0, sizeof(*h));
 	if (!a)
 		return -EINVAL;
-	tfm = crypto_alloc_shash(a->name, 0, 0);
+	tfm = vs_get_tfm(a - vs_hash_algs);
 	if (IS_ERR(tfm))
 		return PTR_ERR(tfm);
 	h->tfm = tfm;
@@ -77,7 +124,7 @@ int vs_hasher_init(struct vs_hasher *h, unsigned int alg, const u8 *salt,
 		return 0;
 
 	h->padded_salt_size = round_up(salt_size, crypto_shash_blocksize(tfm));
-	h->padded_salt = kzalloc(h->padded_salt_size, GFP_KERNEL);
+	h->padded_salt = kzalloc(h->padded_salt_size, VS_GFP);
 	if (!h->padded_salt) {
 		vs_hasher_destroy(h);
 		return -ENOMEM;
@@ -93,8 +140,6 @@ int vs_hasher_init(struct vs_hasher *h, unsigned int alg, const u8 *salt,
 void vs_hasher_destroy(struct vs_hasher *h)
 {
 	kfree(h->padded_salt);
-	if (h->tfm)
-		crypto_free_shash(h->tfm);
 	memset(h, 0, sizeof(*h));
 }
 
@@ -161,7 +206,7 @@ int vs_file_digest(const struct vs_hasher *h,
 	struct fsverity_descriptor *copy;
 	int err;
 
-	copy = kmemdup(desc, VS_DESC_HASHED_SIZE, GFP_KERNEL);
+	copy = kmemdup(desc, VS_DESC_HASHED_SIZE, VS_GFP);
 	if (!copy)
 		return -ENOMEM;
 	copy->sig_size = 0;

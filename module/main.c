@@ -49,6 +49,7 @@ static int __init vs_init(void)
 static void __exit vs_exit(void)
 {
 	misc_deregister(&vs_misc);
+	vs_hash_exit();
 }
 
 module_init(vs_init);

@@ -33,7 +33,7 @@ int vs_tree_init(struct vs_tree_cursor *c, const struct vs_geom *geom,
 	vs_merkle_init(m, geom, hasher, root_hash, ops, priv);
 	m->keep = true;
 	for (level = 0; level < geom->num_levels; level++) {
-		m->block[level] = kmalloc(geom->block_size, GFP_KERNEL);
+		m->block[level] = kmalloc(geom->block_size, VS_GFP);
 		if (!m->block[level])
 			return -ENOMEM;
 	}

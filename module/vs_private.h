@@ -75,7 +75,7 @@ bool vs_geom_tail(const struct vs_geom *g, u32 page_size, u64 *from, u64 *to);
 
 /**
  * struct vs_hasher - salted block hashing exactly as fs-verity does it
- * @tfm: "sha256" or "sha512"
+ * @tfm: "sha256" or "sha512", the module's (hash.c): not freed with @h
  * @padded_salt: salt zero-padded to the hash block size, or NULL
  * @padded_salt_size: bytes in @padded_salt
  * @digest_size: bytes of output
@@ -90,6 +90,7 @@ struct vs_hasher {
 int vs_hasher_init(struct vs_hasher *h, unsigned int alg, const u8 *salt,
 		   unsigned int salt_size);
 void vs_hasher_destroy(struct vs_hasher *h);
+void vs_hash_exit(void);
 int vs_hash_block(const struct vs_hasher *h, const void *block,
 		  unsigned int len, u8 *out);
 int vs_hash_plain(const struct vs_hasher *h, const void *buf,

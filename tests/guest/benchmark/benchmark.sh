@@ -226,21 +226,22 @@ if [ "$BENCH_PROFILE" = yes ] && [ -x "$B/perf" ]; then
 		[ -n "$_cmd" ] || continue
 		vs_drop_caches
 		# shellcheck disable=SC2086
-		"$B/perf" record -q -a -e cpu-clock -F 999 -o /tmp/perf.data \
+		"$B/perf" record -q -a -g -e cpu-clock -F 999 -o /tmp/perf.data \
 			-- $_cmd > /dev/null 2>&1 || info fail "perf record $m"
 		echo "VSB-PROFILE-BEGIN $m" > /dev/console
 		"$B/perf" report -i /tmp/perf.data --stdio --no-children \
-			--sort cpu,comm --percent-limit 1 2>/dev/null |
+			--sort cpu,comm -g none --percent-limit 1 2>/dev/null |
 			grep -v '^#' | grep . | head -n 20 > /dev/console || true
 		"$B/perf" report -i /tmp/perf.data --stdio --no-children \
-			--sort comm,dso,sym --percent-limit 0.7 2>/dev/null |
+			--sort comm,dso,sym -g none --percent-limit 0.7 2>/dev/null |
 			grep -v '^#' | grep . | head -n 45 > /dev/console || true
 		case $m in
-		vf*)	# verify-file's own time, finer: the per-file costs
-			"$B/perf" report -i /tmp/perf.data --stdio --no-children \
-				--comms verify-file --sort sym --percent-limit 0.3 \
-				2>/dev/null | grep -v '^#' | grep . | head -n 40 \
-				> /dev/console || true ;;
+		vf*)	# verify-file's own time, by function with what it
+			# calls (call graphs): where a file's time goes
+			"$B/perf" report -i /tmp/perf.data --stdio --children \
+				--comms verify-file --sort sym -g none \
+				--percent-limit 0.5 2>/dev/null | grep -v '^#' |
+				grep . | head -n 70 > /dev/console || true ;;
 		esac
 		echo "VSB-PROFILE-END $m" > /dev/console
 		rm -f /tmp/perf.data
