@@ -453,13 +453,17 @@ static void note_cached(struct vs_scrub *s, unsigned int slot, pgoff_t w,
 static void start_window(struct vs_scrub *s, unsigned int slot, pgoff_t w,
 			 unsigned long nr)
 {
-	DEFINE_READAHEAD(ractl, s->file, &s->ra, s->mapping, w);
+	DEFINE_READAHEAD(ractl, s->file, &s->cw.ra, s->mapping, w);
 
+	if (!s->cw.ra_ready) {
+		file_ra_state_init(&s->cw.ra, s->mapping);
+		s->cw.ra_ready = true;
+	}
 	if (!s->raw && !keep_cache(s))
 		invalidate_mapping_pages(s->mapping, w, w + nr - 1);
 	note_cached(s, slot, w, nr);
-	s->ra.ra_pages = nr;
-	s->ra.prev_pos = (loff_t)w << PAGE_SHIFT;
+	s->cw.ra.ra_pages = nr;
+	s->cw.ra.prev_pos = (loff_t)w << PAGE_SHIFT;
 	page_cache_sync_ra(&ractl, nr);
 }
 

@@ -177,7 +177,6 @@ int vs_scrub_setup(struct vs_scrub *s, struct file *file,
 	s->tree_pos = round_up(i_size_read(s->inode), VS_TREE_ALIGN);
 	s->raw = vs_raw_limit(file);
 	vs_acc_init(&s->acc);
-	file_ra_state_init(&s->ra, s->mapping);
 
 	vs_mark_desc(s);
 	err = read_desc(s, &s->desc, &s->desc_size);

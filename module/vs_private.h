@@ -374,6 +374,8 @@ struct vs_run {
  * @cached: per window slot, pages that were cached before its readahead
  *	(never evicted; verified raw unless KEEP_CACHE)
  * @has_cached: whether @cached of the slot has any bit set
+ * @ra: readahead state, set up on the walk's first window (@ra_ready)
+ * @ra_ready: @ra is set up
  */
 struct vs_cachewalk {
 	struct vs_run run;
@@ -381,6 +383,8 @@ struct vs_cachewalk {
 	pgoff_t dfailed_w;
 	DECLARE_BITMAP(cached[2], VS_WINDOW_PAGES);
 	bool has_cached[2];
+	struct file_ra_state ra;
+	bool ra_ready;
 };
 
 int vs_cachewalk_all(struct vs_scrub *s, const unsigned long *failed);
@@ -426,7 +430,6 @@ int vs_cachewalk_pages(struct vs_scrub *s, pgoff_t w, unsigned long nr,
  * @folio_mark: the start of the folio being checked (set by the
  *	page-cache walk, read by vs_report_range())
  * @range_mark: @folio_mark of the folio in which the open range began
- * @ra: readahead state of the page-cache walk (initialised by setup.c)
  * @cw: state of the page-cache walk (cachewalk.c only)
  */
 struct vs_meta;
@@ -459,7 +462,6 @@ struct vs_scrub {
 	int tail;
 	struct vs_mark folio_mark;
 	struct vs_mark range_mark;
-	struct file_ra_state ra;
 	struct vs_cachewalk cw;
 };
 

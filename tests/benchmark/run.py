@@ -797,9 +797,13 @@ def main():
                         base + '.json'], check=True)
     if info.get('profiles'):
         with open(base + '-profile.txt', 'w') as f:
-            f.write(f'perf record -a -e cpu-clock -F 999 in the guest, one cold-cache run of '
-                    f'each method on the first case ({cases[0]}; a tree\'s methods on the '
-                    f'first tree) ({meta["date"]})\n')
+            f.write(f'perf record -a -g -e cpu-clock -F 999 in the guest, one cold-cache run '
+                    f'of each method on the first case ({cases[0]}; a tree\'s methods on the '
+                    f'first tree) ({meta["date"]}).  Per method: samples by vCPU and '
+                    f'command; by command and symbol, self time only; for verify-file, '
+                    f'its symbols with the time of what they call (perf report '
+                    f'--children: the first column includes the callees, the second is '
+                    f'self)\n')
             for m, lines in info['profiles'].items():
                 f.write(f'\n==== {m}: {METHODS[m][0]} ====\n' + '\n'.join(lines) + '\n')
     print(md)
