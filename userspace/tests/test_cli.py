@@ -19,14 +19,14 @@ import signal
 import stat
 import subprocess
 import sys
-import tempfile
 import time
 
 BIN = sys.argv[1] if len(sys.argv) > 1 else ".obj/bin"
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True     # no __pycache__ in the source tree
-from harness import Failed, check, eq, finish, read_calls, report, test  # noqa: E402,F401
+from harness import (Failed, FakeWorld, check, eq, finish, report,  # noqa: E402,F401
+                     run_checked, test)
 import validate_json  # noqa: E402
 TOP = os.path.dirname(HERE)
 FAKE = os.path.join(BIN, "verify-file-fake")
@@ -56,48 +56,16 @@ def parse_json(data):
     return doc
 
 
-class World:
+class World(FakeWorld):
     """A temp dir with files and the spec the fake reads."""
 
     def __init__(self):
-        self.tmp = tempfile.TemporaryDirectory(prefix="vf-test-")
-        self.dir = self.tmp.name
-        self.spec = []
-        self.log = os.path.join(self.dir, ".log")
-
-    def file(self, name, size, *attrs, bad=()):
-        path = os.path.join(self.dir, name)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "wb") as f:
-            f.write(bytes(i % 251 for i in range(size)))
-        ino = os.stat(path).st_ino
-        self.spec.append(" ".join(["file", str(ino)] + list(attrs)))
-        for b in bad:
-            self.spec.append(" ".join(["bad", str(ino)] + [str(x) for x in b]))
-        return path
-
-    def plain(self, name, size=10):
-        path = os.path.join(self.dir, name)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "wb") as f:
-            f.write(b"x" * size)
-        return path
+        super().__init__("vf-test-")
 
     def run(self, *args, binary=None, timeout=20, stderr=subprocess.PIPE,
             **kw):
-        with open(os.path.join(self.dir, ".spec"), "w") as f:
-            f.write("\n".join(self.spec) + "\n")
-        env = dict(os.environ, VF_FAKE_SPEC=os.path.join(self.dir, ".spec"),
-                   VF_FAKE_LOG=self.log)
-        p = subprocess.run([binary or FAKE] + [a if isinstance(a, bytes)
-                                              else str(a) for a in args],
-                           stdout=subprocess.PIPE, stderr=stderr,
-                           timeout=timeout, env=env, **kw)
-        err = p.stderr or b""
-        for marker in (b"runtime error", b"AddressSanitizer",
-                       b"LeakSanitizer"):
-            check(marker not in err, "sanitizer: " + err.decode(errors="replace"))
-        return p
+        return run_checked([binary or FAKE, *args], self.fake_env(),
+                           timeout=timeout, stderr=stderr, **kw)
 
     def json(self, *args, **kw):
         p = self.run("--json", *args, **kw)
@@ -106,9 +74,6 @@ class World:
         except Failed as e:
             raise Failed(f"{e} (stderr {p.stderr!r})")
         return p.returncode, doc
-
-    def calls(self):
-        return read_calls(self.log)
 
 
 def data_of(path):

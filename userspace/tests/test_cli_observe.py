@@ -14,13 +14,13 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True
-from harness import Failed, check, eq, finish, read_calls, report, test  # noqa: E402,F401
+from harness import (Failed, FakeWorld, check, eq, finish, report,  # noqa: E402,F401
+                     run_checked, test)
 try:
     from prometheus_client.parser import text_string_to_metric_families
 except ImportError:     # a Python of its own (pyenv, venv): Debian's package
@@ -49,43 +49,15 @@ FAMILIES = ("run_start_timestamp_seconds", "run_end_timestamp_seconds",
             "exit_status")
 
 
-class World:
+class World(FakeWorld):
     """A temp dir with files, the spec the fake reads, its journal file."""
 
     def __init__(self):
-        self.tmp = tempfile.TemporaryDirectory(prefix="vf-observe-")
-        self.dir = self.tmp.name
-        self.spec = []
-        self.log = os.path.join(self.dir, ".log")
+        super().__init__("vf-observe-")
         self.jfile = os.path.join(self.dir, ".journal")
 
-    def path(self, name):
-        p = os.path.join(self.dir, name)
-        os.makedirs(os.path.dirname(p), exist_ok=True)
-        return p
-
-    def file(self, name, size, *attrs, bad=(), data=None):
-        path = self.path(name)
-        with open(path, "wb") as f:
-            f.write(data if data is not None else
-                    bytes(i % 251 for i in range(size)))
-        ino = os.stat(path).st_ino
-        self.spec.append(" ".join(["file", str(ino)] + list(attrs)))
-        for b in bad:
-            self.spec.append(" ".join(["bad", str(ino)] + [str(x) for x in b]))
-        return path
-
-    def plain(self, name):
-        path = self.path(name)
-        with open(path, "wb") as f:
-            f.write(b"x" * 10)
-        return path
-
     def env(self, journal=True, **extra):
-        with open(os.path.join(self.dir, ".spec"), "w") as f:
-            f.write("\n".join(self.spec) + "\n")
-        env = dict(os.environ, VF_FAKE_SPEC=os.path.join(self.dir, ".spec"),
-                   VF_FAKE_LOG=self.log)
+        env = self.fake_env()
         env.pop("JOURNAL_STREAM", None)
         env.pop("VF_FAKE_JOURNAL", None)
         if journal:
@@ -94,14 +66,8 @@ class World:
         return env
 
     def run(self, *args, journal=True, stderr=subprocess.PIPE, env=None):
-        p = subprocess.run([FAKE] + [str(a) for a in args],
-                           stdout=subprocess.PIPE, stderr=stderr, timeout=30,
-                           env=env or self.env(journal))
-        err = p.stderr or b""
-        for marker in (b"runtime error", b"AddressSanitizer",
-                       b"LeakSanitizer"):
-            check(marker not in err, "sanitizer: " + err.decode(errors="replace"))
-        return p
+        return run_checked([FAKE, *args], env or self.env(journal),
+                           stderr=stderr)
 
     def entries(self):
         """The journal entries the fake received: a list of {NAME: VALUE}
@@ -130,9 +96,6 @@ class World:
                 cur[name.decode()] = value
         check(not cur, "the last entry is terminated")
         return out
-
-    def calls(self):
-        return read_calls(self.log)
 
 
 def summary_line(stdout):

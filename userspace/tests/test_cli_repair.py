@@ -16,7 +16,8 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.dont_write_bytecode = True
-from harness import Failed, check, eq, finish, report, test  # noqa: E402,F401
+from harness import (Failed, FakeWorld, check, eq, finish, report,  # noqa: E402,F401
+                     run_checked, test)
 import validate_json  # noqa: E402  (the schema check of every document)
 
 BIN = sys.argv[1] if len(sys.argv) > 1 else ".obj/bin"
@@ -36,17 +37,9 @@ def flip(data, offsets):
     return bytes(b)
 
 
-class World:
+class World(FakeWorld):
     def __init__(self):
-        self.tmp = tempfile.TemporaryDirectory(prefix="vf-repair-")
-        self.dir = self.tmp.name
-        self.spec = []
-        self.log = os.path.join(self.dir, ".log")
-
-    def path(self, name):
-        p = os.path.join(self.dir, name)
-        os.makedirs(os.path.dirname(p), exist_ok=True)
-        return p
+        super().__init__("vf-repair-")
 
     def write(self, name, data, mode=0o644):
         p = self.path(name)
@@ -86,18 +79,7 @@ class World:
         return good, f, self.write("copy/f", good)
 
     def run(self, *args):
-        with open(os.path.join(self.dir, ".spec"), "w") as f:
-            f.write("\n".join(self.spec) + "\n")
-        env = dict(os.environ, VF_FAKE_SPEC=os.path.join(self.dir, ".spec"),
-                   VF_FAKE_LOG=self.log)
-        p = subprocess.run([FAKE] + [str(a) for a in args],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           timeout=30, env=env)
-        for marker in (b"runtime error", b"AddressSanitizer",
-                       b"LeakSanitizer"):
-            check(marker not in p.stderr,
-                  "sanitizer: " + p.stderr.decode(errors="replace"))
-        return p
+        return run_checked([FAKE, *args], self.fake_env())
 
     def run_binary(self, binary, *args):
         """Run another program of the build (the example tool) in it."""

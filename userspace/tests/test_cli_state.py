@@ -18,12 +18,12 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.dont_write_bytecode = True
-from harness import Failed, check, eq, finish, read_calls, report, test  # noqa: E402,F401
+from harness import (Failed, FakeWorld, check, eq, finish, report,  # noqa: E402,F401
+                     run_checked, test)
 import validate_json  # noqa: E402
 
 BIN = sys.argv[1] if len(sys.argv) > 1 else ".obj/bin"
@@ -43,43 +43,20 @@ def checked(doc, status=False):
     return doc
 
 
-class World:
+class World(FakeWorld):
     """A temp dir with files and the spec the fake reads."""
 
     def __init__(self, *directives):
-        self.tmp = tempfile.TemporaryDirectory(prefix="vf-state-")
-        self.dir = self.tmp.name
-        self.spec = list(directives)
-        self.log = os.path.join(self.dir, ".log")
+        super().__init__("vf-state-", directives)
         self.state = os.path.join(self.dir, "state.json")
 
     def file(self, name, size=SIZE, bad=()):
-        path = os.path.join(self.dir, name)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "wb") as f:
-            f.write(bytes(i % 251 for i in range(size)))
-        self.spec.append(f"file {os.stat(path).st_ino}")
-        for off, length, kind in bad:
-            self.spec.append(f"bad {os.stat(path).st_ino} {off} {length} "
-                             f"{kind}")
-        return path
-
-    def env(self, **extra):
-        with open(os.path.join(self.dir, ".spec"), "w") as f:
-            f.write("\n".join(self.spec) + "\n")
-        return dict(os.environ, VF_FAKE_SPEC=os.path.join(self.dir, ".spec"),
-                    VF_FAKE_LOG=self.log, **extra)
+        return super().file(name, size, bad=bad)
 
     def run(self, *args, **extra):
         if os.path.exists(self.log):
             os.unlink(self.log)
-        p = subprocess.run([FAKE] + [str(a) for a in args],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           timeout=30, env=self.env(**extra))
-        for marker in (b"runtime error", b"AddressSanitizer",
-                       b"LeakSanitizer"):
-            check(marker not in p.stderr, "sanitizer: " + p.stderr.decode())
-        return p
+        return run_checked([FAKE, *args], self.fake_env(**extra))
 
     def json(self, *args):
         p = self.run("--json", *args)
@@ -87,9 +64,6 @@ class World:
             return p.returncode, checked(json.loads(p.stdout)), p.stderr
         except ValueError:
             raise Failed(f"not JSON: {p.stdout!r} {p.stderr!r}")
-
-    def calls(self):
-        return read_calls(self.log)
 
     def scrubs(self):
         return [(int(c[1]), int(c[2])) for c in self.calls()
@@ -379,7 +353,7 @@ def status_errors_and_usage():
 def start(w, *args):
     p = subprocess.Popen([FAKE] + [str(a) for a in args],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         env=w.env())
+                         env=w.fake_env())
     return p
 
 
@@ -445,7 +419,7 @@ def systemd_status_is_notified():
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     sock.bind(sock_path)
     sock.settimeout(20)     # a guard against a hang
-    env = w.env(NOTIFY_SOCKET=sock_path)
+    env = w.fake_env(NOTIFY_SOCKET=sock_path)
     p = subprocess.Popen([FAKE, a], stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, env=env)
     try:
