@@ -410,6 +410,7 @@ static void __exit hf_exit(void)
 {
 	debugfs_remove_recursive(hf_dir);
 	destroy_workqueue(hf_wq);
+	vs_hash_exit();		/* hash.c's transforms, shared by the jobs */
 }
 
 module_init(hf_init);
