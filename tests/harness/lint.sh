@@ -1,6 +1,6 @@
 #!/bin/bash
 # Lint the kernel code: checkpatch.pl --strict (from the 6.12 kernel tree),
-# sparse (C=2) against the 6.12 build, and no LINUX_VERSION_CODE outside
+# sparse (C=2, W=1) against the 6.12 and the 6.1 build, and no LINUX_VERSION_CODE outside
 # module/compat.h.  Prints one "VS-RESULT PASS|FAIL lint[host] <check>
 # [-- reason]" line per check (tests/guest/result.sh).
 set -uo pipefail
@@ -36,13 +36,20 @@ out=$(grep -ln 'LINUX_VERSION_CODE' "${files[@]}" | grep -v '^module/compat.h$')
 result version-checks-only-in-compat "$([ -z "$out" ] && echo 0 || echo 1)" \
 	"LINUX_VERSION_CODE in: $out"
 
-d=$build/sparse-6.12
-mkdir -p "$d"
-rsync -a --delete --exclude "*.o" --exclude "*.ko" module kunit uapi Kbuild VERSION "$d/"
-out=$(make -C "$kdir" M="$d" C=2 W=1 modules 2>&1)
-status=$?
-warn=$(echo "$out" | grep -E 'warning:|error:')
-echo "$warn" | grep . | head -40
-[ $status = 0 ] && [ -z "$warn" ]
-result sparse $? "make C=2 exit $status, $(echo "$warn" | grep -c .) warnings"
+# sparse against both kernels the module is built for: their headers differ
+# (compat.h takes other branches), and so can what sparse sees.
+sparse_on() {	# KERNEL KDIR CHECK-NAME
+	local d=$build/sparse-$1 out status warn
+	mkdir -p "$d"
+	rsync -a --delete --exclude "*.o" --exclude "*.ko" module kunit uapi Kbuild VERSION "$d/"
+	out=$(make -C "$2" M="$d" C=2 W=1 modules 2>&1)
+	status=$?
+	warn=$(echo "$out" | grep -E 'warning:|error:')
+	echo "$warn" | grep . | head -40
+	[ $status = 0 ] && [ -z "$warn" ]
+	result "$3" $? "make C=2 against $1: exit $status, $(echo "$warn" | grep -c .) warnings"
+}
+sparse_on 6.12 "$kdir" sparse
+kdir61=$("$here/provision-kernels.sh" 6.1 | grep '^6.1 ' | cut -d' ' -f2)
+sparse_on 6.1 "$kdir61" sparse-6.1
 exit $rc
