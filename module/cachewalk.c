@@ -455,10 +455,6 @@ static void start_window(struct vs_scrub *s, unsigned int slot, pgoff_t w,
 {
 	DEFINE_READAHEAD(ractl, s->file, &s->cw.ra, s->mapping, w);
 
-	if (!s->cw.ra_ready) {
-		file_ra_state_init(&s->cw.ra, s->mapping);
-		s->cw.ra_ready = true;
-	}
 	if (!s->raw && !keep_cache(s))
 		invalidate_mapping_pages(s->mapping, w, w + nr - 1);
 	note_cached(s, slot, w, nr);

@@ -46,6 +46,7 @@ static const struct vs_hash_alg *vs_hash_alg_find(unsigned int alg)
 static struct crypto_shash *vs_tfms[ARRAY_SIZE(vs_hash_algs)];
 static DEFINE_MUTEX(vs_tfms_lock);
 
+/* The transform of known algorithm @alg (vs_hash_alg_find()). */
 static struct crypto_shash *vs_get_tfm(unsigned int alg)
 {
 	struct crypto_shash *tfm;
@@ -115,7 +116,7 @@ int vs_hasher_init(struct vs_hasher *h, unsigned int alg, const u8 *salt,
 	memset(h, 0, sizeof(*h));
 	if (!a)
 		return -EINVAL;
-	tfm = vs_get_tfm(a - vs_hash_algs);
+	tfm = vs_get_tfm(alg);
 	if (IS_ERR(tfm))
 		return PTR_ERR(tfm);
 	h->tfm = tfm;

@@ -374,8 +374,8 @@ struct vs_run {
  * @cached: per window slot, pages that were cached before its readahead
  *	(never evicted; verified raw unless KEEP_CACHE)
  * @has_cached: whether @cached of the slot has any bit set
- * @ra: readahead state, set up on the walk's first window (@ra_ready)
- * @ra_ready: @ra is set up
+ * @ra: readahead state: zeroed with the scrub, its size and position set
+ *	for each window (all that file_ra_state_init() would set)
  */
 struct vs_cachewalk {
 	struct vs_run run;
@@ -384,7 +384,6 @@ struct vs_cachewalk {
 	DECLARE_BITMAP(cached[2], VS_WINDOW_PAGES);
 	bool has_cached[2];
 	struct file_ra_state ra;
-	bool ra_ready;
 };
 
 int vs_cachewalk_all(struct vs_scrub *s, const unsigned long *failed);
