@@ -78,11 +78,15 @@ static void *worker_main(void *arg)
 		if (i >= run->nfiles)
 			break;
 		f = &run->files[i];
-		if (f->resume_skip)	/* --state: an earlier run did it */
+		if (f->resume_skip) {	/* --state: an earlier run did it */
+			vf_ahead_pass(f);
 			continue;
+		}
 		vf_state_file_start(run, f);
 		if (!f->finished)	/* walk errors are already final */
 			vf_scrub_file(run, scrub_dev, f);
+		else
+			vf_ahead_pass(f);
 		f->started = 1;
 		f->finished = 1;
 		vf_state_file_done(run, f);
@@ -185,6 +189,7 @@ static int run_workers(struct vf_run *run)
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &block, &old);
+	vf_ahead_start(run);
 	for (i = 0; i < n && !err; i++) {
 		w[i].run = run;
 		err = -pthread_create(&w[i].tid, NULL, worker_main, &w[i]);
@@ -193,6 +198,7 @@ static int run_workers(struct vf_run *run)
 	if (err)	/* run with the threads that did start */
 		n = i - 1;
 	supervise(run, w, n);
+	vf_ahead_stop();
 	free(w);
 	return n ? 0 : err;
 }

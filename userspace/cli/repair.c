@@ -458,7 +458,7 @@ static void rescrub(struct vf_run *run, struct verity_scrub_dev *dev,
 	int fd, err;
 
 	memset(&c, 0, sizeof(c));
-	fd = vf_sys.open(f->path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	fd = vf_sys.open(f->path, VF_OPEN_FLAGS);
 	if (fd < 0) {
 		set_reason(r, "replaced, but the new file cannot be opened: %s",
 			   strerror(errno));

@@ -98,8 +98,7 @@ void vf_scrub_file(struct vf_run *run, struct verity_scrub_dev *dev,
 
 	f->started = 1;
 	verity_scrub_result_init(&f->res);	/* the engine fills it */
-	/* O_NONBLOCK: never wait for a writer on a FIFO */
-	fd = vf_sys.open(f->path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	fd = vf_open_file(f);	/* maybe opened ahead (openahead.c) */
 	if (fd < 0) {
 		vf_set_path_error(f, "cannot open", errno);
 		return;

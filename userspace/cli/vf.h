@@ -94,6 +94,7 @@ struct vf_file {
 	int io_errno;			/* EIO, EUCLEAN or EBADMSG from the
 					 * lookup, open or stat: a finding */
 	int error_told;			/* already said once on stderr */
+	int ahead, ahead_fd, ahead_errno; /* openahead.c (its lock) */
 	/*
 	 * What the scrub found, in the library's own type: verity_scrub_fd()
 	 * fills it (module.c), the fallback fills the fields verify-file
@@ -191,6 +192,16 @@ void vf_msg(const char *kind, const char *fmt, ...)
 /* walk.c */
 int vf_collect(struct vf_run *run);
 void vf_free_run(struct vf_run *run);
+
+/* openahead.c: the next files opened while the workers scrub */
+void vf_ahead_start(struct vf_run *run);
+void vf_ahead_stop(void);
+int vf_open_file(struct vf_file *f);
+void vf_ahead_pass(struct vf_file *f);
+
+/* how verify-file opens a file to scrub; O_NONBLOCK: never wait for a
+ * writer on a FIFO */
+#define VF_OPEN_FLAGS	(O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
 
 /* scrub.c: the driver, one file through one of the two engines */
 void vf_scrub_file(struct vf_run *run, struct verity_scrub_dev *dev,

@@ -36,6 +36,9 @@
  *                    cached: a verified copy is in the page cache (the
  *                    range has VERITY_SCRUB_RANGE_CACHED for callers of
  *                    args size VERITY_SCRUB_ARGS_SIZE_VER1 or more)
+ *   logopen          each open() of a file by verify-file logs "open PATH"
+ *                    once it returned, a failed one (patherr) too; without
+ *                    the directive opens are not logged
  *   patherr open|stat|lookup ERRNO PATH
  *                    open(), fstat() of the open file, or the walk's
  *                    fs-verity check (statx) of PATH fails with ERRNO
@@ -131,6 +134,7 @@ static uint64_t clock_ms, clock_now_ms;	/* "clock": the fake clock */
 #define MAX_PAUSE 8
 static struct { ino_t ino; uint64_t pos; } pauses[MAX_PAUSE];
 static int npauses;
+static int log_opens;		/* "logopen" */
 static struct { ino_t ino; uint64_t block; } seen[MAX_SEEN];
 static int nseen;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -791,13 +795,18 @@ static int patherr(int op, const char *path, ino_t ino)
 
 static int fake_open(const char *path, int flags)
 {
-	int err = patherr(PE_OPEN, path, 0);
+	int err = patherr(PE_OPEN, path, 0), fd;
 
 	if (err) {
-		errno = err;
-		return -1;
+		fd = -1;
+	} else {
+		fd = open(path, flags);
+		err = errno;
 	}
-	return open(path, flags);
+	if (log_opens)
+		fake_log("open %s\n", path);
+	errno = err;
+	return fd;
 }
 
 static int fake_fstat(int fd, struct stat *st)
@@ -1075,6 +1084,8 @@ __attribute__((constructor)) static void fake_init(void)
 			vf_state_interval = atof(line + 15);
 		else if (!strncmp(line, "pause ", 6) && npauses < MAX_PAUSE)
 			parse_pause(line + 6);
+		else if (!strncmp(line, "logopen", 7))
+			log_opens = 1;
 		else if (!strncmp(line, "patherr ", 8) &&
 			 npatherrs < MAX_PATHERR)
 			parse_patherr(line + 8);

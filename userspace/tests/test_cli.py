@@ -625,6 +625,63 @@ def sigint_stops_cleanly_with_partial_report():
                     out), out)
 
 
+def opens(w):
+    """The files verify-file opened, in order (the fake's "logopen")."""
+    return [c[1] for c in w.calls() if c[0] == "open"]
+
+
+@test
+def the_next_files_are_opened_while_the_workers_scrub():
+    for jobs in (1, 2):
+        w = World()
+        w.spec.append("logopen")
+        paths = [w.file(f"f{i}", 4 * BS) for i in range(2 * jobs + 2)]
+        held = paths[:jobs]     # their calls wait for a go file
+        inos = [os.stat(f).st_ino for f in held]
+        w.spec += [f"pause {ino} 0" for ino in inos]
+        p = start_slow(w, "--json", "-j", str(jobs), *paths)
+        # the next file of each worker is opened while all of them are held
+        for f in paths[jobs:2 * jobs]:
+            wait_for(w, p, lambda calls: ["open", f] in calls)
+        for ino in inos:
+            wait_for(w, p, lambda calls: ["pause", str(ino), "0"] in calls)
+        with open(w.log, "a") as log:   # mark the release in the log
+            log.write("released\n")
+        for ino in inos:
+            open(f"{w.log}.go.{ino}.0", "w").close()
+        out, err = p.communicate(timeout=20)
+        eq(p.returncode, 0, f"-j {jobs}: exit ({err!r})")
+        eq([f["status"] for f in parse_json(out)["files"]],
+           ["ok"] * len(paths), f"-j {jobs}: all scrubbed")
+        eq(sorted(opens(w)), sorted(paths), f"-j {jobs}: each opened once")
+        # one file a worker ahead, no more: the rest after the release
+        order = [c[1] if c[0] == "open" else c[0] for c in w.calls()
+                 if c[0] in ("open", "released")]
+        eq(sorted(order[order.index("released") + 1:]), paths[2 * jobs:],
+           f"-j {jobs}: opened after the release")
+
+
+@test
+def files_the_run_skips_are_never_opened():
+    w = World()
+    w.spec.append("logopen")
+    a = w.file("t/a", BS)
+    b = w.file("t/b", BS)
+    c = w.file("t/c", BS)
+    w.spec.append(f"patherr lookup 5 {b}")  # the walk fails b: a finding
+    ino = os.stat(a).st_ino
+    w.spec.append(f"pause {ino} 0")
+    p = start_slow(w, "--json", "-r", "-j", "1", os.path.join(w.dir, "t"))
+    # while a is held the one file opened ahead is c: b is passed over
+    wait_for(w, p, lambda calls: ["open", c] in calls)
+    open(f"{w.log}.go.{ino}.0", "w").close()
+    out, err = p.communicate(timeout=20)
+    eq(p.returncode, 2, "exit")
+    eq([(f["path"], f["status"]) for f in parse_json(out)["files"]],
+       [(a, "ok"), (b, "bad"), (c, "ok")], "files")
+    eq(opens(w), [a, c], "opened")
+
+
 @test
 def parallel_jobs_give_the_same_report():
     w = World()
