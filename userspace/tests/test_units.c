@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * test_units.c - verify-file's pure parts: option values, argument
- * parsing, range formatting, path escaping, status and exit bits
+ * parsing, range formatting, path escaping, status and exit bits, the
+ * order in which files are opened ahead
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -445,6 +448,68 @@ static void test_repair_read_cache(void)
 	close(c.fd);
 }
 
+/* vf_sys.open for test_open_ahead(): note the path, open /dev/null */
+static pthread_mutex_t opened_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t opened_cond = PTHREAD_COND_INITIALIZER;
+static const char *opened[8];
+static unsigned int nopened;
+
+static int record_open(const char *path, int flags)
+{
+	(void)flags;
+	pthread_mutex_lock(&opened_lock);
+	if (nopened < 8)
+		opened[nopened] = path;
+	nopened++;
+	pthread_cond_broadcast(&opened_cond);
+	pthread_mutex_unlock(&opened_lock);
+	return open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
+static void wait_opened(unsigned int n)
+{
+	pthread_mutex_lock(&opened_lock);
+	while (nopened < n)
+		pthread_cond_wait(&opened_cond, &opened_lock);
+	pthread_mutex_unlock(&opened_lock);
+}
+
+/*
+ * The opener passes over files done by an earlier run and files the walk
+ * failed, opens the next one only when the one before was taken, and a
+ * worker gets the fd it opened: each file opened once.
+ */
+static void test_open_ahead(void)
+{
+	struct vf_opts o = { .jobs = 1 };
+	struct vf_file files[4] = {
+		{ .path = "done", .resume_skip = 1 },
+		{ .path = "walk-error", .finished = 1 },
+		{ .path = "x" },
+		{ .path = "y" },
+	};
+	struct vf_run run = { .o = &o, .files = files, .nfiles = 4 };
+	int (*saved)(const char *, int) = vf_sys.open;
+	int fd;
+
+	vf_sys.open = record_open;
+	vf_ahead_start(&run);
+	wait_opened(1);
+	CHECK_STR(opened[0], "x");
+	atomic_store(&run.next, 3);	/* a worker claims x */
+	fd = vf_open_file(&files[2]);
+	CHECK(fd >= 0);
+	close(fd);
+	wait_opened(2);
+	CHECK_STR(opened[1], "y");
+	fd = vf_open_file(&files[3]);
+	CHECK(fd >= 0);
+	close(fd);
+	vf_ahead_stop();
+	CHECK_U64(nopened, 2);
+	vf_sys.open = saved;
+}
+
 int main(void)
 {
 	RUN(test_parse_size);
@@ -462,5 +527,6 @@ int main(void)
 	RUN(test_parse_duration);
 	RUN(test_step_for);
 	RUN(test_progress_format);
+	RUN(test_open_ahead);
 	return cases_failed ? 1 : 0;
 }
