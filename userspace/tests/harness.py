@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 
 failures = 0
 
@@ -57,6 +58,16 @@ def read_calls(log):
             return [line.split() for line in f]
     except FileNotFoundError:
         return []
+
+
+def wait_for(w, p, pred):
+    """Poll @w's fake log until pred(calls) holds, while process @p runs (a
+    guard of 20 s against a hang, not a timing condition: the outcome never
+    depends on it)."""
+    deadline = time.time() + 20
+    while not pred(w.calls()) and time.time() < deadline and p.poll() is None:
+        time.sleep(0.02)
+    check(pred(w.calls()), "the fake never got there")
 
 
 class FakeWorld:

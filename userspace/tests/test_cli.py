@@ -26,7 +26,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True     # no __pycache__ in the source tree
 from harness import (Failed, FakeWorld, check, eq, finish, report,  # noqa: E402,F401
-                     run_checked, test)
+                     run_checked, wait_for, test)
 import validate_json  # noqa: E402
 TOP = os.path.dirname(HERE)
 FAKE = os.path.join(BIN, "verify-file-fake")
@@ -568,15 +568,6 @@ def start_slow(w, *args):
     # wait until the first ioctl call: signal handlers are installed then
     wait_for(w, p, lambda calls: calls)
     return p
-
-
-def wait_for(w, p, pred):
-    """Poll the fake's log until pred(calls) holds (a guard of 20 s against
-    a hang, not a timing condition: the outcome never depends on it)."""
-    deadline = time.time() + 20
-    while not pred(w.calls()) and time.time() < deadline and p.poll() is None:
-        time.sleep(0.02)
-    check(pred(w.calls()), "the fake never got there")
 
 
 def slow_at(path, pos):

@@ -20,7 +20,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True
 from harness import (Failed, FakeWorld, check, eq, finish, report,  # noqa: E402,F401
-                     run_checked, test)
+                     run_checked, wait_for, test)
 try:
     from prometheus_client.parser import text_string_to_metric_families
 except ImportError:     # a Python of its own (pyenv, venv): Debian's package
@@ -543,16 +543,6 @@ def start_slow(w, *args):
     return p
 
 
-def wait_for(w, p, key):
-    """Poll the fake's log until it has the line @key (a guard of 20 s
-    against a hang, not a timing condition)."""
-    deadline = time.time() + 20
-    while key not in w.calls() and time.time() < deadline and \
-            p.poll() is None:
-        time.sleep(0.02)
-    check(key in w.calls(), "the fake never got there")
-
-
 @test
 def metrics_and_journal_of_an_interrupted_run():
     w = World()
@@ -562,7 +552,8 @@ def metrics_and_journal_of_an_interrupted_run():
     root = os.path.dirname(f)
     _, prom = metrics_dir(w)
     p = start_slow(w, "--metrics", prom, "--log=journal", "-r", root)
-    wait_for(w, p, ["slow", str(os.stat(f).st_ino), str(16 * BS)])
+    key = ["slow", str(os.stat(f).st_ino), str(16 * BS)]
+    wait_for(w, p, lambda calls: key in calls)
     p.send_signal(signal.SIGINT)
     p.communicate(timeout=10)
     eq(p.returncode, 32 | 1, "exit")

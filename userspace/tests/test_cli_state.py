@@ -18,12 +18,11 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.dont_write_bytecode = True
 from harness import (Failed, FakeWorld, check, eq, finish, report,  # noqa: E402,F401
-                     run_checked, test)
+                     run_checked, wait_for, test)
 import validate_json  # noqa: E402
 
 BIN = sys.argv[1] if len(sys.argv) > 1 else ".obj/bin"
@@ -355,15 +354,6 @@ def start(w, *args):
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          env=w.fake_env())
     return p
-
-
-def wait_for(w, p, pred):
-    """Poll the fake's log until pred(calls) (a 20 s guard against a hang,
-    not a timing condition: the outcome never depends on it)."""
-    deadline = time.time() + 20
-    while not pred(w.calls()) and time.time() < deadline and p.poll() is None:
-        time.sleep(0.02)
-    check(pred(w.calls()), "the fake never got there")
 
 
 @test
