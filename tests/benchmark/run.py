@@ -75,6 +75,10 @@ METHODS = {
     'xargs-cat':     ('`find DIR -print0 | xargs -0 -P 2 -n 64 cat`', 'user'),
     'vf-r-j1':       ('`verify-file -r -j 1 DIR`', 'module'),
     'vf-r-j2':       ('`verify-file -r -j 2 DIR`', 'module'),
+    # --base-userspace REV: the same with verify-file of REV, in the same
+    # guest, run right after each of the two (a one-guest A/B)
+    'vf-r-j1-base':  ('`verify-file -r -j 1 DIR`, base (--base-userspace)', 'module'),
+    'vf-r-j2-base':  ('`verify-file -r -j 2 DIR`, base (--base-userspace)', 'module'),
 }
 TREE_METHODS = ['find-cat', 'xargs-cat', 'vf-r-j1', 'vf-r-j2']
 TREE_CASES = ('files', 'mixed')
@@ -141,6 +145,40 @@ def build_helpers():
                         os.path.join(hdir, f), '-lm'], check=True)
         pairs.append(f'{exe}=/opt/bin/{f[:-2]}')
     return pairs
+
+
+def build_base_userspace(rev):
+    """verify-file of git revision @rev (--base-userspace), built from
+    `git archive` in a private copy; its path, or None if it did not build."""
+    d = os.path.join(BUILD, 'base-userspace')
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    tree = subprocess.run(['git', '-C', TOP, 'archive', rev, 'userspace', 'uapi',
+                           'VERSION'], stdout=subprocess.PIPE)
+    if tree.returncode != 0 or subprocess.run(
+            ['tar', '-x', '-C', d], input=tree.stdout).returncode != 0:
+        return None
+    p = subprocess.run(['make', '-C', os.path.join(d, 'userspace'), 'verify-file'],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    exe = os.path.join(d, 'userspace', 'verify-file')
+    if p.returncode != 0 or not os.path.exists(exe):
+        log(f'verify-file of {rev} did not build:\n' + p.stdout[-2000:])
+        return None
+    return exe
+
+
+def ab_rows(c):
+    """--base-userspace: [(label, ratio)], this tree's verify-file
+    against the base's, throughput of medians (and of the best runs)."""
+    m = c['methods']
+    rows = []
+    for a in ('vf-r-j1', 'vf-r-j2'):
+        b = a + '-base'
+        if a in m and b in m:
+            rows.append((f'{METHODS[a][0]}: this tree / base',
+                         f'{m[b]["wall_median_s"] / m[a]["wall_median_s"]:.3f}x '
+                         f'(best runs {m[b]["wall_min_s"] / m[a]["wall_min_s"]:.3f}x)'))
+    return rows
 
 
 def build_hashfloor(kernel, kdir):
@@ -491,6 +529,11 @@ def markdown(meta, summary):
                     '| measured | met |',
                     '|---|---:|:---:|']
             out += [f'| {t} | {v} | {"yes" if ok else "**no**"} |' for t, v, ok in rows]
+        ab = ab_rows(c)
+        if ab:
+            out += ['', f'| A/B in this guest, base {meta.get("base_userspace")} '
+                    '| throughput ratio |', '|---|---:|']
+            out += [f'| {t} | {v} |' for t, v in ab]
         out.append('')
     if meta.get('failures'):
         out += ['Runs that failed (not counted):', '']
@@ -635,6 +678,11 @@ def main():
                     help='apply this patch (-p1, relative to the top directory) '
                          'to a private copy of the module before building it: '
                          'time an engine variant without touching module/')
+    ap.add_argument('--base-userspace', default=env_default('BASE_USERSPACE', ''),
+                    metavar='REV',
+                    help='also time verify-file of git revision REV (the tree methods '
+                         'vf-r-j1 and vf-r-j2 get a -base twin, run right after each): '
+                         'an A/B of a userspace change in one guest')
     ap.add_argument('--only', choices=tuple(ONLY), default=env_default('ONLY', None),
                     help='run only these cases (small: the tree of --files; mixed: the '
                          'mixed tree; trees: both), their tree methods and a profile of '
@@ -646,6 +694,10 @@ def main():
     methods = [m for m in args.methods.split(',') if m]
     big_methods = [m for m in args.big_methods.split(',') if m]
     tree_methods = [m for m in args.tree_methods.split(',') if m]
+    if args.base_userspace:
+        tree_methods = [x for m in tree_methods
+                        for x in ([m, m + '-base'] if m in ('vf-r-j1', 'vf-r-j2')
+                                  else [m])]
     bad = [m for m in methods + big_methods + tree_methods if m not in METHODS]
     if args.files in ('0', ''):
         args.files = ''
@@ -684,6 +736,11 @@ def main():
         log('test tools did not build: ' + why)
         return 1
     files = list(tools) + build_helpers()
+    if args.base_userspace:
+        exe = build_base_userspace(args.base_userspace)
+        if not exe:
+            return 1
+        files.append(f'{exe}=/opt/bin/verify-file-base')
     files.append(f'{os.path.join(TOP, "tests", "guest", "benchmark", "benchmark.sh")}='
                  f'/tests/demo/{SCRIPT_NAME}.sh')
     files.append('/usr/bin/cat=/opt/bin/cat')   # coreutils', not busybox's
@@ -776,6 +833,7 @@ def main():
                          'vmlinuz': os.path.basename(kinfo['vmlinuz']),
                          'sha_module': args.sha,
                          'module_patch': args.module_patch or None},
+        'base_userspace': args.base_userspace or None,
         'cases': info.get('cases', {}),
         'host': host, 'guest_seconds': round(guest_s),
         'git': subprocess.run(['git', '-C', TOP, 'rev-parse', '--short', 'HEAD'],

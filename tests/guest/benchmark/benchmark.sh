@@ -93,6 +93,10 @@ method_cmd() {
 				echo "$B/verify-file -q -r -j 1 $_d" ;;
 	vf-r-j2)	[ $have_vf = yes ] && [ $have_module = yes ] &&
 				echo "$B/verify-file -q -r -j 2 $_d" ;;
+	vf-r-j1-base|vf-r-j2-base)	# verify-file of --base-userspace
+		_j=${1#vf-r-j}
+		[ -x "$B/verify-file-base" ] && [ $have_module = yes ] &&
+			echo "$B/verify-file-base -q -r -j ${_j%-base} $_d" ;;
 	cat)		echo "$B/cat $_v" ;;
 	dd)		echo "$B/dd if=$_v of=/dev/null bs=4M" ;;
 	populate)	echo "$B/vsb-scan populate $_v 4" ;;
@@ -217,7 +221,7 @@ if [ "$BENCH_PROFILE" = yes ] && [ -x "$B/perf" ]; then
 		# first case
 		name=${BENCH_CASES%%:*}
 		case $m in
-		find-cat|xargs-cat|vf-r-j1|vf-r-j2)
+		find-cat|xargs-cat|vf-r-j*)
 			for c in $BENCH_CASES; do
 				is_tree "${c%%:*}" && { name=${c%%:*}; break; }
 			done ;;
