@@ -41,10 +41,11 @@ static struct {
 /* Under ahead_lock: the first file from @i on the opener may open. */
 static struct vf_file *next_to_open(struct vf_run *run, size_t *i)
 {
+	size_t claimed = atomic_load(&run->next);
 	struct vf_file *f;
 
-	if (*i < atomic_load(&run->next))	/* the workers are past it */
-		*i = atomic_load(&run->next);
+	if (*i < claimed)	/* the workers are past it */
+		*i = claimed;
 	for (; *i < run->nfiles; ++*i) {
 		f = &run->files[*i];
 		if (f->ahead == AHEAD_NONE && !f->resume_skip && !f->finished)
