@@ -4,6 +4,8 @@
  * hashing rebuild, byte for byte, the Merkle trees, root hashes and file
  * digests that libfsverity computed for the same files
  */
+#include <crypto/hash.h>
+#include <linux/err.h>
 #include <linux/string.h>
 
 #include "test_util.h"
@@ -148,7 +150,96 @@ static void test_shared_tfm(struct kunit *test)
 	vs_hasher_destroy(&c);
 }
 
+/* A trial's two results: @pick_ns and @other_ns, digests equal or not. */
+struct prefer_case {
+	const char *name;
+	u64 pick_ns, other_ns;
+	int pick_err, other_err;
+	bool same_digest;
+	bool want_other;
+};
+
+static const struct prefer_case prefer_cases[] = {
+	{ "3.3x faster", 3300, 1000, 0, 0, true, true },
+	{ "1.3x faster", 1300, 1000, 0, 0, true, true },
+	{ "just inside 4/5", 1000, 799, 0, 0, true, true },
+	{ "at 4/5", 1000, 800, 0, 0, true, false },
+	{ "1.2x faster", 1200, 1000, 0, 0, true, false },
+	{ "a tie", 1000, 1000, 0, 0, true, false },
+	{ "slower", 1000, 3300, 0, 0, true, false },
+	{ "faster, other digest", 3300, 1000, 0, 0, false, false },
+	{ "faster, failed", 3300, 1000, 0, -EINTR, true, false },
+	{ "pick failed", 3300, 1000, -ENOMEM, 0, true, false },
+	{ "pick not timed", 0, 0, 0, 0, true, false },
+	{ "huge times", U64_MAX, U64_MAX / 2, 0, 0, true, true },
+};
+
+static void prefer_desc(const struct prefer_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(prefer, prefer_cases, prefer_desc);
+
+/*
+ * The generic driver replaces the crypto API's pick only when it hashed
+ * the trial's block to the same digest, without error, in less than 4/5
+ * of the time.
+ */
+static void test_prefer_other(struct kunit *test)
+{
+	const struct prefer_case *c = test->param_value;
+	struct vs_hash_trial pick = { .ns = c->pick_ns, .err = c->pick_err };
+	struct vs_hash_trial other = { .ns = c->other_ns, .err = c->other_err };
+
+	memset(pick.digest, 0xa5, sizeof(pick.digest));
+	memset(other.digest, 0xa5, sizeof(other.digest));
+	if (!c->same_digest)
+		other.digest[31] ^= 1;
+	KUNIT_EXPECT_EQ(test, vs_hash_prefer_other(&pick, &other),
+			c->want_other);
+}
+
+/*
+ * Whichever driver vs_hash_pick() keeps, it is one of the algorithm's and
+ * hashes as the crypto API's pick does: libfsverity's tree digests of the
+ * vectors, from both the pick and the generic driver.
+ */
+static void test_pick_drivers(struct kunit *test)
+{
+	static const char * const names[] = { "sha256", "sha256-generic" };
+	const struct vs_vector *v = &vs_test_vectors[0];
+	struct crypto_shash *tfm;
+	struct vs_hasher h;
+	struct vs_tree t;
+	u8 digest[32];
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, v->alg, FS_VERITY_HASH_ALG_SHA256);
+	vs_test_build(test, v, &t);
+	tfm = vs_hash_pick("sha256");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(tfm));
+	KUNIT_EXPECT_TRUE(test, !strcmp(crypto_shash_alg_name(tfm), "sha256"));
+	crypto_free_shash(tfm);
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		tfm = crypto_alloc_shash(names[i], 0, 0);
+		if (IS_ERR(tfm))	/* no generic driver: vs_hash_pick() skips it */
+			continue;
+		memset(&h, 0, sizeof(h));
+		h.tfm = tfm;
+		h.digest_size = 32;
+		KUNIT_EXPECT_EQ(test, 0, vs_hash_plain(&h, t.tree, v->tree_size,
+						       digest));
+		KUNIT_EXPECT_MEMEQ(test, digest, v->tree_sha256, 32);
+		crypto_free_shash(tfm);
+	}
+	KUNIT_EXPECT_TRUE(test, IS_ERR(vs_hash_pick("no-such-hash")));
+	vs_hasher_destroy(&t.h);
+}
+
 static struct kunit_case hash_cases[] = {
+	KUNIT_CASE_PARAM(test_prefer_other, prefer_gen_params),
+	KUNIT_CASE(test_pick_drivers),
 	KUNIT_CASE_PARAM(test_tree, vectors_gen_params),
 	KUNIT_CASE_PARAM(test_file_digest, vectors_gen_params),
 	KUNIT_CASE(test_salt_padding),

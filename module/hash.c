@@ -42,6 +42,7 @@ static const struct vs_hash_alg *vs_hash_alg_find(unsigned int alg)
  * with its own descriptor on the stack.  Made on first use, freed by
  * vs_hash_exit() when the module goes (no scrub can run then), instead
  * of an algorithm lookup and a transform made and freed by every call.
+ * Which driver it is, vs_hash_pick() decides (hashpick.c).
  */
 static struct crypto_shash *vs_tfms[ARRAY_SIZE(vs_hash_algs)];
 static DEFINE_MUTEX(vs_tfms_lock);
@@ -59,7 +60,7 @@ static struct crypto_shash *vs_get_tfm(unsigned int alg)
 		return ERR_PTR(-EINTR);
 	tfm = vs_tfms[alg];
 	if (!tfm) {
-		tfm = crypto_alloc_shash(vs_hash_algs[alg].name, 0, 0);
+		tfm = vs_hash_pick(vs_hash_algs[alg].name);
 		if (!IS_ERR(tfm))	/* pairs with smp_load_acquire() */
 			smp_store_release(&vs_tfms[alg], tfm);
 	}

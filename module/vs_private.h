@@ -91,6 +91,24 @@ int vs_hasher_init(struct vs_hasher *h, unsigned int alg, const u8 *salt,
 		   unsigned int salt_size);
 void vs_hasher_destroy(struct vs_hasher *h);
 void vs_hash_exit(void);
+
+/* hashpick.c */
+
+/**
+ * struct vs_hash_trial - one driver's result in vs_hash_pick()'s trial
+ * @ns: its fastest round
+ * @err: its first error, or 0
+ * @digest: the digest of the trial's block
+ */
+struct vs_hash_trial {
+	u64 ns;
+	int err;
+	u8 digest[VS_MAX_DIGEST_SIZE];
+};
+
+bool vs_hash_prefer_other(const struct vs_hash_trial *pick,
+			  const struct vs_hash_trial *other);
+struct crypto_shash *vs_hash_pick(const char *name);
 int vs_hash_block(const struct vs_hasher *h, const void *block,
 		  unsigned int len, u8 *out);
 int vs_hash_plain(const struct vs_hasher *h, const void *buf,

@@ -70,6 +70,11 @@ METHODS = {
     'plain-dd':      ('non-verity copy, `dd bs=4M`', 'ref'),
     'hashfloor':     ('hash floor (module/hash.c, all vCPUs)', 'ref'),
     'hashfloor-1cpu': ('hash floor, 1 vCPU', 'ref'),
+    # the floor of one crypto driver of SHA-256 by name (sha256-DRIVER),
+    # not the crypto API's pick: which implementation is fastest here
+    'hashfloor-generic': ('hash floor, sha256-generic', 'ref'),
+    'hashfloor-avx2': ('hash floor, sha256-avx2', 'ref'),
+    'hashfloor-ssse3': ('hash floor, sha256-ssse3', 'ref'),
     # the trees of many files (issue 14)
     'find-cat':      ('`find DIR -type f -exec cat {} +`', 'user'),
     'xargs-cat':     ('`find DIR -print0 | xargs -0 -P 2 -n 64 cat`', 'user'),
@@ -82,8 +87,9 @@ METHODS = {
 }
 TREE_METHODS = ['find-cat', 'xargs-cat', 'vf-r-j1', 'vf-r-j2']
 TREE_CASES = ('files', 'mixed')
+DRIVER_FLOORS = ['hashfloor-generic', 'hashfloor-avx2', 'hashfloor-ssse3']
 DEFAULT_METHODS = [m for m in METHODS if m not in TREE_METHODS
-                   and m not in ('vf-watched', 'vf-state')]
+                   and m not in ['vf-watched', 'vf-state'] + DRIVER_FLOORS]
 # The file larger than RAM: the scrubs and the references (it cannot be
 # cached whole, and each run is 3-4 times longer).
 DEFAULT_BIG_METHODS = ['cat', 'dd', 'vf-nomod', 'vf', 'ioctl',

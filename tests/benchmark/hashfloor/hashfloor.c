@@ -19,6 +19,8 @@
  *   alg=N     FS_VERITY_HASH_ALG_* (default 1, SHA-256)
  *   salt=HEX  salt, as fs-verity's (default none)
  *   block=N   Merkle block size, 1024..PAGE_SIZE (default PAGE_SIZE)
+ *   driver=NAME  the crypto driver to hash with, e.g. sha256-generic
+ *             (default: the module's own transform, the crypto API's pick)
  *
  * then read the file for the result of the last run:
  *
@@ -242,6 +244,7 @@ struct hf_cmd {
 	unsigned int block;
 	u8 salt[32];
 	unsigned int salt_size;
+	char driver[CRYPTO_MAX_ALG_NAME];
 };
 
 static int hf_parse(char *line, struct hf_cmd *c)
@@ -265,6 +268,11 @@ static int hf_parse(char *line, struct hf_cmd *c)
 			c->salt_size = strlen(val) / 2;
 			if (strlen(val) % 2 || c->salt_size > sizeof(c->salt) ||
 			    hex2bin(c->salt, val, c->salt_size))
+				return -EINVAL;
+			continue;
+		}
+		if (!strcmp(tok, "driver")) {
+			if (strscpy(c->driver, val, sizeof(c->driver)) < 0)
 				return -EINVAL;
 			continue;
 		}
@@ -297,8 +305,30 @@ static int hf_parse(char *line, struct hf_cmd *c)
 	return 0;
 }
 
+/*
+ * Hash with driver @name instead of the module's transform: the hasher's
+ * tfm is swapped for one of the same algorithm (digest and block size
+ * checked), which the caller frees with crypto_free_shash().
+ */
+static struct crypto_shash *hf_use_driver(struct vs_hasher *h,
+					  const char *name)
+{
+	struct crypto_shash *tfm = crypto_alloc_shash(name, 0, 0);
+
+	if (IS_ERR(tfm))
+		return tfm;
+	if (crypto_shash_digestsize(tfm) != h->digest_size ||
+	    crypto_shash_blocksize(tfm) != crypto_shash_blocksize(h->tfm)) {
+		crypto_free_shash(tfm);
+		return ERR_PTR(-EINVAL);
+	}
+	h->tfm = tfm;
+	return tfm;
+}
+
 static int hf_execute(struct hf_cmd *c)
 {
+	struct crypto_shash *own_tfm = NULL;
 	struct hf_worker *workers;
 	struct hf_job *job;
 	u64 ns, blocks = 0, check = 0;
@@ -316,6 +346,14 @@ static int hf_execute(struct hf_cmd *c)
 	err = vs_hasher_init(&job->hasher, c->alg, c->salt, c->salt_size);
 	if (err)
 		goto out_free;
+	if (c->driver[0]) {
+		own_tfm = hf_use_driver(&job->hasher, c->driver);
+		if (IS_ERR(own_tfm)) {
+			err = PTR_ERR(own_tfm);
+			own_tfm = NULL;
+			goto out_hasher;
+		}
+	}
 	if (c->fd >= 0)
 		err = hf_file_pages(job, c->fd);
 	else
@@ -348,6 +386,8 @@ static int hf_execute(struct hf_cmd *c)
 	hf_put_pages(job->pages, job->npages);
 out_hasher:
 	vs_hasher_destroy(&job->hasher);
+	if (own_tfm)
+		crypto_free_shash(own_tfm);
 out_free:
 	kfree(workers);
 	kfree(job);

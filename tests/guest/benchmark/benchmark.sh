@@ -116,10 +116,13 @@ method_cmd() {
 	ioctl-pagecache) [ $have_module = yes ] &&
 				echo "$B/vsb-scan ioctl $_v page-cache" ;;
 	plain-dd)	echo "$B/dd if=$VS_MNT/$2.plain of=/dev/null bs=4M" ;;
-	hashfloor|hashfloor-1cpu)
+	hashfloor*)
 		[ $have_floor = yes ] || return 0
-		_th=""
-		[ "$1" = hashfloor-1cpu ] && _th=threads=1
+		case $1 in
+		hashfloor)	_th="" ;;
+		hashfloor-1cpu)	_th=threads=1 ;;
+		*)		_th=driver=sha256-${1#hashfloor-} ;;
+		esac
 		_size=$(stat -c %s "$_v")
 		# Pin the file's own pages when they fit in RAM, else hash a
 		# 128 MiB buffer cyclically for as many bytes as the file has.
