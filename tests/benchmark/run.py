@@ -72,6 +72,9 @@ METHODS = {
     'hashfloor-1cpu': ('hash floor, 1 vCPU', 'ref'),
     # the floor of one crypto driver of SHA-256 by name (sha256-DRIVER),
     # not the crypto API's pick: which implementation is fastest here
+    # the floor of the driver fs-verity itself hashes with (its dmesg line):
+    # what cat and dd wait for, beside the module's own choice (hashpick.c)
+    'hashfloor-fsverity': ('hash floor, fs-verity\'s driver', 'ref'),
     'hashfloor-generic': ('hash floor, sha256-generic', 'ref'),
     'hashfloor-avx2': ('hash floor, sha256-avx2', 'ref'),
     'hashfloor-ssse3': ('hash floor, sha256-ssse3', 'ref'),

@@ -75,7 +75,8 @@ done
 info df "$(df -k "$VS_MNT" | tail -n1)"
 
 # The sha256 implementation fs-verity picked (at the first verity file).
-info crypto_sha256 "$(dmesg | sed -n 's/.*fs-verity: sha256 using implementation "\(.*\)"/\1/p' | head -n1)"
+fsv_driver=$(dmesg | sed -n 's/.*fs-verity: sha256 using implementation "\(.*\)"/\1/p' | head -n1)
+info crypto_sha256 "$fsv_driver"
 
 # ---- methods ---------------------------------------------------------------
 # Two cat processes at a time over the tree, as `xargs -P 2` runs them.
@@ -121,6 +122,9 @@ method_cmd() {
 		case $1 in
 		hashfloor)	_th="" ;;
 		hashfloor-1cpu)	_th=threads=1 ;;
+		hashfloor-fsverity)
+			[ -n "$fsv_driver" ] || return 0
+			_th=driver=$fsv_driver ;;
 		*)		_th=driver=sha256-${1#hashfloor-} ;;
 		esac
 		_size=$(stat -c %s "$_v")
