@@ -477,6 +477,19 @@ def fmt(v, spec):
     return '-' if v is None else format(v, spec)
 
 
+def module_driver(guest, summary):
+    """The sha256 driver verity_scrub hashed with: the guest's dmesg, or
+    (runs made before the guest said so) the hash floor's, which compiles
+    the same choice (module/hashpick.c)."""
+    if guest.get('module_sha256'):
+        return guest['module_sha256']
+    for case in summary.values():
+        floor = case.get('methods', {}).get('hashfloor', {})
+        if floor.get('crypto_driver'):
+            return floor['crypto_driver'] + ' (the hash floor\'s)'
+    return '?'
+
+
 def markdown(meta, summary):
     g = meta['guest']
     patch = meta['guest_config'].get('module_patch')
@@ -489,7 +502,9 @@ def markdown(meta, summary):
            f'({meta["host"]["ncpu"]} host CPUs, load {meta["host"]["loadavg_before"]} '
            f'before / {meta["host"]["loadavg_after"]} after); ext4 (4 KiB blocks) on '
            f'dm-linear on virtio-blk (raw image, cache=unsafe); fs-verity SHA-256, '
-           f'4 KiB Merkle blocks, no salt; kernel sha256: {g.get("crypto_sha256", "?")}.',
+           f'4 KiB Merkle blocks, no salt; kernel sha256: {g.get("crypto_sha256", "?")} '
+           f'(fs-verity\'s, for cat and dd); verity_scrub\'s: {module_driver(g, summary)} '
+           f'(module/hashpick.c).',
            f'Each run starts with a cold cache (`sync; echo 3 > drop_caches`), '
            f'except the hash floor (bytes already in memory) and the "fully cached '
            f'first" row (the direct path reads the disk anyway and leaves the '

@@ -258,4 +258,8 @@ if [ "$BENCH_PROFILE" = yes ] && [ -x "$B/perf" ]; then
 		rm -f /tmp/perf.data
 	done
 fi
+# The driver verity_scrub hashes with (module/hashpick.c says so in dmesg
+# when it is not the crypto API's pick, which is then fs-verity's too).
+mod_driver=$(dmesg | sed -n 's/.*verity_scrub: sha256 using "\([^"]*\)".*/\1/p' | head -n1)
+info module_sha256 "${mod_driver:-$fsv_driver}"
 vs_pass benchmark-ran
