@@ -676,6 +676,13 @@ def lint(res):
         res.add(False, 'lint', f'lint.sh exited {rc}')
 
 
+def selftests(res):
+    """The bench's own logic, on the host (tests/harness/selftest.py)."""
+    n, rc = script_results(res, os.path.join(BENCH, 'selftest.py'), 'harness')
+    if n == 0:
+        res.add(False, 'harness', f'selftest.py exited {rc} and checked nothing')
+
+
 def install_tests(res):
     """DKMS build, make install/uninstall, udev rule (tests/install/run.sh)."""
     script = os.path.join(TOP, 'tests', 'install', 'run.sh')
@@ -750,6 +757,7 @@ def cmd_check(args):
     # The host's own checks run beside the guests.
     if not args.no_host:
         jobs.append((120, 'host tests', functools.partial(host_tests, res)))
+        jobs.append((5, 'harness self-tests', functools.partial(selftests, res)))
     if not args.no_lint:
         jobs.append((60, 'lint', functools.partial(lint, res)))
     log(f'{len(jobs)} jobs, {slots} at a time (VS_JOBS)')
