@@ -5,19 +5,20 @@
  * The crypto API ranks the drivers of an algorithm by a fixed priority:
  * the architecture's vector code above the generic C code.  On hardware
  * that order is right.  Under an emulator it can be wrong by a wide
- * margin: qemu's TCG runs x86's sha256-avx2 3.3 times slower than
- * sha256-generic (tests/benchmark/results, the hashfloor-* rows), because
- * it emulates each vector instruction in a helper call.  So, as the RAID-6
+ * margin: qemu's TCG runs x86's sha256-avx2 3.2 times slower than
+ * sha256-generic (the hash floors of tests/benchmark/results), because it
+ * emulates each vector instruction in a helper call.  So, as the RAID-6
  * and XOR code time their routines before choosing one, the module times
  * the crypto API's pick against the algorithm's generic driver once, when
  * its first scrub needs the algorithm, and keeps the generic driver only
  * if it gives the same digest and is faster by a clear margin.  On
- * hardware that never happens, and the choice is the crypto API's.
+ * hardware, where vector code is several times faster than C, the choice
+ * stays the crypto API's.
  *
  * The trial is bounded (VS_PICK_ROUNDS x VS_PICK_BLOCKS blocks of
- * PAGE_SIZE per driver: 64 KiB, about 9 ms in all under TCG and tens
- * of microseconds on hardware), runs in the caller's context, and stops at a
- * fatal signal, keeping the crypto API's pick.
+ * PAGE_SIZE per driver: 64 KiB each, about 9 ms in all under TCG), runs
+ * in the caller's context, and stops at a fatal signal, keeping the
+ * crypto API's pick.
  */
 #include <crypto/hash.h>
 #include <linux/err.h>
@@ -40,8 +41,8 @@
  * @other: the generic driver
  *
  * Return: true only if both hashed without error, to the same digest, and
- * @other took less than 4/5 of @pick's time (a margin far wider than the
- * trial's noise: a near tie keeps the crypto API's order).
+ * @other took less than 4/5 of @pick's time (a near tie keeps the crypto
+ * API's order).
  */
 bool vs_hash_prefer_other(const struct vs_hash_trial *pick,
 			  const struct vs_hash_trial *other)
@@ -121,7 +122,7 @@ struct crypto_shash *vs_hash_pick(const char *name)
 	    sizeof(generic) ||
 	    !strcmp(crypto_shash_driver_name(pick), generic))
 		return pick;
-	/* absent on kernels whose crypto API has no such driver (7.x) */
+	/* absent where the crypto API has no generic driver of @name */
 	other = crypto_alloc_shash(generic, 0, 0);
 	if (IS_ERR(other))
 		return pick;
