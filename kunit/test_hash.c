@@ -200,6 +200,18 @@ static void test_prefer_other(struct kunit *test)
 			c->want_other);
 }
 
+/* The tree digest of vector @v's tree @t hashed with @tfm. */
+static void expect_tree_digest(struct kunit *test, struct crypto_shash *tfm,
+			       const struct vs_vector *v, const struct vs_tree *t)
+{
+	struct vs_hasher h = { .tfm = tfm, .digest_size = 32 };
+	u8 digest[32];
+
+	KUNIT_EXPECT_EQ(test, 0, vs_hash_plain(&h, t->tree, v->tree_size,
+					       digest));
+	KUNIT_EXPECT_MEMEQ(test, digest, v->tree_sha256, 32);
+}
+
 /*
  * Whichever driver vs_hash_pick() keeps, it is one of the algorithm's and
  * hashes as the crypto API's pick does: libfsverity's tree digests of the
@@ -210,9 +222,7 @@ static void test_pick_drivers(struct kunit *test)
 	static const char * const names[] = { "sha256", "sha256-generic" };
 	const struct vs_vector *v = &vs_test_vectors[0];
 	struct crypto_shash *tfm;
-	struct vs_hasher h;
 	struct vs_tree t;
-	u8 digest[32];
 	unsigned int i;
 
 	KUNIT_ASSERT_EQ(test, v->alg, FS_VERITY_HASH_ALG_SHA256);
@@ -225,21 +235,50 @@ static void test_pick_drivers(struct kunit *test)
 		tfm = crypto_alloc_shash(names[i], 0, 0);
 		if (IS_ERR(tfm))	/* no generic driver: vs_hash_pick() skips it */
 			continue;
-		memset(&h, 0, sizeof(h));
-		h.tfm = tfm;
-		h.digest_size = 32;
-		KUNIT_EXPECT_EQ(test, 0, vs_hash_plain(&h, t.tree, v->tree_size,
-						       digest));
-		KUNIT_EXPECT_MEMEQ(test, digest, v->tree_sha256, 32);
+		expect_tree_digest(test, tfm, v, &t);
 		crypto_free_shash(tfm);
 	}
 	KUNIT_EXPECT_TRUE(test, IS_ERR(vs_hash_pick("no-such-hash")));
 	vs_hasher_destroy(&t.h);
 }
 
+/*
+ * The trial itself (the 6.12 test kernel's pick is sha256-generic, so
+ * vs_hash_pick() skips it there): of two drivers it keeps one, which
+ * hashes right whichever it is, and of drivers of two different digest
+ * sizes always the pick.
+ */
+static void test_choose(struct kunit *test)
+{
+	const struct vs_vector *v = &vs_test_vectors[0];
+	struct crypto_shash *a, *b, *got, *kept;
+	struct vs_tree t;
+
+	KUNIT_ASSERT_EQ(test, v->alg, FS_VERITY_HASH_ALG_SHA256);
+	vs_test_build(test, v, &t);
+	a = crypto_alloc_shash("sha256-generic", 0, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(a));
+	b = crypto_alloc_shash("sha256-generic", 0, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(b));
+	got = vs_hash_choose(a, b);
+	KUNIT_EXPECT_TRUE(test, got == a || got == b);
+	expect_tree_digest(test, got, v, &t);
+
+	b = crypto_alloc_shash("sha512-generic", 0, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(b));
+	kept = vs_hash_choose(got, b);
+	if (kept != got)	/* got was freed: keep nothing of it */
+		crypto_free_shash(kept);
+	KUNIT_ASSERT_PTR_EQ(test, kept, got);
+	expect_tree_digest(test, kept, v, &t);
+	crypto_free_shash(kept);
+	vs_hasher_destroy(&t.h);
+}
+
 static struct kunit_case hash_cases[] = {
 	KUNIT_CASE_PARAM(test_prefer_other, prefer_gen_params),
 	KUNIT_CASE(test_pick_drivers),
+	KUNIT_CASE(test_choose),
 	KUNIT_CASE_PARAM(test_tree, vectors_gen_params),
 	KUNIT_CASE_PARAM(test_file_digest, vectors_gen_params),
 	KUNIT_CASE(test_salt_padding),

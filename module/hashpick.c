@@ -102,16 +102,47 @@ static void vs_hash_trial(struct crypto_shash *pick,
 }
 
 /**
+ * vs_hash_choose() - keep the better of two drivers of one algorithm
+ * @pick: the crypto API's pick
+ * @other: another driver of the same algorithm
+ *
+ * Times both (vs_hash_trial()) and frees the one not kept.
+ *
+ * Return: @other if vs_hash_prefer_other() says so, else @pick.
+ */
+struct crypto_shash *vs_hash_choose(struct crypto_shash *pick,
+				    struct crypto_shash *other)
+{
+	struct vs_hash_trial tp, to;
+
+	if (crypto_shash_digestsize(other) != crypto_shash_digestsize(pick) ||
+	    crypto_shash_digestsize(pick) > sizeof(tp.digest)) {
+		crypto_free_shash(other);
+		return pick;
+	}
+	vs_hash_trial(pick, other, &tp, &to);
+	if (!vs_hash_prefer_other(&tp, &to)) {
+		crypto_free_shash(other);
+		return pick;
+	}
+	pr_info("verity_scrub: %s using \"%s\" (%llu ns per %u KiB), not \"%s\" (%llu ns)\n",
+		crypto_shash_alg_name(pick), crypto_shash_driver_name(other),
+		to.ns, VS_PICK_BLOCKS * (unsigned int)PAGE_SIZE / 1024,
+		crypto_shash_driver_name(pick), tp.ns);
+	crypto_free_shash(pick);
+	return other;
+}
+
+/**
  * vs_hash_pick() - the transform the module hashes algorithm @name with
  * @name: crypto API name of the algorithm ("sha256", "sha512")
  *
  * Return: the crypto API's pick, or the algorithm's generic driver if
- * vs_hash_prefer_other() says so after a trial of both; ERR_PTR() if the
- * algorithm has no driver at all.  Only one of the two is kept.
+ * vs_hash_choose() keeps it; ERR_PTR() if the algorithm has no driver at
+ * all.  Only one of the two is kept.
  */
 struct crypto_shash *vs_hash_pick(const char *name)
 {
-	struct vs_hash_trial tp, to;
 	char generic[CRYPTO_MAX_ALG_NAME];
 	struct crypto_shash *pick, *other;
 
@@ -126,20 +157,5 @@ struct crypto_shash *vs_hash_pick(const char *name)
 	other = crypto_alloc_shash(generic, 0, 0);
 	if (IS_ERR(other))
 		return pick;
-	if (crypto_shash_digestsize(other) != crypto_shash_digestsize(pick) ||
-	    crypto_shash_digestsize(pick) > sizeof(tp.digest)) {
-		crypto_free_shash(other);
-		return pick;
-	}
-	vs_hash_trial(pick, other, &tp, &to);
-	if (!vs_hash_prefer_other(&tp, &to)) {
-		crypto_free_shash(other);
-		return pick;
-	}
-	pr_info("verity_scrub: %s using \"%s\" (%llu ns per %u KiB), not \"%s\" (%llu ns)\n",
-		name, crypto_shash_driver_name(other), to.ns,
-		VS_PICK_BLOCKS * (unsigned int)PAGE_SIZE / 1024,
-		crypto_shash_driver_name(pick), tp.ns);
-	crypto_free_shash(pick);
-	return other;
+	return vs_hash_choose(pick, other);
 }

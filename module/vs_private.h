@@ -108,6 +108,8 @@ struct vs_hash_trial {
 
 bool vs_hash_prefer_other(const struct vs_hash_trial *pick,
 			  const struct vs_hash_trial *other);
+struct crypto_shash *vs_hash_choose(struct crypto_shash *pick,
+				    struct crypto_shash *other);
 struct crypto_shash *vs_hash_pick(const char *name);
 int vs_hash_block(const struct vs_hasher *h, const void *block,
 		  unsigned int len, u8 *out);
