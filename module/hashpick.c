@@ -20,6 +20,8 @@
  * in the caller's context, and stops at a fatal signal, keeping the
  * crypto API's pick.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <crypto/hash.h>
 #include <linux/err.h>
 #include <linux/kernel.h>
@@ -125,7 +127,7 @@ struct crypto_shash *vs_hash_choose(struct crypto_shash *pick,
 		crypto_free_shash(other);
 		return pick;
 	}
-	pr_info("verity_scrub: %s using \"%s\" (%llu ns per %u KiB), not \"%s\" (%llu ns)\n",
+	pr_info("%s using \"%s\" (%llu ns per %u KiB), not \"%s\" (%llu ns)\n",
 		crypto_shash_alg_name(pick), crypto_shash_driver_name(other),
 		to.ns, VS_PICK_BLOCKS * (unsigned int)PAGE_SIZE / 1024,
 		crypto_shash_driver_name(pick), tp.ns);
